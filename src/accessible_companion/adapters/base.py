@@ -1,0 +1,52 @@
+"""The small interfaces between the loop and the adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from ..core.effects import Speak
+from ..core.events import Event
+from ..core.view import View
+
+Post = Callable[[Event, float], None]
+"""Thread-safe: hand an event and its time (time.monotonic()) to the loop."""
+
+
+class SwitchSource(Protocol):
+    """Reads switch presses from a device and posts SwitchDown/SwitchUp/SwitchTap."""
+
+    name: str
+    """`switch` (X11) or `terminal`; used in notices."""
+
+    def start(self, post: Post) -> None:
+        """Begin listening; returns at once."""
+
+    def stop(self) -> None:
+        """Stop listening and release any grab."""
+
+
+class SpeechSink(Protocol):
+    """Speaks; posts SpeechFinished for every Speak it was given, and AdapterError on failure."""
+
+    def start(self, post: Post) -> None:
+        """Begin (load engines, open devices) in the background; returns at once."""
+
+    def speak(self, request: Speak) -> None:
+        """Queue speech. A cue replaces any cue queued or sounding; main speech is never cut by a cue."""
+
+    def stop_cue(self) -> None:
+        """Silence the cue voice now."""
+
+    def stop(self) -> None:
+        """Stop all speech and release the device."""
+
+
+class Display(Protocol):
+    """Shows the current menu, highlight and speech."""
+
+    def show(self, view: View) -> None:
+        """Render this snapshot (called from the loop thread only)."""
+
+    def close(self) -> None:
+        """Restore the terminal or close the window."""

@@ -1,0 +1,525 @@
+"""Speech output: a cue voice that follows the highlight and a main voice for the room.
+
+One worker thread renders each utterance to PCM (speech_render.py) and plays it on a
+fresh sounddevice stream whose callback copies from the buffer, so a cut is immediate
+and the end of playback is known. The event loop only ever touches a lock-guarded
+queue: `speak()`, `stop_cue()` and `stop()` never wait for audio.
+
+Rules (see `SpeechOutput`): a new cue replaces a waiting cue and cuts a sounding one;
+main speech plays in order, is never cut by a cue, and cuts a sounding cue; cues wait
+behind main speech, newest only. Every Speak gets exactly one SpeechFinished, also on
+errors, and failures are reported as AdapterError("speech", ...) once each.
+
+Later releases add here: a phrase cache (wrapping the renderer), earcons (Pcm from
+files), stereo routing (channels on `AudioOut`), a device-name setting and device
+reopen with backoff (in `SoundDeviceOutput`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..core.effects import Speak
+from ..core.events import AdapterError, Event, SpeechFinished
+from ..core.settings import Speech, VoiceOut
+from .base import Post, SpeechSink
+from .speech_render import Pcm, Render, Renderer, RenderError, scale
+
+log = logging.getLogger(__name__)
+
+COMPONENT = "speech"
+"""The `component` of every AdapterError from here."""
+
+STALL_MARGIN = 3.0
+"""Seconds past an utterance's length before its stream counts as stalled. Generous:
+a PulseAudio null sink with no low-latency client can take up to 2 s to start."""
+
+JOIN_TIMEOUT = 1.0
+"""Seconds `stop()` waits for the worker thread."""
+
+_RECOVERED = {
+    "engine": "speech engine working again",
+    "render": "speech rendering working again",
+    "device": "audio output working again",
+}
+"""What to report when a reported failure of each kind goes away."""
+
+
+class OutputError(Exception):
+    """The audio device could not be opened or started; the message says why."""
+
+
+class AudioOut(Protocol):
+    """Plays one Pcm at a time."""
+
+    def prepare(self) -> None:
+        """Load what playing needs, ahead of the first utterance; raise OutputError."""
+
+    def play(self, pcm: Pcm, done: Callable[[bool], None]) -> None:
+        """Start playing; raise OutputError if the device cannot start.
+
+        `done(complete)` is called once, from another thread, when the stream ends:
+        complete=True once the last sample has been heard, False if it ended early
+        (device lost). It may also be called after `cut()`; callers then ignore it.
+        """
+
+    def cut(self) -> None:
+        """Stop now and release the stream (no-op when idle)."""
+
+    def close(self) -> None:
+        """Release the stream after it ended (no-op when idle)."""
+
+
+class _Feed:
+    """The PortAudio callback: copies the buffer out block by block, then silence.
+
+    The silence tail covers the stream's output latency: without it the last ~50 ms
+    were cut off (PortAudio's ALSA host ends the stream without draining), and the
+    finished callback, hence SpeechFinished, came that much before the audio ended.
+    """
+
+    def __init__(self, data: bytes, stop: type[BaseException]) -> None:
+        self.data = memoryview(data)
+        self.pos = 0
+        self.tail_frames = 0
+        """Frames of silence to play after the data; set once the latency is known."""
+        self.padded = 0
+        self.complete = False
+        """True once the data and the tail went out (the stream then ends by itself)."""
+        self._stop = stop
+
+    def callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        # Runs on PortAudio's thread every block: no locks, no allocation beyond a slice.
+        size = len(outdata)
+        chunk = self.data[self.pos : self.pos + size]
+        got = len(chunk)
+        outdata[:got] = chunk
+        self.pos += got
+        if got < size:
+            outdata[got:] = bytes(size - got)
+            self.padded += (size - got) // 2
+            if self.padded >= self.tail_frames:
+                self.complete = True
+                raise self._stop
+
+
+class SoundDeviceOutput:
+    """Plays on the default output device through sounddevice (PortAudio).
+
+    On Linux, PortAudio's ALSA "default" device is the right one: where a sound server
+    runs (PulseAudio, or PipeWire's pulse layer) the ALSA config routes "default" to it
+    (checked with PULSE_SERVER and libasound2-plugins), and without one it is ALSA's own
+    mixing default on the hardware. The "pulse" device exists only with
+    libasound2-plugins and fails without a server.
+    """
+
+    def __init__(
+        self, device: int | str | None = None, blocksize: int = 512, latency: float | str = "low"
+    ) -> None:
+        """`blocksize` frames per callback bounds how late a cut takes effect (512 = 23 ms at 22050 Hz)."""
+        self._device = device
+        self._blocksize = blocksize
+        self._latency = latency
+        self._stream: Any = None
+
+    @staticmethod
+    def _sounddevice() -> Any:
+        # Imported on the speech thread, not at startup: importing initialises PortAudio,
+        # and a missing libportaudio (OSError) must become a reported error, not a crash.
+        try:
+            import sounddevice
+        except Exception as error:
+            raise OutputError(f"cannot load the audio library: {error}") from error
+        return sounddevice
+
+    def prepare(self) -> None:
+        """Import sounddevice now (~0.1 s with PortAudio's device scan), off the first cue's path."""
+        self._sounddevice()
+
+    def _open(self, sd: Any, rate: int, feed: _Feed, finished: Callable[[], None]) -> Any:
+        def open_stream() -> Any:
+            return sd.RawOutputStream(
+                samplerate=rate,
+                channels=1,
+                dtype="int16",
+                blocksize=self._blocksize,
+                latency=self._latency,
+                device=self._device,
+                callback=feed.callback,
+                finished_callback=finished,
+            )
+
+        try:
+            return open_stream()
+        except Exception:
+            if self._has_output(sd):
+                raise
+        # PortAudio lists devices only when it initialises. If that happened before the
+        # sound server was reachable (the app autostarted before PulseAudio/PipeWire, or
+        # a test set PULSE_SERVER after sounddevice was imported), it has no output device
+        # at all, so list them again. This stops every PortAudio stream in the process;
+        # ours is closed, and there are no others yet (a microphone reader will need to
+        # reopen its stream when it lands).
+        sd._terminate()
+        sd._initialize()
+        return open_stream()
+
+    def _has_output(self, sd: Any) -> bool:
+        try:
+            sd.query_devices(self._device, "output")
+        except Exception:
+            return False
+        return True
+
+    def play(self, pcm: Pcm, done: Callable[[bool], None]) -> None:
+        """Open a stream at the Pcm's rate and start it (~2-3 ms with PulseAudio)."""
+        self.cut()
+        sd = self._sounddevice()
+        feed = _Feed(pcm.data, sd.CallbackStop)
+
+        def finished() -> None:  # PortAudio's thread, once the stream is inactive
+            done(feed.complete)
+
+        try:
+            stream = self._open(sd, pcm.rate, feed, finished)
+        except Exception as error:
+            raise OutputError(f"cannot open the audio output: {error}") from error
+        latency = stream.latency if isinstance(stream.latency, float) else 0.1
+        feed.tail_frames = math.ceil(latency * pcm.rate) + self._blocksize
+        self._stream = stream
+        try:
+            stream.start()
+        except Exception as error:
+            self.cut()
+            raise OutputError(f"cannot start the audio output: {error}") from error
+
+    def cut(self) -> None:
+        """Abort (drops what is buffered, ~1 ms) and close the stream."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            stream.abort()
+        except Exception as error:  # the device may already be gone
+            log.debug("abort failed: %s", error)
+        try:
+            stream.close()
+        except Exception as error:
+            log.debug("close failed: %s", error)
+
+    def close(self) -> None:
+        """Close the stream (it has ended by itself, so abort has nothing to drop)."""
+        self.cut()
+
+
+@dataclass(eq=False)
+class _Job:
+    """One Speak on its way through the queue (identity matters, not value)."""
+
+    request: Speak
+    cut: bool = False
+    """Asked to stop (a newer cue, stop_cue, stop)."""
+    played: bool | None = None
+    """None while sounding; True when it played to the end, False when the stream died."""
+    finished: bool = False
+    """SpeechFinished was posted (exactly once)."""
+
+
+class SpeechOutput:
+    """The SpeechSink: renders with pyttsx3, plays with sounddevice.
+
+    - A cue replaces a waiting cue and cuts a sounding cue at once.
+    - Main speech is queued in order and never cut by a cue. A main phrase that
+      arrives while a cue sounds cuts that cue: the user has acted, and their words to
+      the room should not wait behind a prompt.
+    - While main speech plays or waits, cues wait; only the newest waiting cue is kept.
+    - Every Speak gets exactly one SpeechFinished (interrupted=True when cut, dropped or
+      failed), posted when its audio really ended.
+    - Failures post AdapterError("speech", ...) once per distinct message, and one when
+      they clear; the device is tried again for the next utterance.
+    """
+
+    def __init__(
+        self,
+        settings: Speech,
+        *,
+        output: AudioOut | None = None,
+        renderer: Callable[[], Render] = Renderer,
+    ) -> None:
+        """`output` and `renderer` default to the real ones (sounddevice, pyttsx3)."""
+        self._settings = settings
+        self._output: AudioOut = output if output is not None else SoundDeviceOutput()
+        self._make_renderer = renderer
+        self._renderer: Render | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._main: deque[_Job] = deque()
+        self._cue: _Job | None = None
+        self._current: _Job | None = None
+        self._stopping = False
+        self._post: Post | None = None
+        self._thread: threading.Thread | None = None
+        self._problems: dict[str, str] = {}
+
+    # --- the SpeechSink side (called from the event loop) ---
+
+    def start(self, post: Post) -> None:
+        """Start the speech thread; it loads the engine there, so this returns at once."""
+        with self._lock:
+            self._post = post
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
+        self._thread.start()
+
+    def speak(self, request: Speak) -> None:
+        """Queue `request` by the rules above; never blocks."""
+        job = _Job(request)
+        dropped: list[_Job] = []
+        with self._lock:
+            current = self._current
+            if self._stopping:
+                dropped.append(job)
+            elif request.voice == "cue":
+                if self._cue is not None:
+                    dropped.append(self._cue)
+                self._cue = job
+            else:
+                self._main.append(job)
+            # A sounding cue gives way to a newer cue or to main speech.
+            if current is not None and current.request.voice == "cue" and not self._stopping:
+                current.cut = True
+            self._wake.notify_all()
+        for old in dropped:
+            self._finish(old, interrupted=True)
+
+    def stop_cue(self) -> None:
+        """Cut the sounding cue and drop a waiting one."""
+        with self._lock:
+            dropped, self._cue = self._cue, None
+            current = self._current
+            if current is not None and current.request.voice == "cue":
+                current.cut = True
+            self._wake.notify_all()
+        if dropped is not None:
+            self._finish(dropped, interrupted=True)
+
+    def stop(self) -> None:
+        """Stop all speech, end the thread (waits at most ~1 s) and release the device."""
+        with self._lock:
+            self._stopping = True
+            dropped = [*self._main, *([self._cue] if self._cue else [])]
+            self._main.clear()
+            self._cue = None
+            current = self._current
+            if current is not None:
+                current.cut = True
+            self._wake.notify_all()
+        for job in dropped:
+            self._finish(job, interrupted=True)
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(JOIN_TIMEOUT)
+            if thread.is_alive():
+                # Stuck in the engine or the audio driver: it is a daemon thread, so it
+                # cannot keep the app alive. The caller still gets its SpeechFinished.
+                log.warning("speech thread did not stop within %.1f s", JOIN_TIMEOUT)
+                if current is not None:
+                    self._finish(current, interrupted=True)
+
+    # --- reporting ---
+
+    def _send(self, event: Event) -> None:
+        post = self._post
+        if post is None:
+            return
+        try:
+            post(event, time.monotonic())
+        except Exception:  # the loop's problem; speech must carry on
+            log.exception("posting %r failed", event)
+
+    def _finish(self, job: _Job, *, interrupted: bool) -> None:
+        with self._lock:
+            if job.finished:
+                return
+            job.finished = True
+        self._send(SpeechFinished(job.request.utterance, interrupted))
+
+    def _report(self, kind: str, message: str) -> None:
+        with self._lock:
+            if self._problems.get(kind) == message:
+                return
+            self._problems[kind] = message
+        log.warning("%s", message)
+        self._send(AdapterError(COMPONENT, message))
+
+    def _clear(self, kind: str) -> None:
+        with self._lock:
+            if self._problems.pop(kind, None) is None:
+                return
+        self._send(AdapterError(COMPONENT, _RECOVERED[kind]))
+
+    # --- the speech thread ---
+
+    def _run(self) -> None:
+        try:
+            self._load()
+            try:
+                self._output.prepare()
+            except OutputError as error:
+                self._report("device", str(error))
+            while (job := self._next()) is not None:
+                try:
+                    self._say(job)
+                except Exception as error:  # a bug here must not silence speech for good
+                    log.exception("speech failed")
+                    self._output.cut()
+                    self._report("internal", f"speech failed: {error}")
+                    self._finish(job, interrupted=True)
+                finally:
+                    with self._lock:
+                        self._current = None
+        finally:
+            try:
+                self._output.cut()
+            finally:
+                if self._renderer is not None:
+                    self._renderer.close()
+
+    def _load(self) -> Render | None:
+        """The renderer, loading it if needed (again after a failure); None if it fails."""
+        if self._renderer is not None:
+            return self._renderer
+        try:
+            self._renderer = self._make_renderer()
+        except Exception as error:  # RenderError, or anything a broken install raises
+            self._report(
+                "engine", str(error) if isinstance(error, RenderError) else f"speech engine: {error}"
+            )
+            return None
+        self._clear("engine")
+        for name, voice in (("cue", self._settings.cue), ("main", self._settings.main)):
+            self._check_voice(name, voice)
+        return self._renderer
+
+    def _check_voice(self, name: str, voice: VoiceOut) -> None:
+        if voice.voice and self._renderer is not None and self._renderer.find_voice(voice.voice) is None:
+            self._report(
+                f"voice-{name}",
+                f"{name} voice {voice.voice!r} not found or not usable; using the default voice",
+            )
+
+    def _next(self) -> _Job | None:
+        """Wait for the next job (main first); None once stopping."""
+        with self._lock:
+            while not self._stopping and not self._main and self._cue is None:
+                self._wake.wait()
+            if self._stopping:
+                return None
+            job = self._main.popleft() if self._main else self._cue
+            if job is self._cue:
+                self._cue = None
+            self._current = job
+            return job
+
+    def _say(self, job: _Job) -> None:
+        request = job.request
+        if not request.text.strip():
+            self._finish(job, interrupted=False)  # nothing to say is not a failure
+            return
+        renderer = self._load()
+        if renderer is None:
+            self._finish(job, interrupted=True)
+            return
+        voice = self._settings.cue if request.voice == "cue" else self._settings.main
+        try:
+            pcm = scale(renderer.render(request.text, voice), voice.volume)
+        except RenderError as error:
+            self._report("render", f"could not render speech: {error}")
+            self._finish(job, interrupted=True)
+            return
+        self._clear("render")
+        self._check_voice(request.voice, voice)
+        with self._lock:
+            superseded = job.cut or self._stopping
+        if superseded:
+            self._finish(job, interrupted=True)
+            return
+        self._play(job, pcm)
+
+    def _play(self, job: _Job, pcm: Pcm) -> None:
+        try:
+            self._output.play(pcm, lambda complete: self._ended(job, complete))
+        except OutputError as error:
+            self._report("device", str(error))
+            self._finish(job, interrupted=True)
+            return
+        deadline = time.monotonic() + pcm.duration + STALL_MARGIN
+        with self._lock:
+            while job.played is None and not job.cut and not self._stopping:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._wake.wait(left)
+            played, cut = job.played, job.cut or self._stopping
+        if played:
+            self._output.close()
+            self._clear("device")  # only now: an open that then stalls is no recovery
+            self._finish(job, interrupted=False)
+        elif cut:
+            self._output.cut()
+            self._finish(job, interrupted=True)
+        else:
+            self._output.cut()
+            if played is None:
+                self._report("device", "audio output stalled")
+            else:
+                self._report("device", "audio output stopped during speech")
+            self._finish(job, interrupted=True)
+
+    def _ended(self, job: _Job, complete: bool) -> None:
+        """The stream ended (PortAudio's thread)."""
+        with self._lock:
+            if job.played is None:
+                job.played = complete
+            self._wake.notify_all()
+
+
+class NullSpeech:
+    """A SpeechSink that says nothing: each Speak finishes at once (speech.enabled: false)."""
+
+    def __init__(self) -> None:
+        self._post: Post | None = None
+        self._early: list[Speak] = []
+
+    def start(self, post: Post) -> None:
+        """Remember `post`; finish anything spoken before."""
+        self._post = post
+        early, self._early = self._early, []
+        for request in early:
+            self.speak(request)
+
+    def speak(self, request: Speak) -> None:
+        """Post SpeechFinished(interrupted=False) now."""
+        if self._post is None:
+            self._early.append(request)
+            return
+        self._post(SpeechFinished(request.utterance), time.monotonic())
+
+    def stop_cue(self) -> None:
+        """Nothing sounds."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+def speech_sink(settings: Speech) -> SpeechSink:
+    """The sink for these settings: SpeechOutput, or NullSpeech when speech is off."""
+    return SpeechOutput(settings) if settings.enabled else NullSpeech()

@@ -1,0 +1,114 @@
+"""Composition root: load the config, build the core and the adapters, run the loop. No logic."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from . import __version__
+from .adapters.base import SpeechSink, SwitchSource
+from .adapters.display_terminal import TerminalDisplay
+from .adapters.speech import NullSpeech, SpeechOutput
+from .adapters.switch_terminal import TerminalSwitchSource
+from .adapters.switch_x11 import X11SwitchSource, x11_available
+from .adapters.trace import TraceWriter
+from .config import Config, ConfigError, load_config
+from .core.companion import Companion
+from .core.settings import RANGES, Mode, Settings
+from .loop import Loop
+
+
+def check(path: Path | None) -> int:
+    """`accessible-companion check`: 0 and a summary, or 2 and every problem."""
+    try:
+        config = load_config(path)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+        return 2
+    print(config.summary())
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """`accessible-companion run`: until Ctrl-C or SIGTERM."""
+    try:
+        config = load_config(args.config)
+        settings = _with_overrides(config.settings, args.mode, args.interval)
+    except ConfigError as error:
+        print("The config has problems, so the companion did not start:", file=sys.stderr)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"accessible-companion: {error}", file=sys.stderr)
+        return 2
+
+    trace = TraceWriter(args.trace)
+    switch = _switch_source(args.input, settings)
+    speech: SpeechSink = (
+        NullSpeech() if args.no_speech or not settings.speech.enabled else SpeechOutput(settings.speech)
+    )
+    display = TerminalDisplay()
+    loop = Loop(Companion(config.menus, settings), speech, display, trace)
+    _trace_start(trace, config, settings, switch)
+    notice = getattr(switch, "notice", "")
+    if notice:
+        print(notice, file=sys.stderr)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        loop.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        # The switch starts first: it must work even while speech is still loading.
+        switch.start(loop.post)
+        speech.start(loop.post)
+        loop.run()
+    finally:
+        for closer in (switch.stop, speech.stop, display.close):
+            try:
+                closer()
+            except Exception as error:  # shutting down: report, keep closing the rest
+                print(f"accessible-companion: while stopping: {error}", file=sys.stderr)
+        trace.write("stop")
+        trace.close()
+    return 0
+
+
+def _with_overrides(settings: Settings, mode: str | None, interval: float | None) -> Settings:
+    changes: dict[str, object] = {}
+    if mode is not None:
+        changes["mode"] = Mode(mode)
+    if interval is not None:
+        low, high, _ = RANGES["interval"]
+        if not low <= interval <= high:
+            raise ValueError(f"--interval {interval:g} is outside {low:g} to {high:g} seconds")
+        changes["interval"] = interval
+    return settings.with_scanning(**changes) if changes else settings
+
+
+def _switch_source(choice: str, settings: Settings) -> SwitchSource:
+    if choice == "x11" or (choice == "auto" and x11_available()):
+        return X11SwitchSource(settings.switches)
+    return TerminalSwitchSource(settings.switches)
+
+
+def _trace_start(trace: TraceWriter, config: Config, settings: Settings, switch: SwitchSource) -> None:
+    trace.write(
+        "start",
+        version=__version__,
+        pid=os.getpid(),
+        config=[str(f) for f in config.files],
+        input=switch.name,
+        scanning=dataclasses.asdict(settings.scanning),
+        home=config.menus.home,
+    )

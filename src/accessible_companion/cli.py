@@ -1,0 +1,71 @@
+"""Command line: `accessible-companion [run|check] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .core.settings import RANGES, Mode
+
+COMMANDS = ("run", "check")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="accessible-companion",
+        description="Switch scanning and voice companion: care phrases, fatigue strategies, rest.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the companion (the default command)")
+    run.add_argument("--config", type=Path, help="a folder or file of caregiver config (default: built-in)")
+    run.add_argument(
+        "--trace", type=Path, help="append one JSON line per input, highlight, selection, speech"
+    )
+    run.add_argument("--mode", choices=[m.value for m in Mode], help="scanning mode for this run")
+    low, high, _ = RANGES["interval"]
+    run.add_argument("--interval", type=float, help=f"scan interval in seconds ({low:g} to {high:g})")
+    run.add_argument(
+        "--input",
+        choices=("auto", "x11", "terminal"),
+        default="auto",
+        help="where switch presses come from (default: X11 when a display is there, else this terminal)",
+    )
+    run.add_argument("--no-speech", action="store_true", help="speak nothing (display and trace only)")
+
+    check = commands.add_parser("check", help="check a config and list every problem as file:line")
+    check.add_argument("path", nargs="?", type=Path, help="a folder or file (default: the built-in config)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and `python -m accessible_companion`."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # `run` is the default command, also when only options are given.
+    if not any(arg in COMMANDS for arg in args_list) and not {"-h", "--help", "--version"} & set(args_list):
+        args_list.insert(_first_command_position(args_list), "run")
+    args = _parser().parse_args(args_list)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from . import app  # imported late so `--help` stays fast
+
+    if args.command == "check":
+        return app.check(args.path)
+    return app.run(args)
+
+
+def _first_command_position(args: list[str]) -> int:
+    """Where a subcommand goes: after the global options."""
+    position = 0
+    while position < len(args) and args[position] in ("-v", "--verbose"):
+        position += 1
+    return position

@@ -1,0 +1,6 @@
+"""Reading and checking caregiver config files (menus and settings)."""
+
+from .loader import Config, default_config_dir, load_config
+from .problems import ConfigError, Problem
+
+__all__ = ["Config", "ConfigError", "Problem", "default_config_dir", "load_config"]

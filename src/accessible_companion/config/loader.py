@@ -1,0 +1,358 @@
+"""Load a caregiver config (a folder or one file) into menus and settings, or say what is wrong.
+
+Nothing half-checked is ever returned: either every check passes and a `Config` comes
+back, or `ConfigError` lists every problem with its file and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..adapters.keys import is_valid_key_name
+from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
+from ..core.settings import RANGES, Settings
+from .problems import ConfigError, Problem
+from .schema import FileModel, ItemModel, MenuModel
+from .yaml_lines import LinedYaml, Location, read_yaml
+
+_FILE_ADAPTER = TypeAdapter(FileModel)
+# Keys that only make sense with one action.
+_ACTION_KEYS = {"menu": Action.MENU, "mode": Action.MODE, "minutes": Action.REST, "answer": Action.CHECK_IN}
+_PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low"}
+_VOLUME = (0.0, 1.0)
+_RATE = (50, 500)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A checked config, ready to run."""
+
+    menus: MenuSet
+    settings: Settings
+    files: tuple[Path, ...]
+
+    def summary(self) -> str:
+        """One line a caregiver can read: what was loaded."""
+        items = sum(len(m.items) for m in self.menus.menus.values())
+        timing = self.settings.scanning
+        return (
+            f"OK: {len(self.menus.menus)} menus, {items} items, {len(self.files)} files; "
+            f"mode {timing.mode.value}, interval {timing.interval:g} s"
+        )
+
+
+def default_config_dir() -> Path:
+    """The built-in config: inside the installed package, or `config/` in a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "default_config"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "config"
+
+
+def config_files(path: Path) -> list[Path]:
+    """The YAML files of a config: the file itself, or every *.yaml/*.yml below a folder."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load and check the config at `path` (None = the built-in one)."""
+    base = default_config_dir()
+    path = base if path is None else path
+    if not path.exists():
+        raise ConfigError([Problem(path, 0, "no such file or folder")])
+    files = config_files(path)
+    if not files:
+        raise ConfigError([Problem(path, 0, "no .yaml files here")])
+    problems: list[Problem] = []
+    settings_at: tuple[Settings, LinedYaml] | None = None
+    menus_at: list[tuple[MenuModel, LinedYaml, int]] = []
+    for file in files:
+        doc = read_yaml(file, problems)
+        if doc is None or doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(doc.problem((), "expected keys 'settings:' and/or 'menus:' at the top"))
+            continue
+        try:
+            model = _FILE_ADAPTER.validate_python(doc.data)
+        except ValidationError as error:
+            problems += _pydantic_problems(error, doc)
+            continue
+        if model.settings is not None:
+            if settings_at is not None:
+                first = settings_at[1].at(("settings",))
+                problems.append(doc.problem(("settings",), f"settings are given again (first at {first})"))
+            else:
+                settings_at = (model.settings, doc)
+        menus_at += [(menu, doc, index) for index, menu in enumerate(model.menus or [])]
+
+    if problems:
+        raise ConfigError(problems)
+    if settings_at is not None:
+        problems += _check_settings(*settings_at)
+    if menus_at:
+        menus = _build_menus(menus_at, problems)
+    if problems:
+        raise ConfigError(problems)
+
+    # A config may give only settings or only menus; the built-in config fills the rest.
+    fallback = None if (settings_at and menus_at) or path == base else load_config(base)
+    settings = settings_at[0] if settings_at else fallback.settings if fallback else Settings()
+    if not menus_at:
+        if fallback is None:
+            raise ConfigError([Problem(files[0], 0, "no menus defined")])
+        menus = fallback.menus
+    used = tuple(files) + (fallback.files if fallback else ())
+    return Config(with_back_items(menus), settings, used)
+
+
+def normalize_words(words: str) -> str:
+    """Voice words as compared: case, punctuation and extra spaces do not count."""
+    kept = "".join(c if c.isalnum() or c.isspace() else " " for c in words.casefold())
+    return " ".join(kept.split())
+
+
+# Turning pydantic's errors into caregiver messages.
+
+
+def _dataclass_keys(value: object) -> set[str]:
+    """Every field name in a tree of dataclass instances."""
+    if not is_dataclass(value):
+        return set()
+    names: set[str] = set()
+    for field in fields(value):
+        names.add(field.name)
+        names |= _dataclass_keys(getattr(value, field.name))
+    return names
+
+
+_KNOWN_KEYS = sorted(
+    {*ItemModel.model_fields, *MenuModel.model_fields, *FileModel.model_fields} | _dataclass_keys(Settings())
+)
+
+
+def _pydantic_problems(error: ValidationError, doc: LinedYaml) -> list[Problem]:
+    found: dict[tuple[int, str], Problem] = {}
+    for detail in error.errors():
+        location: Location = tuple(detail["loc"])
+        kind = detail["type"]
+        value = detail.get("input")
+        if kind in ("extra_forbidden", "unexpected_keyword_argument"):
+            key = str(location[-1])
+            close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            message = f"unknown key '{key}'{hint}"
+        elif kind in ("missing", "missing_argument"):
+            message = f"missing '{location[-1]}'"
+        else:
+            location = _known_prefix(location, doc)
+            name = ".".join(str(p) for p in location if isinstance(p, str)) or "value"
+            if name.endswith(".action") and kind == "enum":
+                options = ", ".join(a.value for a in Action)
+                message = f"unknown action '{value}' (actions: {options})"
+            elif kind == "enum":
+                message = f"{name}: '{value}' is not one of: {detail.get('ctx', {}).get('expected', '')}"
+            elif kind == "string_too_short":
+                message = f"{name}: must not be empty"
+            elif kind.startswith(("float", "int")):
+                message = f"{name}: expected a number, got {value!r}"
+            elif kind.startswith("bool"):
+                message = f"{name}: expected true or false, got {value!r}"
+            elif name.endswith("voice") and kind in ("string_type", "list_type"):
+                message = f"{name}: expected words or a list of words, got {value!r}"
+            else:
+                message = f"{name}: {detail['msg']}"
+        problem = doc.problem(location, message)
+        found.setdefault((problem.line, problem.message), problem)
+    return list(found.values())
+
+
+def _known_prefix(location: Location, doc: LinedYaml) -> Location:
+    """Drop pydantic's extra parts (union branch names) that are not in the file."""
+    while location and location not in doc.lines:
+        location = location[:-1]
+    return location
+
+
+# Checks pydantic cannot make: ranges, names, references, reachability, clashes.
+
+
+def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
+    problems: list[Problem] = []
+    scanning = settings.scanning
+    for name, (low, high, unit) in RANGES.items():
+        value = getattr(scanning, name)
+        if not low <= value <= high:
+            problems.append(
+                doc.problem(
+                    ("settings", "scanning", name),
+                    f"scanning.{name}: {value:g} is outside its range {low:g} to {high:g} {unit}",
+                )
+            )
+    if scanning.acceptance >= scanning.long_press:
+        # Every counted press would then be a long press: press-hold could never move on.
+        problems.append(
+            doc.problem(
+                ("settings", "scanning", "acceptance"),
+                f"scanning.acceptance ({scanning.acceptance:g} s) must be shorter than "
+                f"scanning.long_press ({scanning.long_press:g} s)",
+            )
+        )
+    for voice in ("cue", "main"):
+        out = getattr(settings.speech, voice)
+        where: Location = ("settings", "speech", voice)
+        if not _VOLUME[0] <= out.volume <= _VOLUME[1]:
+            problems.append(
+                doc.problem((*where, "volume"), f"speech.{voice}.volume: {out.volume:g} is not 0 to 1")
+            )
+        if not _RATE[0] <= out.rate <= _RATE[1]:
+            problems.append(
+                doc.problem(
+                    (*where, "rate"), f"speech.{voice}.rate: {out.rate} is not {_RATE[0]} to {_RATE[1]}"
+                )
+            )
+    seen: dict[str, str] = {}
+    for switch in ("switch1", "switch2"):
+        keys = getattr(settings.switches, switch)
+        where = ("settings", "switches", switch)
+        if not keys:
+            problems.append(doc.problem(where, f"switches.{switch}: needs at least one key"))
+        for index, key in enumerate(keys):
+            if not is_valid_key_name(key):
+                problems.append(doc.problem((*where, index), f"switches.{switch}: unknown key name '{key}'"))
+            elif key in seen and seen[key] != switch:
+                problems.append(
+                    doc.problem((*where, index), f"switches: '{key}' is both switch1 and switch2")
+                )
+            seen[key] = switch
+    for field in fields(settings.messages):
+        template = getattr(settings.messages, field.name)
+        try:
+            template.format(**_PLACEHOLDERS)
+        except (KeyError, IndexError, ValueError) as error:
+            problems.append(
+                doc.problem(
+                    ("settings", "messages", field.name),
+                    f"messages.{field.name}: bad placeholder {error} (known: "
+                    + ", ".join("{" + p + "}" for p in _PLACEHOLDERS)
+                    + ")",
+                )
+            )
+    return problems
+
+
+def _build_menus(menus_at: list[tuple[MenuModel, LinedYaml, int]], problems: list[Problem]) -> MenuSet:
+    menus: dict[str, Menu] = {}
+    where: dict[str, tuple[LinedYaml, Location]] = {}
+    item_ids: dict[str, str] = {}
+    for model, doc, index in menus_at:
+        location: Location = ("menus", index)
+        if model.id in menus:
+            first_doc, first_location = where[model.id]
+            first = first_doc.at(first_location)
+            problems.append(
+                doc.problem((*location, "id"), f"menu id '{model.id}' is used twice (first at {first})")
+            )
+            continue
+        if not model.items:
+            problems.append(doc.problem((*location, "items"), f"menu '{model.id}' has no items"))
+        items = []
+        for number, item_model in enumerate(model.items):
+            item_location: Location = (*location, "items", number)
+            items.append(_build_item(item_model, doc, item_location, problems))
+            if item_model.id:
+                here = doc.at(item_location)
+                if item_model.id in item_ids:
+                    problems.append(
+                        doc.problem(
+                            (*item_location, "id"),
+                            f"item id '{item_model.id}' is used twice (first at {item_ids[item_model.id]})",
+                        )
+                    )
+                item_ids.setdefault(item_model.id, here)
+        menus[model.id] = Menu(model.id, model.title or model.id, tuple(items))
+        where[model.id] = (doc, location)
+
+    menu_set = MenuSet(menus)
+    first_doc, _ = next(iter(where.values()), (menus_at[0][1], ()))
+    if menu_set.home not in menus:
+        problems.append(
+            first_doc.problem((), f"no menu with id '{menu_set.home}' (the companion starts there)")
+        )
+        return menu_set
+    for menu_id, menu in menus.items():
+        doc, location = where[menu_id]
+        for number, item in enumerate(menu.items):
+            if item.action is Action.MENU and item.menu not in menus:
+                close = difflib.get_close_matches(item.menu, list(menus), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(
+                    doc.problem(
+                        (*location, "items", number, "menu"), f"menu '{item.menu}' is not defined{hint}"
+                    )
+                )
+    reached = reachable(menu_set)
+    for menu_id in menus:
+        if menu_id not in reached:
+            doc, location = where[menu_id]
+            problems.append(doc.problem((*location, "id"), f"menu '{menu_id}' cannot be reached from home"))
+    _check_voice_clashes(with_back_items(menu_set), where, problems)
+    return menu_set
+
+
+def _build_item(model: ItemModel, doc: LinedYaml, location: Location, problems: list[Problem]) -> Item:
+    action = model.action or (Action.MENU if model.menu else Action.SPEAK)
+    for key, needs in _ACTION_KEYS.items():
+        given: Any = getattr(model, key)
+        if given not in ("", None) and action is not needs:
+            problems.append(
+                doc.problem(
+                    (*location, key), f"'{key}' goes with 'action: {needs.value}', not '{action.value}'"
+                )
+            )
+    if action is Action.MENU and not model.menu:
+        problems.append(doc.problem((*location, "action"), "action 'menu' needs 'menu: <menu id>'"))
+    voice = (model.voice,) if isinstance(model.voice, str) else tuple(model.voice)
+    if any(not normalize_words(words) for words in voice):
+        problems.append(doc.problem((*location, "voice"), "voice: words must not be empty"))
+    return Item(
+        label=model.label,
+        action=action,
+        say=model.say,
+        cue=model.cue,
+        voice=voice,
+        menu=model.menu,
+        mode=model.mode,
+        minutes=model.minutes,
+        answer=model.answer,
+        id=model.id,
+        source=model.source,
+    )
+
+
+def _check_voice_clashes(
+    menus: MenuSet, where: dict[str, tuple[LinedYaml, Location]], problems: list[Problem]
+) -> None:
+    """Two items of one menu must not be selected by the same spoken words."""
+    for menu_id, menu in menus.menus.items():
+        doc, location = where[menu_id]
+        owner: dict[str, str] = {}
+        for number, item in enumerate(menu.items):
+            for words in item.voice_words:
+                key = normalize_words(words)
+                if key in owner and owner[key] != item.label:
+                    problems.append(
+                        doc.problem(
+                            (*location, "items", number),
+                            f"items '{owner[key]}' and '{item.label}' in menu '{menu_id}' "
+                            f"have the same voice words '{words}'",
+                        )
+                    )
+                owner.setdefault(key, item.label)

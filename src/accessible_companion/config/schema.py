@@ -1,0 +1,44 @@
+"""The shape of caregiver files, for pydantic. Settings validate straight into core dataclasses."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..core.menus import Action
+from ..core.settings import Mode, Settings
+
+
+class _Strict(BaseModel):
+    # Unknown keys are errors: a misspelt key must not be ignored without a word.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ItemModel(_Strict):
+    """An item as written in a menu file."""
+
+    label: str = Field(min_length=1)
+    say: str = ""
+    cue: str = ""
+    voice: str | list[str] = Field(default_factory=list)
+    action: Action | None = None
+    menu: str = ""
+    mode: Mode | None = None
+    minutes: float | None = Field(default=None, gt=0, le=24 * 60)
+    answer: str = ""
+    id: str = ""
+    source: str = ""
+
+
+class MenuModel(_Strict):
+    """A menu as written in a menu file."""
+
+    id: str = Field(min_length=1)
+    title: str = ""
+    items: list[ItemModel]
+
+
+class FileModel(_Strict):
+    """One config file: settings, menus, or both."""
+
+    settings: Settings | None = None
+    menus: list[MenuModel] | None = None

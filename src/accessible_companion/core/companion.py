@@ -1,0 +1,351 @@
+"""The companion: a deterministic state machine. `handle(event, now)` returns effects.
+
+All scanning rules live here (see README: Scanning):
+- auto: the highlight moves every dwell; a press selects; after `loops` passes it idles.
+- press-hold: a short press moves on; a hold of at least `long_press` selects.
+- inverse: the highlight moves while switch 1 is held; release selects.
+- step: switch 1 moves on (a long hold also selects); switch 2 selects.
+Switch 2 selects in every mode, and any press wakes an idle scan, so no mode can lock a
+user out. Presses act on release where the device reports releases.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .effects import (
+    Effect,
+    EnterMenu,
+    Highlight,
+    HoldReady,
+    Idle,
+    Request,
+    Select,
+    SettingChanged,
+    Speak,
+    StopCue,
+    Voice,
+)
+from .events import AdapterError, Event, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
+from .menus import Action, Item, Menu, MenuSet, with_back_items
+from .pacing import Dwell, estimate_seconds
+from .presses import Press, PressFilter
+from .settings import Mode, Settings, clamp
+from .view import View
+
+MODE_CYCLE = (Mode.AUTO, Mode.PRESS_HOLD, Mode.INVERSE, Mode.STEP)
+
+
+class Phase(StrEnum):
+    """Where the scan is."""
+
+    SCANNING = "scanning"
+    """The highlight moves by itself (auto), or while the switch is held (inverse)."""
+    WAITING = "waiting"
+    """The highlight stays until a press moves it (press-hold, step, inverse not held)."""
+    IDLE = "idle"
+    """Stopped after its loops, paused or resting; any press goes on."""
+
+
+class Companion:
+    """Switch scanning through caregiver menus. Pure: time comes in as `now`."""
+
+    def __init__(self, menus: MenuSet, settings: Settings) -> None:
+        self.menus = with_back_items(menus)
+        self.settings = settings
+        self.voice_commands = settings.voice_commands
+        self._stack: list[str] = [self.menus.home]
+        self._index = 0
+        self._first = True
+        self._passes = 0
+        self._phase = Phase.WAITING
+        self._dwell = Dwell()
+        self._frozen: float | None = None
+        self._presses = PressFilter()
+        self._next_utterance = 1
+        self._speaking: dict[int, tuple[Voice, str]] = {}
+        self._main_pending: set[int] = set()
+        self._cue_id: int | None = None
+        self._notice = ""
+
+    # The whole interface: start, handle, next_deadline, view.
+
+    def start(self, now: float) -> list[Effect]:
+        """Enter the home menu and begin scanning."""
+        return self._enter(self.menus.home, now, push=False)
+
+    def handle(self, event: Event, now: float) -> list[Effect]:
+        """Feed one event that happened at `now`; returns what to do."""
+        timing = self.settings.scanning
+        match event:
+            case SwitchDown(switch=switch):
+                press = self._presses.down(switch, now, timing.debounce)
+                if press is not None and self._auto_scanning():
+                    self._frozen = self._dwell.freeze(now)  # the highlight waits for the release
+                return []
+            case SwitchUp(switch=switch):
+                return self._released(switch, now)
+            case SwitchTap(switch=switch):
+                if not self._presses.tap(now, timing.debounce):
+                    return []
+                return self._pressed(switch, now, held=None, press=None)
+            case SpeechFinished(utterance=utterance):
+                self._speaking.pop(utterance, None)
+                self._main_pending.discard(utterance)
+                self._dwell.speech_ended(utterance, now)
+                return []
+            case AdapterError(component=component, message=message):
+                self._notice = f"{component}: {message}"
+                return []
+            case Tick():
+                return self._tick(now)
+
+    def next_deadline(self) -> float | None:
+        """The next time `handle(Tick(), t)` must be called, or None to wait for input."""
+        deadlines = [self._dwell.deadline() if self._phase is Phase.SCANNING else None]
+        timing = self.settings.scanning
+        held = self._presses.held(1)
+        if held is not None and held.down_at is not None:
+            if self._mode() is Mode.INVERSE and not held.moving and self._phase is not Phase.IDLE:
+                deadlines.append(held.down_at + timing.acceptance)
+            if self._mode() in (Mode.PRESS_HOLD, Mode.STEP) and not held.ready:
+                deadlines.append(held.down_at + timing.long_press)
+        times = [d for d in deadlines if d is not None]
+        return min(times) if times else None
+
+    def view(self) -> View:
+        """A snapshot for displays."""
+        menu = self._menu()
+        state = self._phase.value
+        held = self._presses.held(1) or self._presses.held(2)
+        if held is not None and self._phase is not Phase.IDLE:
+            state = "hold-ready" if held.ready else "held"
+        speaking = ""
+        if self._speaking:
+            mains = [text for voice, text in self._speaking.values() if voice == "main"]
+            speaking = mains[-1] if mains else list(self._speaking.values())[-1][1]
+        return View(
+            menu=menu.id,
+            title=menu.title,
+            labels=tuple(item.label for item in menu.items),
+            highlight=None if self._phase is Phase.IDLE else self._index,
+            state=state,
+            mode=self._mode().value,
+            interval=self.settings.scanning.interval,
+            speaking=speaking,
+            notice=self._notice,
+        )
+
+    # Helpers for reading state.
+
+    def _mode(self) -> Mode:
+        return self.settings.scanning.mode
+
+    def _menu(self) -> Menu:
+        return self.menus[self._stack[-1]]
+
+    def _item(self) -> Item:
+        return self._menu().items[self._index]
+
+    def _auto_scanning(self) -> bool:
+        return self._phase is Phase.SCANNING and self._mode() is Mode.AUTO
+
+    # Switch input.
+
+    def _released(self, switch: int, now: float) -> list[Effect]:
+        result = self._presses.up(switch, now)
+        if result is None:
+            return []
+        held, press = result
+        if held < self.settings.scanning.acceptance:
+            if self._auto_scanning():
+                self._dwell.thaw(now, self._frozen)  # too short to count: carry on as before
+            return []
+        return self._pressed(switch, now, held=held, press=press)
+
+    def _pressed(self, switch: int, now: float, held: float | None, press: Press | None) -> list[Effect]:
+        """An accepted press ended (`held` is None for a tap of unknown length)."""
+        if self._phase is Phase.IDLE:
+            return self._restart(now)
+        mode = self._mode()
+        if switch != 1 or mode is Mode.AUTO:
+            return self._select(now)
+        if mode is Mode.INVERSE:
+            # A tap cannot hold, so it steps; a real hold selects on release.
+            if held is None:
+                return self._step(now)
+            self._dwell.clear()
+            self._phase = Phase.WAITING
+            return self._select(now)
+        if held is not None and held >= self.settings.scanning.long_press:
+            return self._select(now)
+        return self._step(now)
+
+    # Time.
+
+    def _tick(self, now: float) -> list[Effect]:
+        effects: list[Effect] = []
+        timing = self.settings.scanning
+        held = self._presses.held(1)
+        if held is not None and held.down_at is not None and self._phase is not Phase.IDLE:
+            mode = self._mode()
+            if (
+                mode in (Mode.PRESS_HOLD, Mode.STEP)
+                and not held.ready
+                and now >= held.down_at + timing.long_press
+            ):
+                held.ready = True
+                effects.append(HoldReady(switch=1))
+            if mode is Mode.INVERSE and not held.moving and now >= held.down_at + timing.acceptance:
+                held.moving = True
+                self._phase = Phase.SCANNING
+                self._schedule(now, timing.interval)
+        deadline = self._dwell.deadline()
+        if deadline is not None and now >= deadline and self._phase is Phase.SCANNING:
+            effects += self._advance(now)
+        return effects
+
+    def _advance(self, now: float) -> list[Effect]:
+        """The dwell ended: move to the next item, or stop after the last loop."""
+        self._first = False
+        self._index = (self._index + 1) % len(self._menu().items)
+        if self._index == 0:
+            self._passes += 1
+            if self._passes >= self.settings.scanning.loops:
+                return self._idle(now, "loops")
+        return self._highlight(now)
+
+    # Moving the highlight.
+
+    def _highlight(self, now: float) -> list[Effect]:
+        item = self._item()
+        cue = self._speak("cue", item.cue_text)
+        self._cue_id = cue.utterance
+        if self._phase is Phase.SCANNING:
+            timing = self.settings.scanning
+            self._schedule(now, timing.interval + (timing.first_item_extra if self._first else 0.0))
+        return [Highlight(self._menu().id, self._index, item.label), cue]
+
+    def _schedule(self, now: float, length: float) -> None:
+        """Start the dwell of the highlighted item, after any speech it must wait for."""
+        waiting = set(self._main_pending)
+        if self.settings.scanning.auditory and self._cue_id in self._speaking:
+            waiting.add(self._cue_id)
+        spoken = sum(
+            estimate_seconds(text, self._rate(voice))
+            for utterance, (voice, text) in self._speaking.items()
+            if utterance in waiting
+        )
+        self._dwell.start(now, length, waiting, spoken)
+
+    def _step(self, now: float) -> list[Effect]:
+        self._first = False
+        self._index = (self._index + 1) % len(self._menu().items)
+        return self._highlight(now)
+
+    def _restart(self, now: float) -> list[Effect]:
+        """Start scanning the current menu from its first item."""
+        self._index = 0
+        self._passes = 0
+        self._first = True
+        self._frozen = None
+        self._dwell.clear()
+        self._phase = Phase.SCANNING if self._mode() is Mode.AUTO else Phase.WAITING
+        return self._highlight(now)
+
+    def _enter(self, menu_id: str, now: float, push: bool = True) -> list[Effect]:
+        if push:
+            self._stack.append(menu_id)
+        return [EnterMenu(menu_id), *self._restart(now)]
+
+    def _idle(self, now: float, reason: str, message: str | None = None) -> list[Effect]:
+        self._phase = Phase.IDLE
+        self._dwell.clear()
+        self._frozen = None
+        text = message if message is not None else self.settings.messages.idle
+        return [StopCue(), Idle(self._menu().id, reason), self._speak("cue", text)]
+
+    # Speech.
+
+    def _speak(self, voice: Voice, text: str) -> Speak:
+        utterance = self._next_utterance
+        self._next_utterance += 1
+        self._speaking[utterance] = (voice, text)
+        if voice == "main":
+            self._main_pending.add(utterance)
+        return Speak(utterance, voice, text)
+
+    def _rate(self, voice: Voice) -> int:
+        speech = self.settings.speech
+        return (speech.cue if voice == "cue" else speech.main).rate
+
+    # Selection.
+
+    def _select(self, now: float) -> list[Effect]:
+        menu, item = self._menu(), self._item()
+        self._presses.guard_until = now + self.settings.scanning.post_selection_pause
+        effects: list[Effect] = [Select(menu.id, item.label, item.action.value)]
+        return effects + self._act(item, now)
+
+    def _act(self, item: Item, now: float) -> list[Effect]:
+        messages = self.settings.messages
+        match item.action:
+            case Action.SPEAK:
+                return [self._speak("main", item.say_text), *self._restart(now)]
+            case Action.MENU:
+                return self._enter(item.menu, now)
+            case Action.BACK:
+                if len(self._stack) > 1:
+                    self._stack.pop()
+                return [EnterMenu(self._menu().id), *self._restart(now)]
+            case Action.HOME:
+                del self._stack[1:]
+                return [EnterMenu(self._menu().id), *self._restart(now)]
+            case Action.HELP:
+                return [
+                    Request("help", item.say_text),
+                    self._speak("main", item.say_text),
+                    *self._restart(now),
+                ]
+            case Action.CHECK_IN:
+                answer = item.answer or item.label
+                return [Request("check-in", answer), self._speak("main", item.say_text), *self._restart(now)]
+            case Action.REST:
+                detail = f"{item.minutes:g} minutes" if item.minutes is not None else item.label
+                return [Request("rest", detail), *self._idle(now, "rest", messages.rest)]
+            case Action.PAUSE:
+                return self._idle(now, "pause")
+            case Action.SLOWER | Action.FASTER:
+                return self._change_speed(item.action, now)
+            case Action.MODE:
+                return self._change_mode(item.mode, now)
+            case Action.VOICE_ON | Action.VOICE_OFF:
+                self.voice_commands = item.action is Action.VOICE_ON
+                text = messages.voice_on if self.voice_commands else messages.voice_off
+                self._notice = text
+                return [
+                    SettingChanged("voice", self.voice_commands),
+                    self._speak("main", text),
+                    *self._restart(now),
+                ]
+
+    def _change_speed(self, action: Action, now: float) -> list[Effect]:
+        timing = self.settings.scanning
+        factor = timing.speed_step if action is Action.SLOWER else 1 / timing.speed_step
+        interval = round(clamp("interval", timing.interval * factor), 2)
+        self.settings = self.settings.with_scanning(interval=interval)
+        template = self.settings.messages.slower if action is Action.SLOWER else self.settings.messages.faster
+        text = template.format(seconds=f"{interval:g}")
+        self._notice = f"interval {interval:g} s"
+        # Stay on the same item, so pressing again repeats the change.
+        self._first = True
+        self._dwell.clear()
+        return [SettingChanged("interval", interval), self._speak("main", text), *self._highlight(now)]
+
+    def _change_mode(self, mode: Mode | None, now: float) -> list[Effect]:
+        if mode is None:
+            mode = MODE_CYCLE[(MODE_CYCLE.index(self._mode()) + 1) % len(MODE_CYCLE)]
+        self.settings = self.settings.with_scanning(mode=mode)
+        text = self.settings.messages.mode.format(mode=mode.value)
+        self._notice = f"mode {mode.value}"
+        return [SettingChanged("mode", mode.value), self._speak("main", text), *self._restart(now)]

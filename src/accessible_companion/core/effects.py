@@ -1,0 +1,123 @@
+"""Effects the core returns. The loop hands them to adapters (speech, display, trace).
+
+Each effect class names its trace event in `TRACE`; `trace_fields` turns an effect into
+the fields of its trace line, so the trace is one generic encoder, not one per effect.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+Voice = Literal["cue", "main"]
+
+
+@dataclass(frozen=True)
+class Speak:
+    """Speak `text`. A cue replaces any cue still sounding; main speech is never cut by a cue."""
+
+    TRACE: ClassVar[str] = "speak"
+    utterance: int
+    """Id the speech adapter echoes back in `SpeechFinished`."""
+    voice: Voice
+    """`cue` (prompts while scanning) or `main` (the user's words to the room)."""
+    text: str
+    """What to say."""
+
+
+@dataclass(frozen=True)
+class StopCue:
+    """Silence the cue voice now (scanning stopped or moved on)."""
+
+    TRACE: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """An item is highlighted."""
+
+    TRACE: ClassVar[str] = "highlight"
+    menu: str
+    """Menu id."""
+    index: int
+    """Item position in the menu, from 0."""
+    label: str
+    """Item label."""
+
+
+@dataclass(frozen=True)
+class Select:
+    """An item was selected."""
+
+    TRACE: ClassVar[str] = "select"
+    menu: str
+    """Menu id."""
+    label: str
+    """Item label."""
+    action: str
+    """The item's action name (speak, menu, back, home, rest, ...)."""
+
+
+@dataclass(frozen=True)
+class EnterMenu:
+    """A menu was entered (at start, by a submenu item, back or home)."""
+
+    TRACE: ClassVar[str] = "menu"
+    menu: str
+    """Menu id."""
+
+
+@dataclass(frozen=True)
+class Idle:
+    """Scanning stopped and waits for a press (after its loops, or paused)."""
+
+    TRACE: ClassVar[str] = "idle"
+    menu: str
+    """Menu id where it stopped."""
+    reason: str
+    """`loops` (no press for the configured passes) or `pause` (asked for)."""
+
+
+@dataclass(frozen=True)
+class HoldReady:
+    """A held switch has passed long-press: releasing it now selects."""
+
+    TRACE: ClassVar[str] = "hold"
+    switch: int
+    """Which switch is held."""
+
+
+@dataclass(frozen=True)
+class SettingChanged:
+    """A setting was changed at run time from the settings menu."""
+
+    TRACE: ClassVar[str] = "setting"
+    name: str
+    """Setting name: interval, mode, voice."""
+    value: Any
+    """Its new value."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """A care action the later parts carry out (rest, check-in, call for help).
+
+    Until they land, the loop traces it and the core speaks what it would do.
+    """
+
+    TRACE: ClassVar[str] = "request"
+    kind: str
+    """`rest`, `check-in` or `help`."""
+    detail: str
+    """The item's value (minutes of rest, the check-in answer) or its label."""
+
+
+Effect = Speak | StopCue | Highlight | Select | EnterMenu | Idle | HoldReady | SettingChanged | Request
+
+
+def trace_fields(effect: Effect) -> dict[str, Any] | None:
+    """The trace line for an effect (without time), or None for effects not traced."""
+    if not effect.TRACE:
+        return None
+    return {"event": effect.TRACE, **dataclasses.asdict(effect)}

@@ -1,0 +1,79 @@
+"""Input events for the core. Adapters make them; the loop feeds them to `Companion.handle`.
+
+Every event is a frozen dataclass. Time is never part of an event: the loop passes it in
+as `now` (seconds on a monotonic clock), so the core stays deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SwitchSource = Literal["switch", "terminal", "voice"]
+
+
+@dataclass(frozen=True)
+class SwitchDown:
+    """A switch went down (key or mouse button pressed)."""
+
+    switch: int
+    """1 = the main switch, 2 = the second switch (select in every mode)."""
+    source: SwitchSource = "switch"
+    """Which adapter saw it (for the trace)."""
+    key: str = ""
+    """The key or button name as configured (for the trace)."""
+
+
+@dataclass(frozen=True)
+class SwitchUp:
+    """A switch came up (key or mouse button released)."""
+
+    switch: int
+    """1 = the main switch, 2 = the second switch."""
+    source: SwitchSource = "switch"
+    """Which adapter saw it (for the trace)."""
+    key: str = ""
+    """The key or button name as configured (for the trace)."""
+
+
+@dataclass(frozen=True)
+class SwitchTap:
+    """A whole press from a device that reports no release (a terminal).
+
+    Its length is unknown, so acceptance and long-press do not apply; debounce does.
+    """
+
+    switch: int
+    """1 = the main switch, 2 = the second switch."""
+    source: SwitchSource = "terminal"
+    """Which adapter saw it (for the trace)."""
+    key: str = ""
+    """The key name (for the trace)."""
+
+
+@dataclass(frozen=True)
+class SpeechFinished:
+    """The speech adapter finished (or gave up on) the utterance with this id."""
+
+    utterance: int
+    """The id from the `Speak` effect."""
+    interrupted: bool = False
+    """True when it was cut short."""
+
+
+@dataclass(frozen=True)
+class AdapterError:
+    """An adapter failed (or recovered); the switch keeps working regardless."""
+
+    component: str
+    """`speech`, `switch`, `display`, ..."""
+    message: str
+    """What went wrong, for the trace and the display."""
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Time passed; the loop sends this when `next_deadline()` is reached."""
+
+
+Event = SwitchDown | SwitchUp | SwitchTap | SpeechFinished | AdapterError | Tick

@@ -1,0 +1,137 @@
+"""The menu model: menus of items, each item with one action. Pure data, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .settings import Mode
+
+
+class Action(StrEnum):
+    """What selecting an item does."""
+
+    SPEAK = "speak"
+    """Say the item's `say` text with the main voice (the default action)."""
+    MENU = "menu"
+    """Open the submenu named by `menu`."""
+    BACK = "back"
+    """Go up one menu."""
+    HOME = "home"
+    """Go to the home menu."""
+    REST = "rest"
+    """Start a rest (`minutes` optional)."""
+    CHECK_IN = "check-in"
+    """Record how the user feels (`answer` optional)."""
+    HELP = "help"
+    """Call for help."""
+    SLOWER = "slower"
+    """Lengthen the scan interval."""
+    FASTER = "faster"
+    """Shorten the scan interval."""
+    MODE = "mode"
+    """Switch scanning mode (`mode` names one; none = the next mode)."""
+    VOICE_ON = "voice-on"
+    """Turn voice commands on."""
+    VOICE_OFF = "voice-off"
+    """Turn voice commands off."""
+    PAUSE = "pause"
+    """Stop scanning until the next press."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One menu item."""
+
+    label: str
+    """Shown on the display."""
+    action: Action = Action.SPEAK
+    """What selecting it does."""
+    say: str = ""
+    """Spoken to the room by the main voice when selected (defaults to the label)."""
+    cue: str = ""
+    """Spoken by the cue voice while scanning (defaults to the label)."""
+    voice: tuple[str, ...] = ()
+    """Words that select it by voice (defaults to the label)."""
+    menu: str = ""
+    """Target menu id, for `menu` items."""
+    mode: Mode | None = None
+    """Target mode, for `mode` items (None = cycle to the next mode)."""
+    minutes: float | None = None
+    """Rest length, for `rest` items."""
+    answer: str = ""
+    """Recorded answer, for `check-in` items."""
+    id: str = ""
+    """Optional caregiver id."""
+    source: str = ""
+    """Where the advice comes from (strategies keep their source)."""
+
+    @property
+    def say_text(self) -> str:
+        return self.say or self.label
+
+    @property
+    def cue_text(self) -> str:
+        return self.cue or self.label
+
+    @property
+    def voice_words(self) -> tuple[str, ...]:
+        return self.voice or (self.label,)
+
+
+BACK_ITEM = Item(label="Back", action=Action.BACK)
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A menu: a title and its items in scan order."""
+
+    id: str
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class MenuSet:
+    """All menus by id; `home` is where the companion starts."""
+
+    menus: Mapping[str, Menu]
+    home: str = "home"
+
+    def __getitem__(self, menu_id: str) -> Menu:
+        return self.menus[menu_id]
+
+
+def with_back_items(menus: MenuSet, back: Item = BACK_ITEM) -> MenuSet:
+    """Every menu but home gets a Back item at its end unless it has one already."""
+    fixed: dict[str, Menu] = {}
+    for menu_id, menu in menus.menus.items():
+        needs_back = menu_id != menus.home and all(i.action is not Action.BACK for i in menu.items)
+        fixed[menu_id] = Menu(menu.id, menu.title, (*menu.items, back)) if needs_back else menu
+    return MenuSet(fixed, menus.home)
+
+
+def reachable(menus: MenuSet) -> set[str]:
+    """Menu ids reachable from home through submenu items."""
+    seen = {menus.home}
+    todo = [menus.home]
+    while todo:
+        for item in menus.menus[todo.pop()].items:
+            if item.action is Action.MENU and item.menu in menus.menus and item.menu not in seen:
+                seen.add(item.menu)
+                todo.append(item.menu)
+    return seen
+
+
+def paths_from_home(menus: MenuSet) -> dict[str, tuple[tuple[str, int], ...]]:
+    """For each reachable menu, the (menu id, item index) steps that open it from home."""
+    paths: dict[str, tuple[tuple[str, int], ...]] = {menus.home: ()}
+    todo = [menus.home]
+    while todo:
+        menu_id = todo.pop(0)
+        for index, item in enumerate(menus.menus[menu_id].items):
+            if item.action is Action.MENU and item.menu in menus.menus and item.menu not in paths:
+                paths[item.menu] = (*paths[menu_id], (menu_id, index))
+                todo.append(item.menu)
+    return paths

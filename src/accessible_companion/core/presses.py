@@ -1,0 +1,72 @@
+"""Clean switch presses out of raw downs and ups: no auto-repeat, debounce, acceptance.
+
+Pure bookkeeping; the companion decides what an accepted press means in each mode.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass
+class Press:
+    """The state of one switch."""
+
+    down_at: float | None = None
+    """When the current press began, or None while the switch is up."""
+    ignored: bool = False
+    """The current press started inside debounce or the post-selection pause."""
+    ready: bool = False
+    """HoldReady was reported for the current press (held past long-press)."""
+    moving: bool = False
+    """Inverse mode: the current hold has passed acceptance and moves the highlight."""
+
+
+class PressFilter:
+    """Tracks both switches and the last accepted release."""
+
+    def __init__(self) -> None:
+        self.switches: dict[int, Press] = {1: Press(), 2: Press()}
+        self.last_release = -math.inf
+        self.guard_until = -math.inf
+
+    def held(self, switch: int) -> Press | None:
+        """The press in progress on `switch` that counts, if any."""
+        press = self.switches.get(switch)
+        if press is None or press.down_at is None or press.ignored:
+            return None
+        return press
+
+    def blocked(self, now: float, debounce: float) -> bool:
+        """A press starting now is inside debounce or the post-selection pause."""
+        return now < self.last_release + debounce or now < self.guard_until
+
+    def down(self, switch: int, now: float, debounce: float) -> Press | None:
+        """A switch went down. Returns the press if it counts (not a repeat, not blocked)."""
+        press = self.switches.setdefault(switch, Press())
+        if press.down_at is not None:
+            return None  # a held key repeating: never a second press
+        press.down_at = now
+        press.ready = press.moving = False
+        press.ignored = self.blocked(now, debounce)
+        return None if press.ignored else press
+
+    def up(self, switch: int, now: float) -> tuple[float, Press] | None:
+        """A switch came up. Returns (held seconds, press) for a press that counted."""
+        press = self.switches.setdefault(switch, Press())
+        if press.down_at is None:
+            return None
+        held = now - press.down_at
+        press.down_at = None
+        if press.ignored:
+            return None  # a bounce: its release must not restart the debounce window
+        self.last_release = now
+        return held, press
+
+    def tap(self, now: float, debounce: float) -> bool:
+        """A whole press from a device without releases. True if it counts."""
+        if self.blocked(now, debounce):
+            return False
+        self.last_release = now
+        return True

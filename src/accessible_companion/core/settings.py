@@ -1,0 +1,151 @@
+"""Settings as frozen values, with the allowed range of every timing in one table.
+
+The config loader checks caregiver files against `RANGES`; the core uses the same table
+to clamp run-time changes (slower/faster), so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """Switch scanning modes (see README: Scanning)."""
+
+    AUTO = "auto"
+    """Highlight moves every interval; a press selects."""
+    PRESS_HOLD = "press-hold"
+    """Short press = next, hold past long-press = select."""
+    INVERSE = "inverse"
+    """Highlight moves while the switch is held; release selects."""
+    STEP = "step"
+    """Switch 1 = next, switch 2 = select (a long hold of switch 1 also selects)."""
+
+
+# name -> (low, high, unit): allowed ranges, inclusive. Seconds unless the unit says so.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "interval": (0.25, 10.0, "s"),
+    "first_item_extra": (0.0, 5.0, "s"),
+    "loops": (1, 20, "passes"),
+    "acceptance": (0.0, 2.0, "s"),
+    "debounce": (0.0, 2.0, "s"),
+    "long_press": (0.2, 5.0, "s"),
+    "post_selection_pause": (0.0, 5.0, "s"),
+    "speed_step": (1.05, 2.0, "x"),
+}
+
+
+def clamp(name: str, value: float) -> float:
+    """Clamp `value` into the allowed range of setting `name`."""
+    low, high, _ = RANGES[name]
+    return min(max(value, low), high)
+
+
+# The config loader validates caregiver files straight into these dataclasses with pydantic,
+# which reads this plain class attribute: unknown keys are errors, not silently dropped.
+STRICT = {"extra": "forbid"}
+
+
+@dataclass(frozen=True)
+class Scanning:
+    """How the highlight moves and how switch presses are read."""
+
+    __pydantic_config__ = STRICT
+    mode: Mode = Mode.AUTO
+    """Scanning mode at start; the settings menu can change it."""
+    interval: float = 1.5
+    """Seconds an item stays highlighted (after its cue ends, when `auditory`)."""
+    first_item_extra: float = 1.0
+    """Extra seconds on the first item after entering a menu or a selection."""
+    loops: int = 3
+    """Full passes without a press before auto scanning stops and waits."""
+    acceptance: float = 0.05
+    """Presses shorter than this are ignored (tremor, bumps)."""
+    debounce: float = 0.1
+    """Presses starting within this time after a release are ignored."""
+    long_press: float = 0.6
+    """In press-hold and step modes, a hold at least this long selects."""
+    post_selection_pause: float = 0.3
+    """After a selection, presses are ignored this long (guards a double hit)."""
+    auditory: bool = True
+    """Dwell starts when the item's cue has been spoken, as in auditory scanning."""
+    speed_step: float = 1.25
+    """Slower multiplies the interval by this; faster divides by it."""
+
+
+@dataclass(frozen=True)
+class Messages:
+    """What the companion itself says; caregivers may reword or translate it."""
+
+    __pydantic_config__ = STRICT
+
+    idle: str = "Scanning paused. Press to go on."
+    slower: str = "Slower, {seconds} seconds."
+    faster: str = "Faster, {seconds} seconds."
+    mode: str = "Scanning mode {mode}."
+    voice_on: str = "Voice commands on."
+    voice_off: str = "Voice commands off."
+    rest: str = "Resting. Press when you are ready."
+    check_in: str = "Noted: {answer}."
+    help: str = "Help is on the way."
+
+
+@dataclass(frozen=True)
+class VoiceOut:
+    """One speech voice (cue or main)."""
+
+    __pydantic_config__ = STRICT
+
+    voice: str = ""
+    """Engine voice id or name substring; empty = the engine default."""
+    rate: int = 175
+    """Words per minute."""
+    volume: float = 1.0
+    """0.0 to 1.0."""
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Speech output settings."""
+
+    __pydantic_config__ = STRICT
+
+    enabled: bool = True
+    """False = no speech at all (display and trace only)."""
+    cue: VoiceOut = field(default_factory=lambda: VoiceOut(rate=200, volume=0.6))
+    """The quiet prompt voice used while scanning."""
+    main: VoiceOut = field(default_factory=VoiceOut)
+    """The voice that speaks the user's phrases to the room."""
+
+
+@dataclass(frozen=True)
+class Switches:
+    """Which keys or mouse buttons are the switches."""
+
+    __pydantic_config__ = STRICT
+
+    switch1: tuple[str, ...] = ("space",)
+    """Main switch: key names (space, enter, f9, a, ...) or mouse:left|middle|right|button8.."""
+    switch2: tuple[str, ...] = ("enter",)
+    """Second switch (select in every mode)."""
+    grab: bool = True
+    """Keep switch keys from typing into other windows (X11 passive grab of those keys only)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings."""
+
+    __pydantic_config__ = STRICT
+
+    scanning: Scanning = field(default_factory=Scanning)
+    messages: Messages = field(default_factory=Messages)
+    speech: Speech = field(default_factory=Speech)
+    switches: Switches = field(default_factory=Switches)
+    voice_commands: bool = False
+    """Voice commands wanted (the voice listener lands in a later release)."""
+
+    def with_scanning(self, **changes: object) -> Settings:
+        """A copy with some scanning fields changed."""
+        return replace(self, scanning=replace(self.scanning, **changes))  # type: ignore[arg-type]

@@ -1,0 +1,29 @@
+"""What a display shows: a snapshot of the core's state, made by `Companion.view()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a display needs, as plain values."""
+
+    menu: str
+    """Current menu id."""
+    title: str
+    """Current menu title."""
+    labels: tuple[str, ...]
+    """Item labels in scan order."""
+    highlight: int | None
+    """Index of the highlighted item, or None."""
+    state: str
+    """`scanning`, `waiting` (for a press), `held`, `hold-ready`, `idle` or `busy` (speaking a phrase)."""
+    mode: str
+    """Scanning mode name."""
+    interval: float
+    """Scan interval in seconds."""
+    speaking: str = ""
+    """Text being spoken now, if any."""
+    notice: str = ""
+    """Last problem or status worth showing (an adapter error, a setting change)."""

@@ -1,0 +1,121 @@
+"""The event loop: the only place that knows about threads and the clock.
+
+Adapters post events (from their own threads) with the time they happened. The loop
+waits on the queue until the core's next deadline, feeds the core, and hands the
+effects to the adapters. A failing adapter is traced and shown, never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+from .adapters.base import Display, SpeechSink
+from .adapters.trace import TraceWriter
+from .core.companion import Companion
+from .core.effects import Effect, Speak, StopCue, trace_fields
+from .core.events import AdapterError, Event, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
+
+log = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+class Loop:
+    """Runs the companion until `stop()` is called (from any thread)."""
+
+    def __init__(
+        self,
+        companion: Companion,
+        speech: SpeechSink,
+        display: Display,
+        trace: TraceWriter,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.companion = companion
+        self.speech = speech
+        self.display = display
+        self.trace = trace
+        self._clock = clock
+        self._queue: queue.SimpleQueue[tuple[float, Event] | object] = queue.SimpleQueue()
+        self._now = -float("inf")
+        self._shown: object = None
+        self.stopped = threading.Event()
+
+    def post(self, event: Event, at: float) -> None:
+        """Thread-safe: hand in an event that happened at `at` (the loop clock's time)."""
+        self._queue.put((at, event))
+
+    def stop(self) -> None:
+        """Thread-safe: end `run()` soon."""
+        self._queue.put(_STOP)
+
+    def run(self) -> None:
+        """Start the companion and process events until stopped."""
+        self._dispatch(self.companion.start(self._advance_to(self._clock())))
+        while True:
+            deadline = self.companion.next_deadline()
+            timeout = None if deadline is None else max(deadline - self._clock(), 0.0)
+            try:
+                entry = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                entry = (self._clock(), Tick())
+            if entry is _STOP:
+                break
+            assert isinstance(entry, tuple)
+            at, event = entry
+            self._feed(event, at)
+        self.stopped.set()
+
+    def _advance_to(self, at: float) -> float:
+        # Events from several threads may arrive slightly out of order; the core's time never goes back.
+        self._now = max(self._now, at)
+        return self._now
+
+    def _feed(self, event: Event, at: float) -> None:
+        now = self._advance_to(at)
+        self._trace_input(event)
+        # Any deadline that passed before this event is handled first, in order.
+        deadline = self.companion.next_deadline()
+        if deadline is not None and deadline <= now and not isinstance(event, Tick):
+            self._dispatch(self.companion.handle(Tick(), max(deadline, self._now)))
+        self._dispatch(self.companion.handle(event, now))
+
+    def _trace_input(self, event: Event) -> None:
+        match event:
+            case SwitchDown() | SwitchUp() | SwitchTap():
+                kind = {SwitchDown: "press", SwitchUp: "release", SwitchTap: "tap"}[type(event)]
+                self.trace.write("input", source=event.source, kind=kind, key=event.key, switch=event.switch)
+            case SpeechFinished(utterance=utterance, interrupted=interrupted):
+                self.trace.write("speech_end", utterance=utterance, interrupted=interrupted)
+            case AdapterError(component=component, message=message):
+                log.warning("%s: %s", component, message)
+                self.trace.write("error", component=component, message=message)
+
+    def _dispatch(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            fields = trace_fields(effect)
+            if fields is not None:
+                name = fields.pop("event")
+                self.trace.write(name, **fields)
+            try:
+                if isinstance(effect, Speak):
+                    self.speech.speak(effect)
+                elif isinstance(effect, StopCue):
+                    self.speech.stop_cue()
+            except Exception as error:  # a broken speech engine must not stop the switch
+                self._adapter_failed("speech", error)
+        view = self.companion.view()
+        if view != self._shown:
+            self._shown = view
+            try:
+                self.display.show(view)
+            except Exception as error:
+                self._adapter_failed("display", error)
+
+    def _adapter_failed(self, component: str, error: Exception) -> None:
+        log.exception("%s failed", component)
+        self.post(AdapterError(component, f"{type(error).__name__}: {error}"), self._clock())

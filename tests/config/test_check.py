@@ -1,0 +1,188 @@
+"""`check` on broken configs: every problem reported with its file and line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from accessible_companion.cli import main
+from accessible_companion.config import ConfigError, load_config
+
+HOME_OK = """\
+menus:
+  - id: home
+    items:
+      - label: Water
+"""
+
+# name -> (files, expected "file:line: message part" for every problem, in order)
+BROKEN: dict[str, tuple[dict[str, str], list[str]]] = {
+    "yaml syntax": (
+        {"menus.yaml": "menus:\n  - id: home\n    items: [\n      - label: x\n"},
+        ["menus.yaml:4: YAML syntax"],
+    ),
+    "unknown key with a hint": (
+        {"menus.yaml": HOME_OK + "        lable: Drink\n"},
+        ["menus.yaml:5: unknown key 'lable' (did you mean 'label'?)"],
+    ),
+    "unknown action": (
+        {"menus.yaml": HOME_OK + "      - label: Fly\n        action: fly\n"},
+        ["menus.yaml:6: unknown action 'fly'"],
+    ),
+    "missing label": (
+        {"menus.yaml": HOME_OK + "      - say: Hello\n"},
+        ["menus.yaml:5: missing 'label'"],
+    ),
+    "menu referenced but not defined": (
+        {"menus.yaml": HOME_OK + "      - label: More\n        menu: mroe_phrases\n"},
+        ["menus.yaml:6: menu 'mroe_phrases' is not defined"],
+    ),
+    "duplicate menu ids across files": (
+        {
+            "a.yaml": HOME_OK + "      - label: Other\n        menu: other\n",
+            "b.yaml": (
+                "menus:\n  - id: other\n    items: [{label: One}]\n  - id: other\n    items: [{label: Two}]\n"
+            ),
+        },
+        ["b.yaml:4: menu id 'other' is used twice (first at"],
+    ),
+    "duplicate item ids": (
+        {"menus.yaml": HOME_OK + "        id: w\n      - label: Tea\n        id: w\n"},
+        ["menus.yaml:7: item id 'w' is used twice"],
+    ),
+    "unreachable menu": (
+        {"menus.yaml": HOME_OK + "  - id: lost\n    items:\n      - label: Alone\n"},
+        ["menus.yaml:5: menu 'lost' cannot be reached from home"],
+    ),
+    "timing outside its range": (
+        {
+            "menus.yaml": HOME_OK,
+            "settings.yaml": "settings:\n  scanning:\n    interval: 20\n    loops: 0\n",
+        },
+        [
+            "settings.yaml:3: scanning.interval: 20 is outside its range 0.25 to 10 s",
+            "settings.yaml:4: scanning.loops: 0 is outside its range 1 to 20 passes",
+        ],
+    ),
+    "same voice words in one menu": (
+        {"menus.yaml": HOME_OK + "      - label: Drink\n        voice: [drink, WATER!]\n"},
+        ["menus.yaml:5: items 'Water' and 'Drink' in menu 'home' have the same voice words 'WATER!'"],
+    ),
+    "no home menu": (
+        {"menus.yaml": "menus:\n  - id: start\n    items: [{label: A}]\n"},
+        ["menus.yaml:1: no menu with id 'home'"],
+    ),
+    "empty menu": (
+        {"menus.yaml": "menus:\n  - id: home\n    items: []\n"},
+        ["menus.yaml:3: menu 'home' has no items"],
+    ),
+    "key of another action": (
+        {"menus.yaml": HOME_OK + "        minutes: 5\n"},
+        ["menus.yaml:5: 'minutes' goes with 'action: rest', not 'speak'"],
+    ),
+    "not a number": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  scanning:\n    interval: slow\n"},
+        ["settings.yaml:3: settings.scanning.interval: expected a number, got 'slow'"],
+    ),
+    "unknown mode": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  scanning:\n    mode: fast\n"},
+        ["settings.yaml:3: settings.scanning.mode: 'fast' is not one of"],
+    ),
+    "unknown switch key": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  switches:\n    switch1: [spacebar]\n"},
+        ["settings.yaml:3: switches.switch1: unknown key name 'spacebar'"],
+    ),
+    "acceptance not shorter than long press": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  scanning:\n    acceptance: 0.8\n"},
+        ["settings.yaml:3: scanning.acceptance (0.8 s) must be shorter than scanning.long_press (0.6 s)"],
+    ),
+    "bad message placeholder": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  messages:\n    slower: Slower {secs}\n"},
+        ["settings.yaml:3: messages.slower: bad placeholder 'secs'"],
+    ),
+    "settings twice": (
+        {"a.yaml": HOME_OK + "settings: {}\n", "b.yaml": "settings:\n  voice_commands: true\n"},
+        ["b.yaml:1: settings are given again (first at"],
+    ),
+    "key given twice": (
+        {"menus.yaml": HOME_OK + "        label: Tea\n"},
+        ["menus.yaml:5: 'label' is given twice"],
+    ),
+}
+
+
+def write(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_broken_config_is_reported_with_file_and_line(case: str, tmp_path: Path) -> None:
+    files, expected = BROKEN[case]
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, files))
+    reported = [str(p).removeprefix(f"{tmp_path}/") for p in caught.value.problems]
+    assert len(reported) == len(expected), reported
+    for line, want in zip(reported, expected, strict=True):
+        assert line.startswith(want), (line, want)
+
+
+def test_check_command_exits_2_and_lists_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files, _ = BROKEN["timing outside its range"]
+    assert main(["check", str(write(tmp_path, files))]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/settings.yaml:3: scanning.interval" in err
+    assert f"{tmp_path}/settings.yaml:4: scanning.loops" in err
+    assert "2 problems found." in err
+
+
+def test_check_accepts_the_built_in_config(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out.strip()
+    config = load_config()
+    assert out == config.summary()
+    assert out.startswith(f"OK: {len(config.menus.menus)} menus")
+
+
+def test_run_with_a_broken_config_refuses_to_start_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files, _ = BROKEN["unknown action"]
+    assert main(["run", "--config", str(write(tmp_path, files)), "--no-speech", "--input", "terminal"]) == 2
+    err = capsys.readouterr().err
+    assert "did not start" in err
+    assert "menus.yaml:6: unknown action 'fly'" in err
+    assert "Traceback" not in err
+
+
+def test_settings_only_config_keeps_the_built_in_menus(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, {"settings.yaml": "settings:\n  scanning:\n    interval: 2.5\n"}))
+    assert config.settings.scanning.interval == 2.5
+    assert config.menus.menus.keys() == load_config().menus.menus.keys()
+
+
+def test_menus_only_config_keeps_the_built_in_settings(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, {"menus.yaml": HOME_OK}))
+    assert config.settings == load_config().settings
+    assert list(config.menus.menus) == ["home"]
+
+
+def test_a_single_file_config(tmp_path: Path) -> None:
+    path = write(tmp_path, {"all.yaml": HOME_OK + "settings:\n  scanning:\n    mode: step\n"}) / "all.yaml"
+    config = load_config(path)
+    assert config.settings.scanning.mode == "step"
+
+
+def test_every_default_strategy_keeps_its_source() -> None:
+    config = load_config()
+    tips = [
+        item
+        for menu_id, menu in config.menus.menus.items()
+        if menu_id.startswith("tips_")
+        for item in menu.items
+    ]
+    strategies = [item for item in tips if item.action == "speak"]
+    assert strategies and all(item.source for item in strategies)

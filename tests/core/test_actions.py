@@ -1,0 +1,123 @@
+"""What selecting each kind of item does, including settings that take effect at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from accessible_companion.core.effects import Effect, EnterMenu, Idle, Request, SettingChanged, Speak
+from accessible_companion.core.menus import Action, Item
+from accessible_companion.core.settings import RANGES, Mode
+from tests.support.harness import Harness, highlight_times, highlights, menu_set, of_type, selected, settings
+
+
+def first_item(item: Item, mode: Mode = Mode.AUTO, **timing: object) -> Harness:
+    """A home menu whose first item is `item`, then two phrases."""
+    return Harness.start(menu_set(home=[item, "X", "Y"]), settings(mode, **timing))
+
+
+def select_first(h: Harness) -> list[Effect]:
+    h.wait(0.3)
+    return list(h.press(2))
+
+
+def test_phrase_is_spoken_by_the_main_voice() -> None:
+    h = first_item(Item("Water", say="I would like some water, please."))
+    new = select_first(h)
+    assert [e for e in new if isinstance(e, Speak) and e.voice == "main"] == [
+        Speak(2, "main", "I would like some water, please.")
+    ]
+
+
+def test_slower_lengthens_the_interval_and_the_next_dwell_uses_it() -> None:
+    h = first_item(Item("Slower", action=Action.SLOWER), speed_step=1.25)
+    new = select_first(h)
+    assert of_type(new, SettingChanged) == [SettingChanged("interval", 1.25)]
+    assert [e.text for e in of_type(new, Speak) if e.voice == "main"] == ["Slower, 1.25 seconds."]
+    assert h.highlighted() == "Slower"  # stays, so another press slows again
+    at = h.now
+    h.wait(2)
+    assert highlight_times(h)[-1] == (pytest.approx(at + 1.25 + 0.5), "X")
+
+
+def test_faster_is_clamped_to_the_allowed_range() -> None:
+    low = RANGES["interval"][0]
+    h = first_item(Item("Faster", action=Action.FASTER), interval=low, speed_step=2.0)
+    new = select_first(h)
+    assert of_type(new, SettingChanged) == [SettingChanged("interval", low)]
+
+
+def test_mode_change_takes_effect_at_once() -> None:
+    h = first_item(Item("Press and hold", action=Action.MODE, mode=Mode.PRESS_HOLD))
+    new = select_first(h)
+    assert of_type(new, SettingChanged) == [SettingChanged("mode", "press-hold")]
+    h.wait(30)
+    assert h.highlighted() == "Press and hold"  # nothing moves by itself now
+    assert highlights(h.press(hold=0.1)) == ["X"]
+
+
+def test_mode_without_a_target_cycles() -> None:
+    h = first_item(Item("Next mode", action=Action.MODE))
+    assert of_type(select_first(h), SettingChanged) == [SettingChanged("mode", "press-hold")]
+
+
+def test_rest_stops_scanning_until_a_press() -> None:
+    h = first_item(Item("Rest 5 minutes", action=Action.REST, minutes=5))
+    new = select_first(h)
+    assert of_type(new, Request) == [Request("rest", "5 minutes")]
+    assert of_type(new, Idle) == [Idle("home", "rest")]
+    h.wait(600)
+    assert h.companion.view().state == "idle"
+    assert highlights(h.press()) == ["Rest 5 minutes"]
+
+
+def test_pause_stops_scanning() -> None:
+    h = first_item(Item("Pause", action=Action.PAUSE))
+    assert of_type(select_first(h), Idle) == [Idle("home", "pause")]
+
+
+def test_help_is_requested_and_said_aloud() -> None:
+    h = first_item(Item("Help", action=Action.HELP, say="Please come now."))
+    new = select_first(h)
+    assert of_type(new, Request) == [Request("help", "Please come now.")]
+    assert [e.text for e in of_type(new, Speak) if e.voice == "main"] == ["Please come now."]
+
+
+def test_check_in_records_the_answer() -> None:
+    h = first_item(Item("Energy low", action=Action.CHECK_IN, answer="low"))
+    assert of_type(select_first(h), Request) == [Request("check-in", "low")]
+
+
+def test_voice_commands_on_and_off() -> None:
+    h = Harness.start(
+        menu_set(home=[Item("Voice on", action=Action.VOICE_ON), Item("Voice off", action=Action.VOICE_OFF)]),
+        settings(Mode.STEP),
+    )
+    h.wait(0.3)
+    assert of_type(h.press(2), SettingChanged) == [SettingChanged("voice", True)]
+    assert h.companion.voice_commands
+    h.wait(0.5)
+    h.press(1)
+    h.wait(0.5)
+    assert of_type(h.press(2), SettingChanged) == [SettingChanged("voice", False)]
+
+
+def test_home_goes_to_the_top_from_deep_menus() -> None:
+    menus = menu_set(
+        home=[Item("Deeper", action=Action.MENU, menu="one")],
+        one=[Item("Deeper", action=Action.MENU, menu="two")],
+        two=[Item("Home", action=Action.HOME)],
+    )
+    h = Harness.start(menus, settings(Mode.STEP))
+    for _ in range(3):
+        h.wait(0.5)
+        new = h.press(2)
+    assert of_type(new, EnterMenu) == [EnterMenu("home")]
+    # Back from home stays home.
+    assert h.companion.view().menu == "home"
+
+
+def test_back_at_home_stays_home() -> None:
+    h = first_item(Item("Back", action=Action.BACK))
+    new = select_first(h)
+    assert selected(new) == ["Back"]
+    assert of_type(new, EnterMenu) == [EnterMenu("home")]

@@ -1,0 +1,170 @@
+"""Every item of every menu can be reached and selected with switch input alone, in every mode.
+
+Checked for the built-in content and, with hypothesis, for random menus and timings that
+`check` accepts. The driver below uses only what a switch user has: presses and time.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from accessible_companion.config import load_config
+from accessible_companion.core.effects import Effect, Select
+from accessible_companion.core.menus import Action, Item, Menu, MenuSet, paths_from_home, with_back_items
+from accessible_companion.core.settings import RANGES, Mode, Scanning, Settings
+from tests.support.harness import Harness, of_type
+
+MAX_STEPS = 2000
+
+
+class Driver:
+    """Moves the highlight to an item and selects it, as a user would in each mode."""
+
+    def __init__(self, harness: Harness) -> None:
+        self.h = harness
+        self.timing = harness.companion.settings.scanning
+        self.free_at = 0.0  # when a new press will not be ignored
+
+    def _mode(self) -> Mode:
+        return self.h.companion.settings.scanning.mode
+
+    def _wait_until_free(self) -> None:
+        if self.h.now < self.free_at:
+            self.h.wait(self.free_at - self.h.now)
+
+    def _press(self, switch: int, hold: float) -> list[Effect]:
+        self._wait_until_free()
+        new = self.h.press(switch, hold=hold)
+        release = self.h.now
+        if of_type(new, Select):
+            self.free_at = release + max(self.timing.debounce, self.timing.post_selection_pause) + 0.001
+        else:
+            self.free_at = release + self.timing.debounce + 0.001
+        return list(new)
+
+    def _short(self) -> float:
+        return (self.timing.acceptance + self.timing.long_press) / 2
+
+    def _step_time(self) -> None:
+        self.h.step()
+
+    def select(self, index: int) -> list[Select]:
+        """Bring item `index` of the current menu under the highlight and select it."""
+        for _ in range(MAX_STEPS):
+            view = self.h.companion.view()
+            mode = self._mode()
+            if view.state == "idle":
+                self._press(1, self.timing.acceptance + 0.01)
+                continue
+            at_target = view.highlight == index
+            if mode is Mode.AUTO:
+                if at_target and self.h.now >= self.free_at:
+                    return of_type(self._press(1, self.timing.acceptance + 0.01), Select)
+                self._step_time() if self.h.now >= self.free_at else self._wait_until_free()
+            elif mode in (Mode.PRESS_HOLD, Mode.STEP):
+                if at_target:
+                    if mode is Mode.STEP:
+                        return of_type(self._press(2, self.timing.acceptance + 0.01), Select)
+                    return of_type(self._press(1, self.timing.long_press + 0.01), Select)
+                self._press(1, self._short())
+            else:  # inverse: hold while the highlight moves, release on the target
+                if at_target:
+                    return of_type(self._press(1, self.timing.acceptance + 0.01), Select)
+                self._wait_until_free()
+                self.h.down()
+                for _ in range(MAX_STEPS):
+                    self._step_time()
+                    view = self.h.companion.view()
+                    if view.highlight == index or view.state == "idle":
+                        break
+                new = self.h.up()
+                self.free_at = (
+                    self.h.now + max(self.timing.debounce, self.timing.post_selection_pause) + 0.001
+                )
+                if view.highlight == index and view.state != "idle":
+                    return of_type(new, Select)
+        raise AssertionError(f"item {index} not reached in {MAX_STEPS} steps")
+
+
+def select_everywhere(menus: MenuSet, config: Settings, speech_seconds: float = 0.0) -> int:
+    """Select every item of every menu from a fresh start; returns how many were selected."""
+    count = 0
+    paths = paths_from_home(menus)
+    for menu_id, menu in menus.menus.items():
+        for index, item in enumerate(menu.items):
+            h = Harness.start(menus, config, speech_seconds)
+            driver = Driver(h)
+            for step_menu, step_index in paths[menu_id]:
+                assert h.companion.view().menu == step_menu
+                driver.select(step_index)
+            assert h.companion.view().menu == menu_id
+            chosen = driver.select(index)
+            assert [(s.menu, s.label) for s in chosen] == [(menu_id, item.label)]
+            count += 1
+    return count
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_every_default_item_is_selectable_by_switch_alone(mode: Mode) -> None:
+    config = load_config()
+    settings = Settings(scanning=Scanning(**{**config.settings.scanning.__dict__, "mode": mode}))
+    total = sum(len(m.items) for m in config.menus.menus.values())
+    assert select_everywhere(config.menus, settings, speech_seconds=0.7) == total
+
+
+# Random menus and timings.
+
+
+def _timing(name: str) -> st.SearchStrategy[float]:
+    low, high, _ = RANGES[name]
+    return st.floats(min_value=low, max_value=high, allow_nan=False)
+
+
+@st.composite
+def scanning_settings(draw: st.DrawFn) -> Scanning:
+    long_press = draw(_timing("long_press"))
+    # check rejects acceptance >= long_press: no short press could exist in press-hold.
+    acceptance = draw(st.floats(min_value=0.0, max_value=long_press * 0.9))
+    return Scanning(
+        mode=draw(st.sampled_from(list(Mode))),
+        interval=draw(_timing("interval")),
+        first_item_extra=draw(_timing("first_item_extra")),
+        loops=draw(st.integers(min_value=1, max_value=int(RANGES["loops"][1]))),
+        acceptance=acceptance,
+        debounce=draw(_timing("debounce")),
+        long_press=long_press,
+        post_selection_pause=draw(_timing("post_selection_pause")),
+        auditory=draw(st.booleans()),
+    )
+
+
+@st.composite
+def menu_trees(draw: st.DrawFn) -> MenuSet:
+    count = draw(st.integers(min_value=1, max_value=4))
+    ids = ["home", *(f"m{i}" for i in range(1, count))]
+    items: dict[str, list[Item]] = {menu_id: [] for menu_id in ids}
+    for position, menu_id in enumerate(ids[1:], start=1):
+        parent = ids[draw(st.integers(min_value=0, max_value=position - 1))]
+        items[parent].append(Item(f"Open {menu_id}", action=Action.MENU, menu=menu_id))
+    kinds = st.sampled_from(
+        [Action.SPEAK, Action.HELP, Action.CHECK_IN, Action.REST, Action.PAUSE, Action.HOME]
+    )
+    for menu_id in ids:
+        extra = draw(st.integers(min_value=0 if items[menu_id] else 1, max_value=6))
+        for n in range(extra):
+            items[menu_id].append(Item(f"{menu_id} item {n}", action=draw(kinds)))
+        draw(st.randoms()).shuffle(items[menu_id])
+    return MenuSet({m: Menu(m, m, tuple(items[m])) for m in ids})
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(menus=menu_trees(), scanning=scanning_settings(), speech=st.sampled_from([0.0, 0.4, 1000.0]))
+def test_every_item_of_any_valid_config_is_selectable(
+    menus: MenuSet, scanning: Scanning, speech: float
+) -> None:
+    full = with_back_items(menus)
+    total = sum(len(m.items) for m in full.menus.values())
+    assert select_everywhere(full, Settings(scanning=scanning), speech) == total
