@@ -13,6 +13,7 @@ from types import FrameType
 from . import __version__
 from .adapters.base import SpeechSink, SwitchSource
 from .adapters.display_terminal import TerminalDisplay
+from .adapters.display_thread import DisplayThread
 from .adapters.speech import NullSpeech, SpeechOutput
 from .adapters.switch_terminal import TerminalSwitchSource
 from .adapters.switch_x11 import X11SwitchSource, x11_available
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     speech: SpeechSink = (
         NullSpeech() if args.no_speech or not settings.speech.enabled else SpeechOutput(settings.speech)
     )
-    display = TerminalDisplay()
+    display = DisplayThread(TerminalDisplay())
     loop = Loop(Companion(config.menus, settings), speech, display, trace)
     _trace_start(trace, config, settings, switch)
     notice = getattr(switch, "notice", "")
@@ -66,11 +67,14 @@ def run(args: argparse.Namespace) -> int:
     def stop(signum: int, frame: FrameType | None) -> None:
         loop.stop()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    # A closed terminal (SIGHUP) also stops cleanly, so the trace ends with `stop`.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop)
     try:
         # The switch starts first: it must work even while speech is still loading.
         switch.start(loop.post)
+        wait_ready = getattr(switch, "wait_ready", None)
+        trace.write("ready", input=switch.name, listening=bool(wait_ready()) if wait_ready else True)
         speech.start(loop.post)
         loop.run()
     finally:

@@ -7,7 +7,6 @@ and check what reached the (null) speaker by recording its monitor.
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
@@ -594,7 +593,7 @@ def test_portaudio_started_before_the_sound_server_is_listed_again(pulse_server:
         print(json.dumps({"devices": devices, "events": got}))
         """
     )
-    env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
+    env = {k: v for k, v in pulse_server.env().items() if k != "PULSE_SERVER"}
     with pulse_server.record() as recording:
         result = subprocess.run(
             [sys.executable, "-c", script, pulse_server.server],

@@ -5,6 +5,9 @@ from __future__ import annotations
 import array
 import hashlib
 import random
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Iterator
 
@@ -152,3 +155,35 @@ def test_render_prints_nothing(renderer: Renderer, capfd: pytest.CaptureFixture[
     renderer.render("Hello there", VoiceOut())
     out, _ = capfd.readouterr()
     assert out == ""
+
+
+@pytest.mark.real
+def test_renderers_on_two_threads_share_the_engine_safely() -> None:
+    """Loading espeak from two threads at once crashed the process; in a fresh process
+    (espeak loads once per process), two threads load and render at the same time."""
+    script = textwrap.dedent(
+        """
+        import threading
+        from accessible_companion.adapters.speech_render import Renderer
+        from accessible_companion.core.settings import VoiceOut
+        go = threading.Barrier(2)
+        frames = {}
+        def work(name, rate):
+            go.wait()
+            renderer = Renderer()
+            voice = VoiceOut(rate=rate)
+            frames[name] = [renderer.render(f"{name} number {i}", voice).frames for i in range(20)]
+            renderer.close()
+        threads = [threading.Thread(target=work, args=(n, r)) for n, r in (("cue", 200), ("main", 175))]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print(min(min(v) for v in frames.values()), len(frames["cue"]) + len(frames["main"]))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    shortest, count = map(int, result.stdout.split())
+    assert count == 40
+    assert shortest > 0

@@ -165,9 +165,21 @@ class PulseServer:
         """The source that carries what is played to the speaker sink."""
         return f"{self.sink}.monitor"
 
+    def client_env(self) -> dict[str, str]:
+        """What clients need: PULSE_SERVER, and a cookie and runtime dir of their own.
+
+        Without the last two, every client (parec, pactl, the ALSA plugin) writes a cookie
+        and a runtime-dir link into the real ~/.config/pulse.
+        """
+        return {
+            "PULSE_SERVER": self.server,
+            "PULSE_COOKIE": str(self.directory / "client-cookie"),
+            "PULSE_RUNTIME_PATH": str(self.directory / "client-run"),
+        }
+
     def env(self) -> dict[str, str]:
-        """os.environ with PULSE_SERVER pointing here (for subprocesses)."""
-        return {**os.environ, "PULSE_SERVER": self.server}
+        """os.environ with `client_env()` applied (for subprocesses)."""
+        return {**os.environ, **self.client_env()}
 
     def pactl(self, *args: str) -> str:
         """Run pactl against this server; return its output (raise on failure)."""
@@ -297,14 +309,16 @@ class PulseServer:
 def pulse_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[PulseServer]:
     """A private PulseAudio server with null sinks `testspk` (default) and `testmic`.
 
-    PULSE_SERVER points at it for the test. Note that PortAudio lists devices once,
-    when sounddevice is first imported: code under test must cope with a PortAudio
-    that was initialised before this server existed (the speech adapter re-initialises).
+    PULSE_SERVER (and a private client cookie and runtime dir) point at it for the test.
+    PortAudio lists devices once, when sounddevice is first imported: code under test
+    must cope with a PortAudio initialised before this server existed (the speech
+    adapter lists devices again when it finds no output device).
     """
     if shutil.which("pulseaudio") is None:
         pytest.skip("pulseaudio is not installed (apt-get install pulseaudio pulseaudio-utils)")
     server = PulseServer.start()
-    monkeypatch.setenv("PULSE_SERVER", server.server)
+    for name, value in server.client_env().items():
+        monkeypatch.setenv(name, value)
     try:
         yield server
     finally:

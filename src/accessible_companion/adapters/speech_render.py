@@ -2,8 +2,9 @@
 
 Why files: pyttsx3 2.99's Linux (espeak) driver loses and repeats utterances with
 say() + runAndWait(), plays through an `aplay` it cannot stop, and hangs when stopped
-from another thread. `save_to_file()` + `runAndWait()` from one thread is reliable, and
-playing the samples ourselves makes stopping immediate (see speech.py).
+from another thread. `save_to_file()` + `runAndWait()` from one thread is reliable once
+espeak is let settle between commands (`Renderer._settle`), and playing the samples
+ourselves makes stopping immediate (see speech.py).
 
 A later cache of rendered phrases wraps `Renderer` behind the same `render()`.
 """

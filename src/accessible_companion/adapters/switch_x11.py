@@ -91,6 +91,30 @@ def _bounded(action: Callable[[], object], timeout: float) -> bool:
     return not worker.is_alive()
 
 
+def _stop_listener(listener: Any) -> None:
+    """Stop a pynput X listener now, not at the next input event."""
+    # pynput's stop() sends RecordDisableContext on the connection its thread is blocked
+    # reading, without a flush, so the thread only ends at the next key or click
+    # (pynput PR #583). Disabling the RECORD context from a connection of our own ends it
+    # at once (measured: under 20 ms); stop() remains the fallback.
+    context = getattr(listener, "_context", None)
+    try:
+        from Xlib import display as xdisplay
+
+        if context is None:
+            raise LookupError("listener not connected yet")
+        connection = xdisplay.Display()
+        try:
+            connection.record_disable_context(context)
+            connection.sync()
+        finally:
+            connection.close()
+    except Exception:
+        # pynput's stop() waits for a listener that has not connected yet: bound it.
+        _bounded(listener.stop, 1.0)
+    threading.Thread.join(listener, 1.0)  # pynput's join would re-raise listener errors
+
+
 def _char_keysym(char: str) -> int:
     """The X keysym of a character."""
     code = ord(char)
@@ -171,10 +195,7 @@ class X11SwitchSource:
         """Stop the listeners and release the grab."""
         self._stopping = True
         for listener in self._listeners:
-            # pynput's stop() waits for a listener that has not connected yet: bound it.
-            _bounded(listener.stop, 1.0)
-            # Thread.join, not pynput's join, which re-raises and consumes the watcher's result.
-            threading.Thread.join(listener, 1.0)
+            _stop_listener(listener)
         self._listeners.clear()
         if self._grab is not None:
             self._grab.stop()
@@ -206,13 +227,10 @@ class X11SwitchSource:
 
     def _watch(self, kind: str, listener: Any) -> None:
         """Report a listener that dies (X server gone, RECORD missing) instead of going quiet."""
-        try:
-            listener.join()
-            problem = "stopped"
-        except Exception as error:
-            problem = f"failed: {error}"
+        # Thread.join: pynput's join waits for a result that a crashed listener never leaves.
+        threading.Thread.join(listener)
         if not self._stopping:
-            self._error(f"{kind} listener {problem}; switch presses are no longer read")
+            self._error(f"{kind} listener stopped; switch presses are no longer read")
 
     def _on_press(self, key: Any, injected: bool = False) -> None:
         now = time.monotonic()
@@ -242,6 +260,8 @@ class X11SwitchSource:
             self._send(SwitchUp(hit[0], "switch", hit[1]), now)
 
     def _send(self, event: Event, now: float) -> None:
+        if self._stopping:
+            return  # an event already on its way when stop() was called
         # An exception escaping a pynput callback stops its listener: the switch would die.
         try:
             if self._post is not None:

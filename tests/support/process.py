@@ -1,0 +1,79 @@
+"""Run the real `accessible-companion` process and read its trace as it is written."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+TraceLine = dict[str, Any]
+
+
+class Companion:
+    """The companion as a child process, with its trace file."""
+
+    def __init__(
+        self, trace: Path, proc: subprocess.Popen[bytes] | None, alive: Callable[[], bool] | None = None
+    ):
+        self.trace = trace
+        self.proc = proc
+        self._alive = alive or (lambda: proc is not None and proc.poll() is None)
+
+    @classmethod
+    def start(cls, tmp: Path, *args: str, env: Mapping[str, str] | None = None) -> Companion:
+        trace = tmp / "trace.jsonl"
+        command = [sys.executable, "-m", "accessible_companion", "run", "--trace", str(trace), *args]
+        full_env = {**os.environ, **(env or {})}
+        proc = subprocess.Popen(
+            command, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        return cls(trace, proc)
+
+    def lines(self) -> list[TraceLine]:
+        if not self.trace.exists():
+            return []
+        text = self.trace.read_text(encoding="utf-8")
+        # Every line is flushed whole; a partial last line would be a bug, so parse strictly.
+        return [json.loads(line) for line in text.splitlines() if line]
+
+    def wait_for(
+        self, match: Callable[[TraceLine], bool], timeout: float = 15.0, after: int = 0
+    ) -> TraceLine:
+        """The first trace line (from index `after`) that matches, waiting up to `timeout` seconds."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for line in self.lines()[after:]:
+                if match(line):
+                    return line
+            if not self._alive():
+                raise AssertionError(f"companion exited: {self.stderr()}")
+            time.sleep(0.02)
+        raise AssertionError(f"no matching trace line in {timeout} s; trace: {self.lines()[after:]}")
+
+    def stderr(self) -> str:
+        if self.proc is None or self.proc.poll() is None or self.proc.stderr is None:
+            return ""
+        return self.proc.stderr.read().decode(errors="replace")
+
+    def stop(self) -> int:
+        """SIGTERM, then the exit code (a clean stop is 0)."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise
+
+
+def event(name: str, **fields: Any) -> Callable[[TraceLine], bool]:
+    """A matcher for trace lines of event `name` whose fields equal `fields`."""
+    return lambda line: line.get("event") == name and all(line.get(k) == v for k, v in fields.items())
