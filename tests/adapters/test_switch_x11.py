@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from Xlib import XK, X
@@ -81,8 +80,11 @@ def display(xvfb_display: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return xvfb_display
 
 
+Start = Callable[[Switches], tuple[X11SwitchSource, Recorder]]
+
+
 @pytest.fixture
-def started(display: str) -> Iterator[Callable[[Switches], tuple[X11SwitchSource, Recorder]]]:
+def started(display: str) -> Iterator[Start]:
     """Start an X11SwitchSource for some switches; every one is stopped at the end."""
     sources: list[X11SwitchSource] = []
 
@@ -110,7 +112,7 @@ def keys_switches(grab: bool = True) -> Switches:
     return Switches(switch1=("space",), switch2=("enter",), grab=grab)
 
 
-def test_presses_and_releases_in_order(started: Any, display: str) -> None:
+def test_presses_and_releases_in_order(started: Start, display: str) -> None:
     _, posted = started(keys_switches())
     xdotool(display, "keydown", "space")
     time.sleep(0.3)
@@ -129,7 +131,7 @@ def test_presses_and_releases_in_order(started: Any, display: str) -> None:
     assert 0.2 <= times[1] - times[0] <= 1.5
 
 
-def test_held_key_gives_one_down(started: Any, display: str) -> None:
+def test_held_key_gives_one_down(started: Start, display: str) -> None:
     # A plain pynput listener proves the key really repeated (Xvfb auto-repeats after
     # 660 ms at 25/s); the extra keydowns make repeats even if auto-repeat is off.
     from pynput import keyboard
@@ -155,7 +157,7 @@ def test_held_key_gives_one_down(started: Any, display: str) -> None:
     assert len(raw_presses) >= 3
 
 
-def test_mouse_buttons(started: Any, display: str) -> None:
+def test_mouse_buttons(started: Start, display: str) -> None:
     _, posted = started(Switches(switch1=("mouse:left",), switch2=("mouse:button8",)))
     xdotool(display, "mousedown", "1")
     time.sleep(0.2)
@@ -174,7 +176,7 @@ def test_mouse_buttons(started: Any, display: str) -> None:
 
 
 def test_grab_keeps_only_the_switch_keys_from_other_windows(
-    started: Any, display: str, window: FocusedWindow
+    started: Start, display: str, window: FocusedWindow
 ) -> None:
     xdotool(display, "key", "space")
     assert window.received() == ["space"]  # the window does get keys before the grab
@@ -194,7 +196,7 @@ def test_grab_keeps_only_the_switch_keys_from_other_windows(
 
 
 def test_without_grab_switch_keys_also_reach_other_windows(
-    started: Any, display: str, window: FocusedWindow
+    started: Start, display: str, window: FocusedWindow
 ) -> None:
     _, posted = started(keys_switches(grab=False))
     xdotool(display, "key", "space")
@@ -202,7 +204,7 @@ def test_without_grab_switch_keys_also_reach_other_windows(
     assert posted.wait_for(2) == [SwitchDown(1, "switch", "space"), SwitchUp(1, "switch", "space")]
 
 
-def test_grab_refused_is_reported_and_the_switch_still_works(started: Any, display: str) -> None:
+def test_grab_refused_is_reported_and_the_switch_still_works(started: Start, display: str) -> None:
     other = xdisplay.Display(display)
     keycode = other.keysym_to_keycode(XK.string_to_keysym("space"))
     other.screen().root.grab_key(keycode, 0, True, X.GrabModeAsync, X.GrabModeAsync)
@@ -226,3 +228,22 @@ def test_x11_available(display: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not x11_available()
     monkeypatch.delenv("DISPLAY")
     assert not x11_available()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_unreachable_display_is_reported_not_raised(display: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pynput.keyboard  # noqa: F401  (imported while the display works, as in a real run)
+
+    monkeypatch.setenv("DISPLAY", ":987")
+    source = X11SwitchSource(keys_switches())
+    posted = Recorder()
+    source.start(posted)
+    events = posted.wait_for(2, settle=0.1)
+    stopping = time.monotonic()
+    source.stop()
+
+    assert time.monotonic() - stopping < 2.0
+    assert all(isinstance(event, AdapterError) and event.component == "switch" for event in events)
+    messages = " / ".join(event.message for event in events if isinstance(event, AdapterError))
+    assert "keyboard listener stopped" in messages
+    assert "cannot grab switch keys" in messages

@@ -61,10 +61,12 @@ def xvfb_display() -> Iterator[str]:
     if binary is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
     # -displayfd makes Xvfb pick a free display itself and write its number when ready,
-    # so parallel runs and a developer's own X server never collide.
+    # so parallel runs and a developer's own X server never collide. -noreset: otherwise
+    # the server resets whenever its last client leaves, and a client connecting during
+    # the reset is refused ("Connection reset by peer"), which made tests flaky.
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        [binary, "-displayfd", str(write_fd), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        [binary, "-displayfd", str(write_fd), "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"],
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

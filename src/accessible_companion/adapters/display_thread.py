@@ -46,9 +46,9 @@ class DisplayThread:
             with self._wake:
                 while self._latest is None and not self._closing:
                     self._wake.wait()
-                if self._closing:
-                    return
                 view, self._latest = self._latest, None
+                if self._closing or view is None:
+                    return
             try:
                 self._inner.show(view)
             except Exception:

@@ -1,0 +1,68 @@
+"""Shared parts of the benchmarks: a loop with recording trace and no devices, and percentiles."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from accessible_companion.adapters.speech import NullSpeech
+from accessible_companion.adapters.trace import TraceWriter
+from accessible_companion.core.companion import Companion
+from accessible_companion.core.menus import Item, Menu, MenuSet
+from accessible_companion.core.settings import Settings
+from accessible_companion.core.view import View
+from accessible_companion.loop import Loop
+
+
+class RecordingTrace(TraceWriter):
+    """A trace that keeps (monotonic time, event, fields) in memory instead of a file."""
+
+    def __init__(self, on_write: Callable[[float, str, dict[str, Any]], None] | None = None) -> None:
+        super().__init__(None)
+        self.lines: list[tuple[float, str, dict[str, Any]]] = []
+        self._on_write = on_write
+
+    def write(self, event: str, **fields: Any) -> None:
+        now = time.monotonic()
+        self.lines.append((now, event, fields))
+        if self._on_write is not None:
+            self._on_write(now, event, fields)
+
+
+class NoDisplay:
+    def show(self, view: View) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def phrases(count: int) -> MenuSet:
+    return MenuSet({"home": Menu("home", "Home", tuple(Item(f"Phrase {n}") for n in range(count)))})
+
+
+def start_loop(menus: MenuSet, settings: Settings, trace: RecordingTrace) -> tuple[Loop, threading.Thread]:
+    speech = NullSpeech()
+    loop = Loop(Companion(menus, settings), speech, NoDisplay(), trace)
+    speech.start(loop.post)
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    return loop, thread
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), by the inclusive method."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if q < 100 else max(values)
+
+
+def report(name: str, values_ms: list[float], target: str) -> None:
+    print(
+        f"{name}: n={len(values_ms)} p50={percentile(values_ms, 50):.3f} ms "
+        f"p95={percentile(values_ms, 95):.3f} ms p99={percentile(values_ms, 99):.3f} ms "
+        f"max={max(values_ms):.3f} ms  (target: {target})"
+    )
