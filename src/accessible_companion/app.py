@@ -20,7 +20,7 @@ from .adapters.switch_x11 import X11SwitchSource, x11_available
 from .adapters.trace import TraceWriter
 from .config import Config, ConfigError, load_config
 from .core.companion import Companion
-from .core.settings import RANGES, Mode, Settings
+from .core.settings import RANGES, Mode, Settings, timing_conflicts
 from .loop import Loop
 
 
@@ -97,7 +97,12 @@ def _with_overrides(settings: Settings, mode: str | None, interval: float | None
         if not low <= interval <= high:
             raise ValueError(f"--interval {interval:g} is outside {low:g} to {high:g} seconds")
         changes["interval"] = interval
-    return settings.with_scanning(**changes) if changes else settings
+    if not changes:
+        return settings
+    changed = settings.with_scanning(**changes)
+    for _, message in timing_conflicts(changed.scanning):
+        raise ValueError(f"with these options, {message}")
+    return changed
 
 
 def _switch_source(choice: str, settings: Settings) -> SwitchSource:

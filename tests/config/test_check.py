@@ -98,6 +98,13 @@ BROKEN: dict[str, tuple[dict[str, str], list[str]]] = {
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  scanning:\n    acceptance: 0.8\n"},
         ["settings.yaml:3: scanning.acceptance (0.8 s) must be shorter than scanning.long_press (0.6 s)"],
     ),
+    "debounce too long for the interval": (
+        {
+            "menus.yaml": HOME_OK,
+            "settings.yaml": "settings:\n  scanning:\n    interval: 1\n    debounce: 0.8\n",
+        },
+        ["settings.yaml:4: scanning.debounce (0.8 s) must be at most half of scanning.interval (1 s)"],
+    ),
     "bad message placeholder": (
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  messages:\n    slower: Slower {secs}\n"},
         ["settings.yaml:3: messages.slower: bad placeholder 'secs'"],

@@ -46,6 +46,11 @@ def test_faster_is_clamped_to_the_allowed_range() -> None:
     assert of_type(new, SettingChanged) == [SettingChanged("interval", low)]
 
 
+def test_faster_never_goes_below_twice_the_debounce() -> None:
+    h = first_item(Item("Faster", action=Action.FASTER), interval=0.5, debounce=0.2, speed_step=2.0)
+    assert of_type(select_first(h), SettingChanged) == [SettingChanged("interval", 0.4)]
+
+
 def test_mode_change_takes_effect_at_once() -> None:
     h = first_item(Item("Press and hold", action=Action.MODE, mode=Mode.PRESS_HOLD))
     new = select_first(h)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from accessible_companion.config import load_config
 from accessible_companion.core.effects import Effect, Select
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet, paths_from_home, with_back_items
-from accessible_companion.core.settings import RANGES, Mode, Scanning, Settings
+from accessible_companion.core.settings import DEBOUNCE_SHARE, RANGES, Mode, Scanning, Settings
 from tests.support.harness import Harness, of_type
 
 MAX_STEPS = 2000
@@ -128,13 +128,16 @@ def scanning_settings(draw: st.DrawFn) -> Scanning:
     long_press = draw(_timing("long_press"))
     # check rejects acceptance >= long_press: no short press could exist in press-hold.
     acceptance = draw(st.floats(min_value=0.0, max_value=long_press * 0.9))
+    interval = draw(_timing("interval"))
+    # check rejects a debounce longer than half the interval: the first item could pass unpressable.
+    debounce = draw(st.floats(min_value=0.0, max_value=interval * DEBOUNCE_SHARE))
     return Scanning(
         mode=draw(st.sampled_from(list(Mode))),
-        interval=draw(_timing("interval")),
+        interval=interval,
         first_item_extra=draw(_timing("first_item_extra")),
         loops=draw(st.integers(min_value=1, max_value=int(RANGES["loops"][1]))),
         acceptance=acceptance,
-        debounce=draw(_timing("debounce")),
+        debounce=debounce,
         long_press=long_press,
         post_selection_pause=draw(_timing("post_selection_pause")),
         auditory=draw(st.booleans()),

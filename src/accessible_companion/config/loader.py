@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..adapters.keys import is_valid_key_name
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
-from ..core.settings import RANGES, Settings
+from ..core.settings import RANGES, Settings, timing_conflicts
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
 from .yaml_lines import LinedYaml, Location, read_yaml
@@ -196,15 +196,8 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
                     f"scanning.{name}: {value:g} is outside its range {low:g} to {high:g} {unit}",
                 )
             )
-    if scanning.acceptance >= scanning.long_press:
-        # Every counted press would then be a long press: press-hold could never move on.
-        problems.append(
-            doc.problem(
-                ("settings", "scanning", "acceptance"),
-                f"scanning.acceptance ({scanning.acceptance:g} s) must be shorter than "
-                f"scanning.long_press ({scanning.long_press:g} s)",
-            )
-        )
+    for name, message in timing_conflicts(scanning):
+        problems.append(doc.problem(("settings", "scanning", name), message))
     for voice in ("cue", "main"):
         out = getattr(settings.speech, voice)
         where: Location = ("settings", "speech", voice)

@@ -30,7 +30,7 @@ from .events import AdapterError, Event, SpeechFinished, SwitchDown, SwitchTap, 
 from .menus import Action, Item, Menu, MenuSet, with_back_items
 from .pacing import Dwell, estimate_seconds
 from .presses import Press, PressFilter
-from .settings import Mode, Settings, clamp
+from .settings import Mode, Settings, clamp, fastest_interval
 from .view import View
 
 MODE_CYCLE = (Mode.AUTO, Mode.PRESS_HOLD, Mode.INVERSE, Mode.STEP)
@@ -332,7 +332,9 @@ class Companion:
     def _change_speed(self, action: Action, now: float) -> list[Effect]:
         timing = self.settings.scanning
         factor = timing.speed_step if action is Action.SLOWER else 1 / timing.speed_step
-        interval = round(clamp("interval", timing.interval * factor), 2)
+        interval = round(
+            max(clamp("interval", timing.interval * factor), fastest_interval(timing.debounce)), 2
+        )
         self.settings = self.settings.with_scanning(interval=interval)
         template = self.settings.messages.slower if action is Action.SLOWER else self.settings.messages.faster
         text = template.format(seconds=f"{interval:g}")

@@ -42,6 +42,40 @@ def clamp(name: str, value: float) -> float:
     return min(max(value, low), high)
 
 
+# Debounce may take at most this share of the interval (Proloquo2Go caps it at 50%):
+# a press must fit between the end of debounce and the end of an item's dwell.
+DEBOUNCE_SHARE = 0.5
+
+
+def fastest_interval(debounce: float) -> float:
+    """The shortest interval that still leaves room for a press after debounce."""
+    return max(RANGES["interval"][0], debounce / DEBOUNCE_SHARE)
+
+
+def timing_conflicts(scanning: Scanning) -> list[tuple[str, str]]:
+    """Timings that are each in range but together would lock a user out: (setting, why)."""
+    conflicts = []
+    if scanning.acceptance >= scanning.long_press:
+        # Every counted press would then be a long press: press-hold could never move on.
+        conflicts.append(
+            (
+                "acceptance",
+                f"scanning.acceptance ({scanning.acceptance:g} s) must be shorter than "
+                f"scanning.long_press ({scanning.long_press:g} s)",
+            )
+        )
+    if scanning.interval < fastest_interval(scanning.debounce):
+        # Otherwise the first item after a press could pass before a new press counts.
+        conflicts.append(
+            (
+                "debounce",
+                f"scanning.debounce ({scanning.debounce:g} s) must be at most half of "
+                f"scanning.interval ({scanning.interval:g} s)",
+            )
+        )
+    return conflicts
+
+
 # The config loader validates caregiver files straight into these dataclasses with pydantic,
 # which reads this plain class attribute: unknown keys are errors, not silently dropped.
 STRICT = {"extra": "forbid"}
