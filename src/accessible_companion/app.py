@@ -7,6 +7,7 @@ import dataclasses
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -20,6 +21,7 @@ from .adapters.switch_x11 import X11SwitchSource, x11_available
 from .adapters.trace import TraceWriter
 from .config import Config, ConfigError, load_config
 from .core.companion import Companion
+from .core.events import Notice
 from .core.settings import RANGES, Mode, Settings, timing_conflicts
 from .loop import Loop
 
@@ -57,12 +59,17 @@ def run(args: argparse.Namespace) -> int:
     speech: SpeechSink = (
         NullSpeech() if args.no_speech or not settings.speech.enabled else SpeechOutput(settings.speech)
     )
-    display = DisplayThread(TerminalDisplay())
+    terminal = TerminalDisplay()
+    display = DisplayThread(terminal)
     loop = Loop(Companion(config.menus, settings), speech, display, trace)
     _trace_start(trace, config, settings, switch)
     notice = getattr(switch, "notice", "")
     if notice:
         print(notice, file=sys.stderr)
+        loop.post(Notice(notice), time.monotonic())
+    # Audio libraries print straight to file descriptor 2; on a full-screen display that
+    # would scribble over the menu, so their output goes to a log file instead.
+    log_file = _stderr_to_log() if terminal.fullscreen else None
 
     def stop(signum: int, frame: FrameType | None) -> None:
         loop.stop()
@@ -85,7 +92,27 @@ def run(args: argparse.Namespace) -> int:
                 print(f"accessible-companion: while stopping: {error}", file=sys.stderr)
         trace.write("stop")
         trace.close()
+        if log_file is not None:
+            _restore_stderr(log_file)
     return 0
+
+
+def _stderr_to_log() -> tuple[int, Path]:
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    path = state / "accessible-companion" / "companion.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    saved = os.dup(2)
+    with path.open("a") as log:
+        os.dup2(log.fileno(), 2)
+    return saved, path
+
+
+def _restore_stderr(log_file: tuple[int, Path]) -> None:
+    saved, path = log_file
+    os.dup2(saved, 2)
+    os.close(saved)
+    if path.stat().st_size:
+        print(f"Messages from this session are in {path}", file=sys.stderr)
 
 
 def _with_overrides(settings: Settings, mode: str | None, interval: float | None) -> Settings:

@@ -17,7 +17,7 @@ from .adapters.base import Display, SpeechSink
 from .adapters.trace import TraceWriter
 from .core.companion import Companion
 from .core.effects import Effect, Speak, StopCue, trace_fields
-from .core.events import AdapterError, Event, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
+from .core.events import AdapterError, Event, Notice, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,8 @@ class Loop:
             case AdapterError(component=component, message=message):
                 log.warning("%s: %s", component, message)
                 self.trace.write("error", component=component, message=message)
+            case Notice(text=text):
+                self.trace.write("notice", text=text)
 
     def _dispatch(self, effects: list[Effect]) -> None:
         for effect in effects:

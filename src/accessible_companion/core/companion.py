@@ -26,7 +26,7 @@ from .effects import (
     StopCue,
     Voice,
 )
-from .events import AdapterError, Event, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
+from .events import AdapterError, Event, Notice, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
 from .menus import Action, Item, Menu, MenuSet, with_back_items
 from .pacing import Dwell, estimate_seconds
 from .presses import Press, PressFilter
@@ -96,6 +96,9 @@ class Companion:
                 return []
             case AdapterError(component=component, message=message):
                 self._notice = f"{component}: {message}"
+                return []
+            case Notice(text=text):
+                self._notice = text
                 return []
             case Tick():
                 return self._tick(now)

@@ -72,8 +72,15 @@ class AdapterError:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something the user or caregiver should know that is not a failure (shown, traced)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Tick:
     """Time passed; the loop sends this when `next_deadline()` is reached."""
 
 
-Event = SwitchDown | SwitchUp | SwitchTap | SpeechFinished | AdapterError | Tick
+Event = SwitchDown | SwitchUp | SwitchTap | SpeechFinished | AdapterError | Notice | Tick
