@@ -78,10 +78,8 @@ class Loop:
     def _feed(self, event: Event, at: float) -> None:
         now = self._advance_to(at)
         self._trace_input(event)
-        # Any deadline that passed before this event is handled first, in order.
-        deadline = self.companion.next_deadline()
-        if deadline is not None and deadline <= now and not isinstance(event, Tick):
-            self._dispatch(self.companion.handle(Tick(), max(deadline, self._now)))
+        # An event that arrives just after a deadline is handled first: the display still
+        # showed the old highlight when the switch went down, so that is what it acts on.
         self._dispatch(self.companion.handle(event, now))
 
     def _trace_input(self, event: Event) -> None:

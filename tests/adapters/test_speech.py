@@ -22,7 +22,7 @@ from accessible_companion.adapters import speech
 from accessible_companion.adapters.speech import NullSpeech, OutputError, SpeechOutput, speech_sink
 from accessible_companion.adapters.speech_render import Pcm, Renderer, RenderError
 from accessible_companion.core.effects import Speak
-from accessible_companion.core.events import AdapterError, Event, SpeechFinished
+from accessible_companion.core.events import AdapterError, Event, Notice, SpeechFinished
 from accessible_companion.core.settings import Speech, VoiceOut
 from tests.support.pulse import PulseServer, Recording, loud_windows, pulse_server, rms
 
@@ -54,6 +54,10 @@ class Events:
     def errors(self) -> list[str]:
         with self._cond:
             return [e.message for e, _ in self.items if isinstance(e, AdapterError)]
+
+    def notices(self) -> list[str]:
+        with self._cond:
+            return [e.text for e, _ in self.items if isinstance(e, Notice)]
 
     def wait(self, *utterances: int, timeout: float = 10.0) -> dict[int, tuple[SpeechFinished, float]]:
         """Wait until each utterance has finished; return its (event, time)."""
@@ -304,7 +308,7 @@ def test_engine_that_cannot_start_is_reported_once_and_retried(events: Events, f
         assert [events.finishes()[n][0][0].interrupted for n in (1, 2)] == [True, True]
         output.speak(c(3, "cue 3"))
         assert not events.wait(3)[3][0].interrupted
-        assert events.errors()[-1] == "speech engine working again"
+        assert events.notices()[-1] == "speech engine working again"
     finally:
         output.stop()
 
@@ -317,7 +321,7 @@ def test_render_failures_are_reported_once(output: SpeechOutput, events: Events)
     assert events.errors() == ["could not render speech: fake failure"]
     output.speak(m(4, "fine"))
     assert not events.wait(4)[4][0].interrupted
-    assert events.errors()[-1] == "speech rendering working again"
+    assert events.notices()[-1] == "speech rendering working again"
 
 
 def test_device_failures_are_reported_once_and_the_device_retried(events: Events) -> None:
@@ -329,7 +333,8 @@ def test_device_failures_are_reported_once_and_the_device_retried(events: Events
             output.speak(m(n, f"main {n}"))
         done = events.wait(1, 2, 3)
         assert [done[n][0].interrupted for n in (1, 2, 3)] == [True, True, False]
-        assert events.errors() == ["cannot open the audio output: fake", "audio output working again"]
+        assert events.errors() == ["cannot open the audio output: fake"]
+        assert events.notices() == ["audio output working again"]
     finally:
         output.stop()
 

@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import os
 import termios
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
 from accessible_companion.adapters.switch_terminal import TerminalSwitchSource
-from accessible_companion.core.events import AdapterError, Event, SwitchTap
+from accessible_companion.core.events import AdapterError, SwitchTap
 from accessible_companion.core.settings import Switches
+from tests.support.recorder import Recorder
 
 pytestmark = pytest.mark.real
-
-
-class Recorder:
-    """A `Post` that keeps what it gets and lets a test wait for it."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[Event, float]] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, event: Event, now: float) -> None:
-        with self._changed:
-            self.events.append((event, now))
-            self._changed.notify_all()
-
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[Event]:
-        with self._changed:
-            self._changed.wait_for(lambda: len(self.events) >= count, timeout)
-            return [event for event, _ in self.events]
 
 
 @pytest.fixture

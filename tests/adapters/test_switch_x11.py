@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -11,8 +10,9 @@ from Xlib import XK, X
 from Xlib import display as xdisplay
 
 from accessible_companion.adapters.switch_x11 import X11SwitchSource, x11_available
-from accessible_companion.core.events import AdapterError, Event, SwitchDown, SwitchUp
+from accessible_companion.core.events import AdapterError, SwitchDown, SwitchUp
 from accessible_companion.core.settings import Switches
+from tests.support.recorder import Recorder
 from tests.support.xvfb import xdotool, xvfb_display
 
 pytestmark = pytest.mark.real
@@ -20,27 +20,7 @@ pytestmark = pytest.mark.real
 __all__ = ["xvfb_display"]  # a fixture: importing it is what makes it available here
 
 
-class Recorder:
-    """A `Post` that keeps what it gets and lets a test wait for it."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[Event, float]] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, event: Event, now: float) -> None:
-        with self._changed:
-            self.events.append((event, now))
-            self._changed.notify_all()
-
-    def wait_for(self, count: int, timeout: float = 5.0, settle: float = 0.3) -> list[Event]:
-        """Wait for `count` events, then a little longer so extra ones would show up too."""
-        with self._changed:
-            self._changed.wait_for(lambda: len(self.events) >= count, timeout)
-        time.sleep(settle)
-        with self._changed:
-            return [event for event, _ in self.events]
-
-
+SPACE_PRESS = [SwitchDown(1, "switch", "space"), SwitchUp(1, "switch", "space")]
 KEYSYM_NAMES = {XK.string_to_keysym(name): name for name in ("space", "Return", "a", "Num_Lock")}
 
 
@@ -120,7 +100,7 @@ def test_presses_and_releases_in_order(started: Start, display: str) -> None:
     xdotool(display, "key", "Return")
     xdotool(display, "key", "a")  # not a switch
 
-    assert posted.wait_for(4) == [
+    assert posted.wait_for(4, settle=0.3) == [
         SwitchDown(1, "switch", "space"),
         SwitchUp(1, "switch", "space"),
         SwitchDown(2, "switch", "enter"),
@@ -150,7 +130,7 @@ def test_held_key_gives_one_down(started: Start, display: str) -> None:
     xdotool(display, "keydown", "space")
     time.sleep(0.5)
     xdotool(display, "keyup", "space")
-    events = posted.wait_for(2)
+    events = posted.wait_for(2, settle=0.3)
     raw.join(5.0)
 
     assert events == [SwitchDown(1, "switch", "space"), SwitchUp(1, "switch", "space")]
@@ -165,7 +145,7 @@ def test_mouse_buttons(started: Start, display: str) -> None:
     xdotool(display, "click", "3")  # not a switch
     xdotool(display, "click", "8")
 
-    assert posted.wait_for(4) == [
+    assert posted.wait_for(4, settle=0.3) == [
         SwitchDown(1, "switch", "mouse:left"),
         SwitchUp(1, "switch", "mouse:left"),
         SwitchDown(2, "switch", "mouse:button8"),
@@ -188,7 +168,7 @@ def test_grab_keeps_only_the_switch_keys_from_other_windows(
     xdotool(display, "key", "space")
     xdotool(display, "key", "Num_Lock")
     assert window.received() == ["a", "Num_Lock", "Num_Lock"]
-    assert posted.wait_for(4) == [SwitchDown(1, "switch", "space"), SwitchUp(1, "switch", "space")] * 2
+    assert posted.wait_for(4, settle=0.3) == SPACE_PRESS * 2
 
     source.stop()
     xdotool(display, "key", "space")
@@ -201,7 +181,10 @@ def test_without_grab_switch_keys_also_reach_other_windows(
     _, posted = started(keys_switches(grab=False))
     xdotool(display, "key", "space")
     assert window.received() == ["space"]
-    assert posted.wait_for(2) == [SwitchDown(1, "switch", "space"), SwitchUp(1, "switch", "space")]
+    assert posted.wait_for(2, settle=0.3) == [
+        SwitchDown(1, "switch", "space"),
+        SwitchUp(1, "switch", "space"),
+    ]
 
 
 def test_grab_refused_is_reported_and_the_switch_still_works(started: Start, display: str) -> None:
@@ -212,7 +195,7 @@ def test_grab_refused_is_reported_and_the_switch_still_works(started: Start, dis
     try:
         _, posted = started(keys_switches())
         xdotool(display, "key", "space")
-        events = posted.wait_for(3)
+        events = posted.wait_for(3, settle=0.3)
     finally:
         other.close()
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..core.effects import Speak
-from ..core.events import AdapterError, Event, SpeechFinished
+from ..core.events import AdapterError, Event, Notice, SpeechFinished
 from ..core.settings import Speech, VoiceOut
 from .base import Post, SpeechSink
 from .speech_render import Pcm, Render, Renderer, RenderError, scale
@@ -242,8 +242,8 @@ class SpeechOutput:
     - While main speech plays or waits, cues wait; only the newest waiting cue is kept.
     - Every Speak gets exactly one SpeechFinished (interrupted=True when cut, dropped or
       failed), posted when its audio really ended.
-    - Failures post AdapterError("speech", ...) once per distinct message, and one when
-      they clear; the device is tried again for the next utterance.
+    - Failures post AdapterError("speech", ...) once per distinct message, and a Notice
+      when they clear; the device is tried again for the next utterance.
     """
 
     def __init__(
@@ -364,7 +364,7 @@ class SpeechOutput:
         with self._lock:
             if self._problems.pop(kind, None) is None:
                 return
-        self._send(AdapterError(COMPONENT, _RECOVERED[kind]))
+        self._send(Notice(_RECOVERED[kind]))
 
     # --- the speech thread ---
 
