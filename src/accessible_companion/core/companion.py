@@ -29,7 +29,7 @@ from .effects import (
 from .events import AdapterError, Event, Notice, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
 from .menus import Action, Item, Menu, MenuSet, with_back_items
 from .pacing import Dwell, estimate_seconds
-from .presses import Press, PressFilter
+from .presses import PressFilter
 from .settings import Mode, Settings, clamp, fastest_interval
 from .view import View
 
@@ -88,7 +88,7 @@ class Companion:
             case SwitchTap(switch=switch):
                 if not self._presses.tap(now, timing.debounce):
                     return []
-                return self._pressed(switch, now, held=None, press=None)
+                return self._pressed(switch, now, held=None)
             case SpeechFinished(utterance=utterance):
                 self._speaking.pop(utterance, None)
                 self._main_pending.discard(utterance)
@@ -159,14 +159,14 @@ class Companion:
         result = self._presses.up(switch, now)
         if result is None:
             return []
-        held, press = result
+        held, _ = result
         if held < self.settings.scanning.acceptance:
             if self._auto_scanning():
                 self._dwell.thaw(now, self._frozen)  # too short to count: carry on as before
             return []
-        return self._pressed(switch, now, held=held, press=press)
+        return self._pressed(switch, now, held=held)
 
-    def _pressed(self, switch: int, now: float, held: float | None, press: Press | None) -> list[Effect]:
+    def _pressed(self, switch: int, now: float, held: float | None) -> list[Effect]:
         """An accepted press ended (`held` is None for a tap of unknown length)."""
         if self._phase is Phase.IDLE:
             return self._restart(now)
@@ -205,6 +205,9 @@ class Companion:
                 self._schedule(now, timing.interval)
         deadline = self._dwell.deadline()
         if deadline is not None and now >= deadline and self._phase is Phase.SCANNING:
+            for lost in self._dwell.waiting_for:  # the fallback fired: these never reported an end
+                self._speaking.pop(lost, None)
+                self._main_pending.discard(lost)
             effects += self._advance(now)
         return effects
 

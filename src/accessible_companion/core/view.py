@@ -18,7 +18,7 @@ class View:
     highlight: int | None
     """Index of the highlighted item, or None."""
     state: str
-    """`scanning`, `waiting` (for a press), `held`, `hold-ready`, `idle` or `busy` (speaking a phrase)."""
+    """`scanning`, `waiting` (for a press), `held`, `hold-ready` or `idle`."""
     mode: str
     """Scanning mode name."""
     interval: float
