@@ -15,7 +15,7 @@ from . import __version__
 from .adapters.base import SpeechSink, SwitchSource
 from .adapters.display_terminal import TerminalDisplay
 from .adapters.display_thread import DisplayThread
-from .adapters.speech import NullSpeech, SpeechOutput
+from .adapters.speech import NullSpeech, speech_sink
 from .adapters.switch_terminal import TerminalSwitchSource
 from .adapters.switch_x11 import X11SwitchSource, x11_available
 from .adapters.trace import TraceWriter
@@ -56,9 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
     trace = TraceWriter(args.trace)
     switch = _switch_source(args.input, settings)
-    speech: SpeechSink = (
-        NullSpeech() if args.no_speech or not settings.speech.enabled else SpeechOutput(settings.speech)
-    )
+    speech: SpeechSink = NullSpeech() if args.no_speech else speech_sink(settings.speech)
     terminal = TerminalDisplay()
     display = DisplayThread(terminal)
     loop = Loop(Companion(config.menus, settings), speech, display, trace)
