@@ -211,7 +211,7 @@ def test_a_failed_write_leaves_nothing_and_still_speaks(
     def crash(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(speech_cache.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)
     inner = FakeRender()
     cache = CachedRender(inner, tmp_path)
     assert cache.render("Music", VOICE) == expected("Music", VOICE)
@@ -311,6 +311,24 @@ def test_prerender_stops_on_cancel_and_a_later_one_runs() -> None:
     inner.on_render.clear()
     cache.prerender([str(i) for i in range(5)], VOICE)
     assert inner.calls == ["0", "1", "2", "3", "4"]
+
+
+def test_prerender_reads_texts_lazily() -> None:
+    """A caller can stop it with a generator that checks its own state between items."""
+    inner = FakeRender()
+    cache = CachedRender(inner, None)
+    wanted = threading.Event()
+    wanted.set()
+
+    def texts() -> Iterator[str]:
+        for i in range(10):
+            if not wanted.is_set():
+                return
+            yield str(i)
+
+    inner.on_render.append(lambda text: wanted.clear() if text == "3" else None)
+    cache.prerender(texts(), VOICE)
+    assert inner.calls == ["0", "1", "2", "3"]
 
 
 def test_cancel_without_a_prerender_does_nothing() -> None:

@@ -125,7 +125,7 @@ class CachedRender:
         self._memory_items = max(1, memory_items)
         self._memory: OrderedDict[str, Pcm] = OrderedDict()
         self._lock = threading.Lock()
-        """Guards `_memory`, `_voice_ids`, `_cancels` and the disk tallies."""
+        """Guards `_memory`, `_voice_ids` and `_cancels`."""
         self._gate = _EngineGate()
         self._voice_ids: dict[str, str] = {}
         """Configured voice -> what the key uses (the engine id, or the name if none fits)."""
@@ -134,7 +134,8 @@ class CachedRender:
         self._disk_bytes = max(1, disk_bytes)
         self._files = 0
         self._bytes = 0
-        self._prune_lock = threading.Lock()
+        self._disk_lock = threading.Lock()
+        """Guards the disk tallies (`_files`, `_bytes`) and pruning."""
         self._dir: Path | None = None
         if directory is not None:
             try:
@@ -181,18 +182,22 @@ class CachedRender:
         """Render, on the calling thread, each of `texts` not cached yet.
 
         Stops early after `cancel_prerender()` (checked between items, so at most one
-        render runs on). Waits while `render()` is waiting for the engine. A text that
-        fails to render is logged and skipped: `render()` reports it when it is needed.
+        render runs on; it affects prerenders already running). `texts` is read one item
+        at a time, so a generator that stops yielding also stops it. Waits while
+        `render()` is waiting for the engine. A text that fails to render is logged and
+        skipped: `render()` reports it when it is needed.
         """
         cancel = threading.Event()
         with self._lock:
             self._cancels.add(cancel)
+        seen: set[str] = set()
         try:
-            for text in dict.fromkeys(texts):
+            for text in texts:
                 if cancel.is_set():
                     return
-                if not text.strip():
+                if text in seen or not text.strip():
                     continue
+                seen.add(text)
                 key = self._key(text, voice, urgent=False)
                 if self._lookup(key) is not None:
                     continue
@@ -303,7 +308,7 @@ class CachedRender:
             path.unlink()
         except OSError:
             return
-        with self._lock:
+        with self._disk_lock:
             self._files = max(0, self._files - 1)
             self._bytes = max(0, self._bytes - size)
 
@@ -316,12 +321,11 @@ class CachedRender:
         except OSError as error:
             log.warning("could not cache speech on disk: %s", error)
             return
-        with self._lock:
+        with self._disk_lock:
             self._files += 1
             self._bytes += size
-            over = self._files > self._disk_items or self._bytes > self._disk_bytes
-        if over:
-            self._prune()
+            if self._files > self._disk_items or self._bytes > self._disk_bytes:
+                self._prune()
 
     def _scan_disk(self) -> tuple[int, int]:
         """Count the cached files and bytes; remove temp files a crash left behind."""
@@ -339,9 +343,14 @@ class CachedRender:
         return files, size
 
     def _prune(self) -> None:
-        """Evict the least recently used files down to `PRUNE_TO` of each bound."""
-        if self._dir is None or not self._prune_lock.acquire(blocking=False):
-            return  # another thread is already at it
+        """Evict the least recently used files down to `PRUNE_TO` of each bound.
+
+        Call with `_disk_lock` held. The tallies then come from the directory itself;
+        a file another thread has written but not yet counted can only make them too
+        high, which brings the next prune (and a fresh count) early, never late.
+        """
+        if self._dir is None:
+            return
         try:
             found = [
                 (stat.st_mtime, entry.path, stat.st_size)
@@ -359,12 +368,9 @@ class CachedRender:
                     os.unlink(path)
                 files -= 1
                 size -= file_size
-            with self._lock:
-                self._files, self._bytes = files, size
+            self._files, self._bytes = files, size
         except OSError as error:
             log.warning("could not prune the speech cache: %s", error)
-        finally:
-            self._prune_lock.release()
 
 
 def _entries(directory: Path) -> Iterator[tuple[os.DirEntry[str], os.stat_result]]:
