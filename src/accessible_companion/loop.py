@@ -16,7 +16,7 @@ from collections.abc import Callable
 from .adapters.base import Display, SpeechSink
 from .adapters.trace import TraceWriter
 from .core.companion import Companion
-from .core.effects import Effect, Speak, StopCue, trace_fields
+from .core.effects import Effect, Prepare, Speak, StopCue, trace_fields
 from .core.events import AdapterError, Event, Notice, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,8 @@ class Loop:
                     self.speech.speak(effect)
                 elif isinstance(effect, StopCue):
                     self.speech.stop_cue()
+                elif isinstance(effect, Prepare):
+                    self.speech.prepare(effect.texts, effect.voice)
             except Exception as error:  # a broken speech engine must not stop the switch
                 self._adapter_failed("speech", error)
         view = self.companion.view()

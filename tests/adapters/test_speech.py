@@ -20,6 +20,7 @@ import pytest
 
 from accessible_companion.adapters import speech
 from accessible_companion.adapters.speech import NullSpeech, OutputError, SpeechOutput, speech_sink
+from accessible_companion.adapters.speech_cache import CachedRender
 from accessible_companion.adapters.speech_render import Pcm, Renderer, RenderError
 from accessible_companion.core.effects import Speak
 from accessible_companion.core.events import AdapterError, Event, Notice, SpeechFinished
@@ -616,3 +617,46 @@ def test_portaudio_started_before_the_sound_server_is_listed_again(pulse_server:
         print("\nPortAudio saw devices before PULSE_SERVER was set: re-listing not exercised")
     assert report["events"] == ["SpeechFinished(utterance=1, interrupted=False)"]
     assert sounding(recording, list(samples))
+
+
+# --- rendering ahead through the cache ---
+
+
+class SlowCountingRenderer(FakeRenderer):
+    """A FakeRenderer that takes 30 ms per render and logs what it rendered."""
+
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def render(self, text: str, voice: VoiceOut) -> Pcm:
+        time.sleep(0.03)
+        self.rendered.append(text)
+        return super().render(text, voice)
+
+
+def test_prepared_texts_are_rendered_ahead_and_a_cue_never_waits_behind_them(
+    events: Events, fake: FakeOutput
+) -> None:
+    inner = SlowCountingRenderer()
+    made = SpeechOutput(LOUD, output=fake, renderer=lambda: CachedRender(inner, None))
+    made.start(events.post)
+    try:
+        menu = [f"item {n}" for n in range(40)]
+        made.prepare(menu, "cue")
+        time.sleep(0.1)  # a few rendered ahead
+        made.speak(c(1, "urgent"))
+        events.wait(1)
+        ahead_before_cue = inner.rendered.index("urgent")
+        # The cue waited for at most the one render already running (plus the ~3 done before it).
+        assert 1 <= ahead_before_cue <= 5, inner.rendered[:8]
+        deadline = time.monotonic() + 5
+        while len(inner.rendered) < 41 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # After the cue, rendering ahead went on where it stopped, each item once.
+        assert sorted(inner.rendered) == sorted([*menu, "urgent"])
+        made.speak(c(2, "item 7"))
+        events.wait(2)
+        assert inner.rendered.count("item 7") == 1  # spoken from the cache
+        assert fake.what("play")[-1] == "item 7"
+    finally:
+        made.stop()

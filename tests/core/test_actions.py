@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accessible_companion.core.effects import Effect, EnterMenu, Idle, Request, SettingChanged, Speak
+from accessible_companion.core.effects import Effect, EnterMenu, Idle, Prepare, Request, SettingChanged, Speak
 from accessible_companion.core.menus import Action, Item
 from accessible_companion.core.settings import RANGES, Mode
 from tests.support.harness import Harness, highlight_times, highlights, menu_set, of_type, selected, settings
@@ -126,3 +126,25 @@ def test_back_at_home_stays_home() -> None:
     new = select_first(h)
     assert selected(new) == ["Back"]
     assert of_type(new, EnterMenu) == [EnterMenu("home")]
+
+
+def test_entering_a_menu_asks_for_its_speech_to_be_rendered_ahead() -> None:
+    menus = menu_set(
+        home=[
+            Item("Water", say="Water, please.", cue="Drink"),
+            Item("Help", action=Action.HELP, say="Come now."),
+            Item("Tips", action=Action.MENU, menu="tips"),
+        ],
+        tips=["Rest often"],
+    )
+    h = Harness.start(menus, settings(Mode.STEP))
+    started = [e for _, e in h.effects]
+    # The first cue is asked for before anything is rendered ahead.
+    assert started.index(Speak(1, "cue", "Drink")) < started.index(Prepare("cue", ("Drink", "Help", "Tips")))
+    assert Prepare("main", ("Water, please.", "Come now.")) in started
+    h.wait(0.3)
+    h.press(1)
+    h.wait(0.3)
+    h.press(1)
+    h.wait(0.3)
+    assert Prepare("cue", ("Rest often", "Back")) in h.press(2)

@@ -49,3 +49,6 @@ def test_each_highlight_is_heard(pulse_server: PulseServer, xvfb_display: str, t
     assert windows, "no speech reached the speaker sink"
     bursts = 1 + sum(1 for a, b in itertools.pairwise(windows) if b - a > 10)
     assert bursts >= 2, windows
+    # The home menu's cues were rendered ahead into the on-disk cache, for this and the next run.
+    cached = list((tmp_path / "cache" / "accessible-companion" / "speech").glob("*.wav"))
+    assert len(cached) >= 6, cached

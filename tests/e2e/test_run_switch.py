@@ -96,6 +96,7 @@ def test_auto_scan_under_x11_selects_what_is_highlighted(xvfb_display: str, tmp_
 def test_terminal_without_x_reads_space_and_enter(tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
     child = pexpect.spawn(
         sys.executable,
         ["-m", "accessible_companion", "run", "--trace", str(trace), "--mode", "step", "--no-speech"],

@@ -29,7 +29,13 @@ class Companion:
     def start(cls, tmp: Path, *args: str, env: Mapping[str, str] | None = None) -> Companion:
         trace = tmp / "trace.jsonl"
         command = [sys.executable, "-m", "accessible_companion", "run", "--trace", str(trace), *args]
-        full_env = {**os.environ, **(env or {})}
+        # The speech cache and the log go to the test's folder, not the user's home.
+        full_env = {
+            **os.environ,
+            "XDG_CACHE_HOME": str(tmp / "cache"),
+            "XDG_STATE_HOME": str(tmp / "state"),
+            **(env or {}),
+        }
         proc = subprocess.Popen(
             command, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from ..core.effects import Speak
+from ..core.effects import Speak, Voice
 from ..core.events import Event
 from ..core.view import View
 
@@ -34,6 +34,9 @@ class SpeechSink(Protocol):
 
     def speak(self, request: Speak) -> None:
         """Queue speech. A cue replaces any cue queued or sounding; main speech is never cut by a cue."""
+
+    def prepare(self, texts: Sequence[str], voice: Voice) -> None:
+        """Render these ahead while idle (a cache); never blocks, never delays real speech."""
 
     def stop_cue(self) -> None:
         """Silence the cue voice now."""

@@ -22,14 +22,15 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..core.effects import Speak
+from ..core.effects import Speak, Voice
 from ..core.events import AdapterError, Event, Notice, SpeechFinished
 from ..core.settings import Speech, VoiceOut
 from .base import Post, SpeechSink
+from .speech_cache import CachedRender, default_cache_dir
 from .speech_render import Pcm, Render, Renderer, RenderError, scale
 
 log = logging.getLogger(__name__)
@@ -262,6 +263,7 @@ class SpeechOutput:
         self._wake = threading.Condition(self._lock)
         self._main: deque[_Job] = deque()
         self._cue: _Job | None = None
+        self._prepare: dict[Voice, tuple[str, ...]] = {}
         self._current: _Job | None = None
         self._stopping = False
         self._post: Post | None = None
@@ -299,6 +301,12 @@ class SpeechOutput:
             self._wake.notify_all()
         for old in dropped:
             self._finish(old, interrupted=True)
+
+    def prepare(self, texts: Sequence[str], voice: Voice) -> None:
+        """Render `texts` ahead while nothing is to be said (only with a caching renderer)."""
+        with self._lock:
+            self._prepare[voice] = tuple(texts)  # a newer menu replaces what was not done yet
+            self._wake.notify_all()
 
     def stop_cue(self) -> None:
         """Cut the sounding cue and drop a waiting one."""
@@ -376,6 +384,9 @@ class SpeechOutput:
             except OutputError as error:
                 self._report("device", str(error))
             while (job := self._next()) is not None:
+                if isinstance(job, tuple):
+                    self._prerender(*job)
+                    continue
                 try:
                     self._say(job)
                 except Exception as error:  # a bug here must not silence speech for good
@@ -416,18 +427,39 @@ class SpeechOutput:
                 f"{name} voice {voice.voice!r} not found or not usable; using the default voice",
             )
 
-    def _next(self) -> _Job | None:
-        """Wait for the next job (main first); None once stopping."""
+    def _next(self) -> _Job | tuple[Voice, tuple[str, ...]] | None:
+        """Wait for the next job (main first, then a cue, then rendering ahead); None once stopping."""
         with self._lock:
-            while not self._stopping and not self._main and self._cue is None:
+            while not self._stopping and not self._main and self._cue is None and not self._prepare:
                 self._wake.wait()
             if self._stopping:
                 return None
+            if not self._main and self._cue is None:
+                return self._prepare.popitem()
             job = self._main.popleft() if self._main else self._cue
             if job is self._cue:
                 self._cue = None
             self._current = job
             return job
+
+    def _prerender(self, voice_name: Voice, texts: tuple[str, ...]) -> None:
+        renderer = self._load()
+        if not isinstance(renderer, CachedRender):
+            return
+        voice = self._settings.cue if voice_name == "cue" else self._settings.main
+        try:
+            renderer.prerender(self._while_idle(voice_name, list(texts)), voice)
+        except Exception:  # rendering ahead is an optimisation: never let it hurt speech
+            log.exception("rendering ahead failed")
+
+    def _while_idle(self, voice_name: Voice, left: list[str]) -> Iterator[str]:
+        """Yield texts until real speech is waiting; then keep the rest for the next idle moment."""
+        while left:
+            with self._lock:
+                if self._stopping or self._main or self._cue is not None:
+                    self._prepare.setdefault(voice_name, tuple(left))
+                    return
+            yield left.pop(0)
 
     def _say(self, job: _Job) -> None:
         request = job.request
@@ -513,6 +545,9 @@ class NullSpeech:
             return
         self._post(SpeechFinished(request.utterance), time.monotonic())
 
+    def prepare(self, texts: Sequence[str], voice: Voice) -> None:
+        """Nothing to render."""
+
     def stop_cue(self) -> None:
         """Nothing sounds."""
 
@@ -522,4 +557,6 @@ class NullSpeech:
 
 def speech_sink(settings: Speech) -> SpeechSink:
     """The sink for these settings: SpeechOutput, or NullSpeech when speech is off."""
-    return SpeechOutput(settings) if settings.enabled else NullSpeech()
+    if not settings.enabled:
+        return NullSpeech()
+    return SpeechOutput(settings, renderer=lambda: CachedRender(Renderer(), default_cache_dir()))

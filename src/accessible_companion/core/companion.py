@@ -19,6 +19,7 @@ from .effects import (
     Highlight,
     HoldReady,
     Idle,
+    Prepare,
     Request,
     Select,
     SettingChanged,
@@ -262,7 +263,15 @@ class Companion:
     def _enter(self, menu_id: str, now: float, push: bool = True) -> list[Effect]:
         if push:
             self._stack.append(menu_id)
-        return [EnterMenu(menu_id), *self._restart(now)]
+        items = self.menus[menu_id].items
+        spoken = (Action.SPEAK, Action.HELP, Action.CHECK_IN)
+        # After the first cue, so that cue is not kept waiting behind the others.
+        return [
+            EnterMenu(menu_id),
+            *self._restart(now),
+            Prepare("cue", tuple(item.cue_text for item in items)),
+            Prepare("main", tuple(item.say_text for item in items if item.action in spoken)),
+        ]
 
     def _idle(self, now: float, reason: str, message: str | None = None) -> list[Effect]:
         self._phase = Phase.IDLE

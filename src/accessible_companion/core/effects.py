@@ -27,6 +27,17 @@ class Speak:
 
 
 @dataclass(frozen=True)
+class Prepare:
+    """Render these ahead of use (a menu's cues and phrases), so they sound at once; nothing is heard."""
+
+    TRACE: ClassVar[str] = ""
+    voice: Voice
+    """Which voice will speak them."""
+    texts: tuple[str, ...]
+    """What to render."""
+
+
+@dataclass(frozen=True)
 class StopCue:
     """Silence the cue voice now (scanning stopped or moved on)."""
 
@@ -113,7 +124,9 @@ class Request:
     """The item's value (minutes of rest, the check-in answer) or its label."""
 
 
-Effect = Speak | StopCue | Highlight | Select | EnterMenu | Idle | HoldReady | SettingChanged | Request
+Effect = (
+    Speak | Prepare | StopCue | Highlight | Select | EnterMenu | Idle | HoldReady | SettingChanged | Request
+)
 
 
 def trace_fields(effect: Effect) -> dict[str, Any] | None:
