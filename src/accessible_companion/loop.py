@@ -17,7 +17,17 @@ from .adapters.base import Display, SpeechSink
 from .adapters.trace import TraceWriter
 from .core.companion import Companion
 from .core.effects import Effect, Prepare, Speak, StopCue, trace_fields
-from .core.events import AdapterError, Event, Notice, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
+from .core.events import (
+    AdapterError,
+    Event,
+    Notice,
+    SpeechFinished,
+    SpeechStarted,
+    SwitchDown,
+    SwitchTap,
+    SwitchUp,
+    Tick,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +97,8 @@ class Loop:
             case SwitchDown() | SwitchUp() | SwitchTap():
                 kind = {SwitchDown: "press", SwitchUp: "release", SwitchTap: "tap"}[type(event)]
                 self.trace.write("input", source=event.source, kind=kind, key=event.key, switch=event.switch)
+            case SpeechStarted(utterance=utterance):
+                self.trace.write("speech_start", utterance=utterance)
             case SpeechFinished(utterance=utterance, interrupted=interrupted):
                 self.trace.write("speech_end", utterance=utterance, interrupted=interrupted)
             case AdapterError(component=component, message=message):

@@ -118,7 +118,7 @@ class FakeOutput:
     def prepare(self) -> None:
         pass
 
-    def play(self, pcm: Pcm, done: Callable[[bool], None]) -> None:
+    def play(self, pcm: Pcm, done: Callable[[bool], None], started: Callable[[], None]) -> None:
         if self.fail:
             self.fail -= 1
             raise OutputError("cannot open the audio output: fake")
@@ -129,6 +129,7 @@ class FakeOutput:
                 self.log.append(("end", text, time.monotonic()))
             done(self.end == "complete")
 
+        started()
         with self._lock:
             self._text = text
             self.log.append(("play", text, time.monotonic()))
@@ -615,7 +616,10 @@ def test_portaudio_started_before_the_sound_server_is_listed_again(pulse_server:
     report = json.loads(result.stdout.strip().splitlines()[-1])
     if report["devices"]:  # a real sound server was reachable without PULSE_SERVER
         print("\nPortAudio saw devices before PULSE_SERVER was set: re-listing not exercised")
-    assert report["events"] == ["SpeechFinished(utterance=1, interrupted=False)"]
+    assert report["events"] == [
+        "SpeechStarted(utterance=1)",
+        "SpeechFinished(utterance=1, interrupted=False)",
+    ]
     assert sounding(recording, list(samples))
 
 

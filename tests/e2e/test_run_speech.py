@@ -39,6 +39,8 @@ def test_each_highlight_is_heard(pulse_server: PulseServer, xvfb_display: str, t
         samples = recording.stop()
     lines = app.lines()
     assert [line for line in lines if line["event"] == "error"] == []
+    names = [(line["event"], line.get("utterance")) for line in lines]
+    assert names.index(("speech_start", 1)) < names.index(("speech_end", 1))
     # Both cues were played to their end, not cut or failed.
     assert first["interrupted"] is False
     assert second["interrupted"] is False

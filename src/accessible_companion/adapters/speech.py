@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..core.effects import Speak, Voice
-from ..core.events import AdapterError, Event, Notice, SpeechFinished
+from ..core.events import AdapterError, Event, Notice, SpeechFinished, SpeechStarted
 from ..core.settings import Speech, VoiceOut
 from .base import Post, SpeechSink
 from .speech_cache import CachedRender, default_cache_dir
@@ -63,8 +63,11 @@ class AudioOut(Protocol):
     def prepare(self) -> None:
         """Load what playing needs, ahead of the first utterance; raise OutputError."""
 
-    def play(self, pcm: Pcm, done: Callable[[bool], None]) -> None:
+    def play(self, pcm: Pcm, done: Callable[[bool], None], started: Callable[[], None]) -> None:
         """Start playing; raise OutputError if the device cannot start.
+
+        `started()` is called once, from another thread, when the first samples go to
+        the device (for the trace's speech_start and the latency benchmarks).
 
         `done(complete)` is called once, from another thread, when the stream ends:
         complete=True once the last sample has been heard, False if it ended early
@@ -86,8 +89,9 @@ class _Feed:
     finished callback, hence SpeechFinished, came that much before the audio ended.
     """
 
-    def __init__(self, data: bytes, stop: type[BaseException]) -> None:
+    def __init__(self, data: bytes, stop: type[BaseException], started: Callable[[], None]) -> None:
         self.data = memoryview(data)
+        self._started: Callable[[], None] | None = started
         self.pos = 0
         self.tail_frames = 0
         """Frames of silence to play after the data; set once the latency is known."""
@@ -98,6 +102,9 @@ class _Feed:
 
     def callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         # Runs on PortAudio's thread every block: no locks, no allocation beyond a slice.
+        if self._started is not None:
+            started, self._started = self._started, None
+            started()  # only posts to a queue: cheap enough for the audio thread
         size = len(outdata)
         chunk = self.data[self.pos : self.pos + size]
         got = len(chunk)
@@ -179,11 +186,11 @@ class SoundDeviceOutput:
             return False
         return True
 
-    def play(self, pcm: Pcm, done: Callable[[bool], None]) -> None:
+    def play(self, pcm: Pcm, done: Callable[[bool], None], started: Callable[[], None]) -> None:
         """Open a stream at the Pcm's rate and start it (~2-3 ms with PulseAudio)."""
         self.cut()
         sd = self._sounddevice()
-        feed = _Feed(pcm.data, sd.CallbackStop)
+        feed = _Feed(pcm.data, sd.CallbackStop, started)
 
         def finished() -> None:  # PortAudio's thread, once the stream is inactive
             done(feed.complete)
@@ -488,7 +495,11 @@ class SpeechOutput:
 
     def _play(self, job: _Job, pcm: Pcm) -> None:
         try:
-            self._output.play(pcm, lambda complete: self._ended(job, complete))
+            self._output.play(
+                pcm,
+                lambda complete: self._ended(job, complete),
+                lambda: self._send(SpeechStarted(job.request.utterance)),
+            )
         except OutputError as error:
             self._report("device", str(error))
             self._finish(job, interrupted=True)

@@ -27,7 +27,17 @@ from .effects import (
     StopCue,
     Voice,
 )
-from .events import AdapterError, Event, Notice, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
+from .events import (
+    AdapterError,
+    Event,
+    Notice,
+    SpeechFinished,
+    SpeechStarted,
+    SwitchDown,
+    SwitchTap,
+    SwitchUp,
+    Tick,
+)
 from .menus import Action, Item, Menu, MenuSet, with_back_items
 from .pacing import Dwell, estimate_seconds
 from .presses import PressFilter
@@ -100,6 +110,8 @@ class Companion:
                 return []
             case Notice(text=text):
                 self._notice = text
+                return []
+            case SpeechStarted():
                 return []
             case Tick():
                 return self._tick(now)

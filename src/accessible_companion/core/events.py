@@ -52,6 +52,14 @@ class SwitchTap:
 
 
 @dataclass(frozen=True)
+class SpeechStarted:
+    """The first samples of the utterance with this id went to the audio device."""
+
+    utterance: int
+    """The id from the `Speak` effect."""
+
+
+@dataclass(frozen=True)
 class SpeechFinished:
     """The speech adapter finished (or gave up on) the utterance with this id."""
 
@@ -83,4 +91,4 @@ class Tick:
     """Time passed; the loop sends this when `next_deadline()` is reached."""
 
 
-Event = SwitchDown | SwitchUp | SwitchTap | SpeechFinished | AdapterError | Notice | Tick
+Event = SwitchDown | SwitchUp | SwitchTap | SpeechStarted | SpeechFinished | AdapterError | Notice | Tick
