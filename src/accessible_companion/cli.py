@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .core.settings import RANGES, Mode
 
-COMMANDS = ("run", "check")
+COMMANDS = ("run", "check", "say", "devices", "voices")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check a config and list every problem as file:line")
     check.add_argument("path", nargs="?", type=Path, help="a folder or file (default: the built-in config)")
+    say = commands.add_parser(
+        "say", help="speak a line with the configured voice (a quick check of voice settings)"
+    )
+    say.add_argument("text", help="what to say")
+    say.add_argument("--voice", choices=("cue", "main"), default="main", help="which voice (default: main)")
+    say.add_argument("--config", type=Path, help="a folder or file of caregiver config (default: built-in)")
+
+    commands.add_parser("devices", help="list audio output and input devices")
+    commands.add_parser("voices", help="list the speech engine's voices")
     return parser
 
 
@@ -60,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "check":
         return app.check(args.path)
+    if args.command in ("say", "devices", "voices"):
+        from . import audio_tools
+
+        if args.command == "say":
+            return audio_tools.say(args.text, args.voice, args.config)
+        return audio_tools.devices() if args.command == "devices" else audio_tools.voices()
     return app.run(args)
 
 
