@@ -81,7 +81,7 @@ def wav_files(directory: Path) -> list[str]:
 
 
 def path_of(directory: Path, text: str, voice: VoiceOut = VOICE) -> Path:
-    return directory / f"{cache_key(VOICES[voice.voice], voice.rate, text)}.wav"
+    return directory / f"{cache_key(VOICES[voice.voice], voice.rate, voice.pitch, text)}.wav"
 
 
 # --- memory ---
@@ -126,6 +126,8 @@ def test_key_ignores_volume_but_not_rate_voice_or_text() -> None:
     # A voice the engine does not know is keyed by its name (the engine uses its default).
     cache.render("Help", VoiceOut(voice="klingon"))
     assert len(inner.calls) == 6
+    cache.render("Help", VoiceOut(pitch=80))
+    assert len(inner.calls) == 7
 
 
 def test_errors_propagate_and_are_not_cached(tmp_path: Path) -> None:

@@ -124,6 +124,30 @@ def test_rate_and_voice_are_applied(renderer: Renderer) -> None:
     assert renderer.render(text, VoiceOut(voice="en-us")).duration == pytest.approx(english, rel=0.03)
 
 
+def test_pitch_is_applied_and_restored(renderer: Renderer) -> None:
+    text = "How is your energy today"
+    low = pitch_hz(renderer.render(text, VoiceOut(pitch=10)))
+    high = pitch_hz(renderer.render(text, VoiceOut(pitch=90)))
+    normal = pitch_hz(renderer.render(text, VoiceOut()))
+    assert low < normal < high
+    assert high > 1.3 * low
+
+
+def pitch_hz(pcm: Pcm, frames: int = 12) -> float:
+    """Median fundamental frequency of the loudest 40 ms frames, by autocorrelation (50-400 Hz)."""
+    samples = array.array("h", pcm.data)[::2]  # 11 kHz is plenty for a voice's fundamental
+    rate = pcm.rate // 2
+    size = int(0.04 * rate)
+    chunks = [samples[i : i + size] for i in range(0, len(samples) - size, size)]
+    loudest = sorted(chunks, key=lambda c: sum(x * x for x in c), reverse=True)[:frames]
+    found = []
+    for chunk in loudest:
+        lags = range(rate // 400, rate // 50)
+        best = max(lags, key=lambda lag: sum(a * b for a, b in zip(chunk, chunk[lag:], strict=False)))
+        found.append(rate / best)
+    return sorted(found)[len(found) // 2]
+
+
 @pytest.mark.real
 def test_unusable_voice_falls_back_to_the_default(renderer: Renderer) -> None:
     text = "Good morning, could you open the window please"

@@ -105,6 +105,10 @@ BROKEN: dict[str, tuple[dict[str, str], list[str]]] = {
         },
         ["settings.yaml:4: scanning.debounce (0.8 s) must be at most half of scanning.interval (1 s)"],
     ),
+    "pitch outside its range": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  speech:\n    cue: {pitch: 120}\n"},
+        ["settings.yaml:3: speech.cue.pitch: 120 is not 0 to 100"],
+    ),
     "bad message placeholder": (
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  messages:\n    slower: Slower {secs}\n"},
         ["settings.yaml:3: messages.slower: bad placeholder 'secs'"],

@@ -43,7 +43,7 @@ from .speech_render import Pcm, Render, RenderError
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Part of every key: bump it when what a render produces changes (trimming, format)."""
 
 SUFFIX = ".wav"
@@ -62,9 +62,9 @@ def default_cache_dir() -> Path:
     return root / "accessible-companion" / "speech"
 
 
-def cache_key(voice_id: str, rate: int, text: str) -> str:
+def cache_key(voice_id: str, rate: int, pitch: int, text: str) -> str:
     """The hex sha256 naming one render (stable across runs and platforms)."""
-    stable = json.dumps([FORMAT_VERSION, voice_id, int(rate), text], ensure_ascii=False)
+    stable = json.dumps([FORMAT_VERSION, voice_id, int(rate), int(pitch), text], ensure_ascii=False)
     return hashlib.sha256(stable.encode("utf-8")).hexdigest()
 
 
@@ -227,7 +227,7 @@ class CachedRender:
     # --- keys ---
 
     def _key(self, text: str, voice: VoiceOut, *, urgent: bool) -> str:
-        return cache_key(self._voice_id(voice.voice, urgent=urgent), voice.rate, text)
+        return cache_key(self._voice_id(voice.voice, urgent=urgent), voice.rate, voice.pitch, text)
 
     def _voice_id(self, wanted: str, *, urgent: bool) -> str:
         with self._lock:
@@ -252,7 +252,7 @@ class CachedRender:
         instead; that audio must not be cached under the failed voice's id. Storing in
         memory before leaving the gate means no other caller renders the same text again.
         """
-        if cache_key(self._resolve(voice.voice), voice.rate, text) != key:
+        if cache_key(self._resolve(voice.voice), voice.rate, voice.pitch, text) != key:
             return False
         self._memory_put(key, pcm)
         return True

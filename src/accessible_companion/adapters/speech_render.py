@@ -163,6 +163,7 @@ class _Engine:
         self.voice_ids: dict[str, str | None] = {}
         self.voice: str | None = None
         self.rate: int | None = None
+        self.pitch: int | None = None
 
     def _on_error(self, exception: BaseException | None = None, **_: object) -> None:
         self.errors.append(exception or RenderError("speech engine error"))
@@ -266,6 +267,10 @@ class Renderer:
         if voice.rate != e.rate:
             e.engine.setProperty("rate", int(voice.rate))
             e.rate = voice.rate
+        # Only when asked for: SAPI5 prints a complaint for any pitch it is given.
+        if voice.pitch != e.pitch and (e.pitch is not None or voice.pitch != VoiceOut.pitch):
+            e.engine.setProperty("pitch", int(voice.pitch))
+            e.pitch = voice.pitch
 
     def _render(self, text: str, voice: VoiceOut) -> Pcm:
         e = self._e
@@ -282,7 +287,7 @@ class Renderer:
                 self._recover()
                 raise RenderError(f"speech engine failed: {error}") from error
             if e.errors:
-                e.voice = e.rate = None  # unknown now: set both again next time
+                e.voice = e.rate = e.pitch = None  # unknown now: set them all again next time
                 raise RenderError(f"speech engine failed: {e.errors[0]}")
             return self._read(path)
         finally:
@@ -305,7 +310,7 @@ class Renderer:
         # endLoop() raises when no loop is running: then there is nothing to recover.
         with contextlib.suppress(Exception):
             self._e.engine.endLoop()
-        self._e.voice = self._e.rate = None
+        self._e.voice = self._e.rate = self._e.pitch = None
 
     @staticmethod
     def _read(path: Path) -> Pcm:

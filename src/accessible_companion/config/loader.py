@@ -24,8 +24,7 @@ _FILE_ADAPTER = TypeAdapter(FileModel)
 # Keys that only make sense with one action.
 _ACTION_KEYS = {"menu": Action.MENU, "mode": Action.MODE, "minutes": Action.REST, "answer": Action.CHECK_IN}
 _PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low"}
-_VOLUME = (0.0, 1.0)
-_RATE = (50, 500)
+_VOICE_RANGES = {"volume": (0, 1), "rate": (50, 500), "pitch": (0, 100)}
 
 
 @dataclass(frozen=True)
@@ -200,17 +199,15 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
         problems.append(doc.problem(("settings", "scanning", name), message))
     for voice in ("cue", "main"):
         out = getattr(settings.speech, voice)
-        where: Location = ("settings", "speech", voice)
-        if not _VOLUME[0] <= out.volume <= _VOLUME[1]:
-            problems.append(
-                doc.problem((*where, "volume"), f"speech.{voice}.volume: {out.volume:g} is not 0 to 1")
-            )
-        if not _RATE[0] <= out.rate <= _RATE[1]:
-            problems.append(
-                doc.problem(
-                    (*where, "rate"), f"speech.{voice}.rate: {out.rate} is not {_RATE[0]} to {_RATE[1]}"
+        for name, (low, high) in _VOICE_RANGES.items():
+            value = getattr(out, name)
+            if not low <= value <= high:
+                problems.append(
+                    doc.problem(
+                        ("settings", "speech", voice, name),
+                        f"speech.{voice}.{name}: {value:g} is not {low} to {high}",
+                    )
                 )
-            )
     seen: dict[str, str] = {}
     for switch in ("switch1", "switch2"):
         keys = getattr(settings.switches, switch)

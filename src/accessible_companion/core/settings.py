@@ -135,6 +135,8 @@ class VoiceOut:
     """Engine voice id or name substring; empty = the engine default."""
     rate: int = 175
     """Words per minute."""
+    pitch: int = 50
+    """0 to 100, 50 = the voice's own (espeak-ng; SAPI5 voices ignore it)."""
     volume: float = 1.0
     """0.0 to 1.0."""
 
