@@ -109,6 +109,10 @@ BROKEN: dict[str, tuple[dict[str, str], list[str]]] = {
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  speech:\n    cue: {pitch: 120}\n"},
         ["settings.yaml:3: speech.cue.pitch: 120 is not 0 to 100"],
     ),
+    "earcon volume outside its range": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  speech:\n    earcons:\n      select: 2\n"},
+        ["settings.yaml:4: speech.earcons.select: 2 is not 0 to 1"],
+    ),
     "bad message placeholder": (
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  messages:\n    slower: Slower {secs}\n"},
         ["settings.yaml:3: messages.slower: bad placeholder 'secs'"],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from accessible_companion.core.effects import Effect, EnterMenu, Idle, Prepare, Request, SettingChanged, Speak
+from accessible_companion.core.events import AdapterError
 from accessible_companion.core.menus import Action, Item
-from accessible_companion.core.settings import RANGES, Mode
+from accessible_companion.core.settings import RANGES, Earcons, Mode
 from tests.support.harness import Harness, highlight_times, highlights, menu_set, of_type, selected, settings
 
 
@@ -23,8 +26,10 @@ def select_first(h: Harness) -> list[Effect]:
 def test_phrase_is_spoken_by_the_main_voice() -> None:
     h = first_item(Item("Water", say="I would like some water, please."))
     new = select_first(h)
+    # The select earcon first, on the main voice so no cue can cut it, then the phrase.
     assert [e for e in new if isinstance(e, Speak) and e.voice == "main"] == [
-        Speak(2, "main", "I would like some water, please.")
+        Speak(2, "main", "", "select"),
+        Speak(3, "main", "I would like some water, please."),
     ]
 
 
@@ -32,7 +37,7 @@ def test_slower_lengthens_the_interval_and_the_next_dwell_uses_it() -> None:
     h = first_item(Item("Slower", action=Action.SLOWER), speed_step=1.25)
     new = select_first(h)
     assert of_type(new, SettingChanged) == [SettingChanged("interval", 1.25)]
-    assert [e.text for e in of_type(new, Speak) if e.voice == "main"] == ["Slower, 1.25 seconds."]
+    assert [e.text for e in of_type(new, Speak) if e.voice == "main" and e.text] == ["Slower, 1.25 seconds."]
     assert h.highlighted() == "Slower"  # stays, so another press slows again
     at = h.now
     h.wait(2)
@@ -84,7 +89,7 @@ def test_help_is_requested_and_said_aloud() -> None:
     h = first_item(Item("Help", action=Action.HELP, say="Please come now."))
     new = select_first(h)
     assert of_type(new, Request) == [Request("help", "Please come now.")]
-    assert [e.text for e in of_type(new, Speak) if e.voice == "main"] == ["Please come now."]
+    assert [e.text for e in of_type(new, Speak) if e.voice == "main" and e.text] == ["Please come now."]
 
 
 def test_check_in_records_the_answer() -> None:
@@ -148,3 +153,52 @@ def test_entering_a_menu_asks_for_its_speech_to_be_rendered_ahead() -> None:
     h.press(1)
     h.wait(0.3)
     assert Prepare("cue", ("Rest often", "Back")) in h.press(2)
+
+
+def earcons_of(effects: list[Effect]) -> list[str]:
+    return [e.earcon for e in of_type(effects, Speak) if e.earcon]
+
+
+def test_earcons_mark_select_back_help_and_idle() -> None:
+    menus = menu_set(
+        home=[Item("More", action=Action.MENU, menu="more"), Item("Help", action=Action.HELP)],
+        more=["P"],
+    )
+    h = Harness.start(menus, settings(Mode.STEP))
+    h.wait(0.5)
+    assert earcons_of(h.press(2)) == ["select"]
+    h.wait(0.5)
+    h.press(1)  # to Back
+    h.wait(0.5)
+    assert earcons_of(h.press(2)) == ["back"]
+    h.wait(0.5)
+    h.press(1)
+    h.wait(0.5)
+    assert earcons_of(h.press(2)) == ["alert"]
+
+
+def test_idle_has_its_earcon_and_a_zero_volume_turns_one_off() -> None:
+    h = Harness.start(menu_set(home=["A"]), settings())
+    assert earcons_of(h.wait(10)) == ["idle"]
+    quiet = settings()
+    quiet = replace(quiet, speech=replace(quiet.speech, earcons=Earcons(idle=0.0)))
+    h = Harness.start(menu_set(home=["A"]), quiet)
+    assert earcons_of(h.wait(10)) == []
+
+
+def test_without_cues_the_highlight_is_a_tick_and_the_dwell_does_not_wait_for_words() -> None:
+    config = settings()
+    config = replace(config, speech=replace(config.speech, cues=False, earcons=Earcons(highlight=0.3)))
+    h = Harness.start(menu_set(home=["A", "B"]), config, speech_seconds=0.05)
+    h.wait(1.6)
+    sounds = [e for _, e in h.effects if isinstance(e, Speak)]
+    assert [(s.text, s.earcon) for s in sounds] == [("", "highlight"), ("", "highlight")]
+    # The tick took 0.05 s, then the first item's 1.5 s dwell.
+    assert highlight_times(h)[1] == (pytest.approx(1.55), "B")
+
+
+def test_an_adapter_error_is_heard_as_an_earcon() -> None:
+    h = Harness.start(menu_set(home=["A"]), settings(Mode.STEP))
+    new = h.send(AdapterError("switch", "grab refused"))
+    assert earcons_of(new) == ["error"]
+    assert h.companion.view().notice == "switch: grab refused"

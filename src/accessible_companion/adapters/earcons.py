@@ -15,7 +15,7 @@ from functools import cache
 from .speech_render import Pcm
 
 RATE = 22050
-"""The render rate of the speech engine, so earcons and speech share a stream format."""
+"""The default rate: espeak-ng's, so earcons and speech share a stream format."""
 RAMP = 0.005
 """Seconds of fade in and out: long enough to avoid a click, short enough to stay crisp."""
 
@@ -32,21 +32,21 @@ KINDS = tuple(SHAPES)
 
 
 @cache
-def earcon(kind: str) -> Pcm:
+def earcon(kind: str, rate: int = RATE) -> Pcm:
     """The tone for `kind` at full scale (volume is applied at playback, as for speech)."""
     samples = array.array("h")
     for frequency, seconds in SHAPES[kind]:
-        samples.extend(_note(frequency, seconds))
-    return Pcm(samples.tobytes(), RATE)
+        samples.extend(_note(frequency, seconds, rate))
+    return Pcm(samples.tobytes(), rate)
 
 
-def _note(frequency: float, seconds: float) -> array.array[int]:
-    count = int(seconds * RATE)
-    ramp = max(1, int(RAMP * RATE))
+def _note(frequency: float, seconds: float, rate: int) -> array.array[int]:
+    count = int(seconds * rate)
+    ramp = max(1, int(RAMP * rate))
     out = array.array("h", bytes(2 * count))
     if frequency <= 0:
         return out
-    step = 2 * math.pi * frequency / RATE
+    step = 2 * math.pi * frequency / rate
     for i in range(count):
         envelope = min(1.0, i / ramp, (count - 1 - i) / ramp)
         # A little of the octave makes a small speaker render it clearly.

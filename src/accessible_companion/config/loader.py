@@ -208,10 +208,15 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
                         f"speech.{voice}.{name}: {value:g} is not {low} to {high}",
                     )
                 )
+    for field in fields(settings.speech.earcons):
+        volume = getattr(settings.speech.earcons, field.name)
+        if not 0 <= volume <= 1:
+            message = f"speech.earcons.{field.name}: {volume:g} is not 0 to 1"
+            problems.append(doc.problem(("settings", "speech", "earcons", field.name), message))
     seen: dict[str, str] = {}
     for switch in ("switch1", "switch2"):
         keys = getattr(settings.switches, switch)
-        where = ("settings", "switches", switch)
+        where: Location = ("settings", "switches", switch)
         if not keys:
             problems.append(doc.problem(where, f"switches.{switch}: needs at least one key"))
         for index, key in enumerate(keys):

@@ -107,7 +107,7 @@ class Companion:
                 return []
             case AdapterError(component=component, message=message):
                 self._notice = f"{component}: {message}"
-                return []
+                return list(self._sound("main", "", "error"))
             case Notice(text=text):
                 self._notice = text
                 return []
@@ -138,8 +138,9 @@ class Companion:
             state = "hold-ready" if held.ready else "held"
         speaking = ""
         if self._speaking:
-            mains = [text for voice, text in self._speaking.values() if voice == "main"]
-            speaking = mains[-1] if mains else list(self._speaking.values())[-1][1]
+            texts = [(voice, text) for voice, text in self._speaking.values() if text]
+            mains = [text for voice, text in texts if voice == "main"]
+            speaking = mains[-1] if mains else texts[-1][1] if texts else ""
         return View(
             menu=menu.id,
             title=menu.title,
@@ -238,12 +239,12 @@ class Companion:
 
     def _highlight(self, now: float) -> list[Effect]:
         item = self._item()
-        cue = self._speak("cue", item.cue_text)
-        self._cue_id = cue.utterance
+        sounds = self._sound("cue", item.cue_text if self.settings.speech.cues else "", "highlight")
+        self._cue_id = sounds[0].utterance if sounds else None
         if self._phase is Phase.SCANNING:
             timing = self.settings.scanning
             self._schedule(now, timing.interval + (timing.first_item_extra if self._first else 0.0))
-        return [Highlight(self._menu().id, self._index, item.label), cue]
+        return [Highlight(self._menu().id, self._index, item.label), *sounds]
 
     def _schedule(self, now: float, length: float) -> None:
         """Start the dwell of the highlighted item, after any speech it must wait for."""
@@ -290,17 +291,23 @@ class Companion:
         self._dwell.clear()
         self._frozen = None
         text = message if message is not None else self.settings.messages.idle
-        return [StopCue(), Idle(self._menu().id, reason), self._speak("cue", text)]
+        return [StopCue(), Idle(self._menu().id, reason), *self._sound("cue", text, "idle")]
 
     # Speech.
 
-    def _speak(self, voice: Voice, text: str) -> Speak:
+    def _speak(self, voice: Voice, text: str, earcon: str = "") -> Speak:
         utterance = self._next_utterance
         self._next_utterance += 1
         self._speaking[utterance] = (voice, text)
         if voice == "main":
             self._main_pending.add(utterance)
-        return Speak(utterance, voice, text)
+        return Speak(utterance, voice, text, earcon)
+
+    def _sound(self, voice: Voice, text: str, earcon: str) -> list[Speak]:
+        """Speak `text` after `earcon`, leaving out an earcon whose volume is 0; [] if nothing is left."""
+        if earcon and getattr(self.settings.speech.earcons, earcon) <= 0:
+            earcon = ""
+        return [self._speak(voice, text, earcon)] if text or earcon else []
 
     def _rate(self, voice: Voice) -> int:
         speech = self.settings.speech
@@ -311,8 +318,13 @@ class Companion:
     def _select(self, now: float) -> list[Effect]:
         menu, item = self._menu(), self._item()
         self._presses.guard_until = now + self.settings.scanning.post_selection_pause
-        effects: list[Effect] = [Select(menu.id, item.label, item.action.value)]
-        return effects + self._act(item, now)
+        earcon = {Action.BACK: "back", Action.HELP: "alert"}.get(item.action, "select")
+        # On the main voice, so the next cue cannot cut it: the press was taken, whatever follows.
+        return [
+            Select(menu.id, item.label, item.action.value),
+            *self._sound("main", "", earcon),
+            *self._act(item, now),
+        ]
 
     def _act(self, item: Item, now: float) -> list[Effect]:
         messages = self.settings.messages

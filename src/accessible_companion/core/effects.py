@@ -15,7 +15,8 @@ Voice = Literal["cue", "main"]
 
 @dataclass(frozen=True)
 class Speak:
-    """Speak `text`. A cue replaces any cue still sounding; main speech is never cut by a cue."""
+    """Sound an earcon and/or speak `text`. A cue replaces any cue still sounding; main speech is
+    never cut by a cue."""
 
     TRACE: ClassVar[str] = "speak"
     utterance: int
@@ -23,7 +24,9 @@ class Speak:
     voice: Voice
     """`cue` (prompts while scanning) or `main` (the user's words to the room)."""
     text: str
-    """What to say."""
+    """What to say ("" = only the earcon)."""
+    earcon: str = ""
+    """An earcon to sound first (highlight, select, back, idle, error, alert), or ""."""
 
 
 @dataclass(frozen=True)

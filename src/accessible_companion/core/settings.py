@@ -142,6 +142,26 @@ class VoiceOut:
 
 
 @dataclass(frozen=True)
+class Earcons:
+    """Volume of each earcon, 0 (off) to 1: short tones with or instead of words."""
+
+    __pydantic_config__ = STRICT
+
+    highlight: float = 0.0
+    """A tick on each move; turn it on when `cues` is off."""
+    select: float = 0.4
+    """Rising: a selection was made (before the phrase)."""
+    back: float = 0.4
+    """Falling: back one menu."""
+    idle: float = 0.4
+    """Low fall: scanning stopped and waits for a press."""
+    error: float = 0.5
+    """Low double buzz: a part failed (shown on the display too)."""
+    alert: float = 1.0
+    """Loud two-tone before a call for help."""
+
+
+@dataclass(frozen=True)
 class Speech:
     """Speech output settings."""
 
@@ -153,6 +173,10 @@ class Speech:
     """The quiet prompt voice used while scanning."""
     main: VoiceOut = field(default_factory=VoiceOut)
     """The voice that speaks the user's phrases to the room."""
+    cues: bool = True
+    """Speak each highlighted item; false = only the highlight earcon (if its volume is set)."""
+    earcons: Earcons = field(default_factory=Earcons)
+    """Earcon volumes."""
 
 
 @dataclass(frozen=True)
