@@ -201,3 +201,10 @@ def test_every_default_strategy_keeps_its_source() -> None:
     ]
     strategies = [item for item in tips if item.action == "speak"]
     assert strategies and all(item.source for item in strategies)
+
+
+def test_the_built_in_settings_file_spells_out_the_code_defaults() -> None:
+    # config/settings.yaml is what caregivers copy and read: it must not drift from the code.
+    from accessible_companion.core.settings import Settings
+
+    assert load_config().settings == Settings()
