@@ -326,7 +326,10 @@ def test_render_failures_are_reported_once(output: SpeechOutput, events: Events)
     assert events.notices()[-1] == "speech rendering working again"
 
 
-def test_device_failures_are_reported_once_and_the_device_retried(events: Events) -> None:
+def test_device_failures_are_reported_once_and_the_device_retried(
+    events: Events, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(speech, "RETRY_FIRST", 0.0)  # no backoff here: see the backoff tests
     fake = FakeOutput(fail=2)
     output = SpeechOutput(LOUD, output=fake, renderer=FakeRenderer)
     output.start(events.post)
@@ -358,6 +361,204 @@ def test_a_stream_that_stalls_or_dies_is_cut_and_reported(
         assert events.errors() == [message]
     finally:
         output.stop()
+
+
+class Clock:
+    """A monotonic clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class CountingOutput(FakeOutput):
+    """A FakeOutput that logs every attempt to play (also failed ones) at the clock's time."""
+
+    def __init__(self, clock: Clock, fail: int = 0, end: str = "complete") -> None:
+        super().__init__(fail=fail, end=end)
+        self.clock = clock
+        self.attempts: list[float] = []
+
+    def play(self, pcm: Pcm, done: Callable[[bool], None], started: Callable[[], None]) -> None:
+        self.attempts.append(self.clock())
+        super().play(pcm, done, started)
+
+
+def test_a_failing_device_is_tried_with_backoff_and_reset_by_a_played_utterance(events: Events) -> None:
+    clock = Clock()
+    fake = CountingOutput(clock, fail=8)
+    output = SpeechOutput(LOUD, output=fake, renderer=FakeRenderer, clock=clock)
+    output.start(events.post)
+    n = 0
+
+    def say(at: float) -> SpeechFinished:
+        nonlocal n
+        n += 1
+        clock.now = 1000.0 + at
+        output.speak(c(n, f"cue {n}"))
+        return events.wait(n)[n][0]
+
+    try:
+        # Tried at 0, then 0.5, 1, 2, 4, 8, 10, 10 s after each failed try; never in between.
+        tries = [0.0, 0.5, 1.5, 3.5, 7.5, 15.5, 25.5, 35.5]
+        assert say(0.0).interrupted
+        for at in tries[1:]:
+            assert say(at - 0.01).interrupted  # just before the retry: not tried
+            assert say(at).interrupted  # the retry, which fails
+        assert [round(t - 1000.0, 2) for t in fake.attempts] == tries
+        assert events.errors() == ["cannot open the audio output: fake"]  # reported once
+        # The device works again: the first try after the backoff plays and resets it.
+        assert say(45.4).interrupted
+        assert not say(45.5).interrupted
+        assert events.notices() == ["audio output working again"]
+        assert not say(45.5).interrupted  # no backoff any more
+        # A new failure starts again at RETRY_FIRST.
+        fake.fail = 1
+        assert say(50.0).interrupted
+        assert say(50.49).interrupted
+        assert not say(50.5).interrupted
+        assert [round(t - 1000.0, 2) for t in fake.attempts[len(tries) :]] == [45.5, 45.5, 50.0, 50.5]
+        assert events.errors() == ["cannot open the audio output: fake"] * 2
+        assert events.notices() == ["audio output working again"] * 2
+    finally:
+        output.stop()
+    events.assert_each_finished_once(n)
+
+
+def test_while_backing_off_utterances_finish_at_once_without_rendering(events: Events) -> None:
+    rendered: list[str] = []
+
+    class Counting(FakeRenderer):
+        def render(self, text: str, voice: VoiceOut) -> Pcm:
+            rendered.append(text)
+            return super().render(text, voice)
+
+    clock = Clock()
+    fake = CountingOutput(clock, fail=1)
+    output = SpeechOutput(LOUD, output=fake, renderer=Counting, clock=clock)
+    output.start(events.post)
+    try:
+        output.speak(m(1, "first"))
+        events.wait(1)
+        asked = time.monotonic()
+        for n in range(2, 12):
+            output.speak(m(n, f"main {n}"))
+        done = events.wait(*range(2, 12))
+        assert all(event.interrupted for event, _ in done.values())
+        assert max(at for _, at in done.values()) - asked < 0.05
+        assert rendered == ["first"]
+        assert len(fake.attempts) == 1
+    finally:
+        output.stop()
+
+
+@pytest.mark.parametrize("end", ["lost", "never"])
+def test_a_stream_that_dies_or_stalls_starts_the_backoff(
+    events: Events, monkeypatch: pytest.MonkeyPatch, end: str
+) -> None:
+    monkeypatch.setattr(speech, "STALL_MARGIN", 0.2)
+    clock = Clock()
+    fake = CountingOutput(clock, end=end)
+    output = SpeechOutput(LOUD, output=fake, renderer=FakeRenderer, clock=clock)
+    output.start(events.post)
+    try:
+        output.speak(m(1, "main speech"))
+        assert events.wait(1, timeout=3)[1][0].interrupted
+        output.speak(m(2, "main speech"))
+        assert events.wait(2)[2][0].interrupted
+        assert len(fake.attempts) == 1  # not tried during the backoff
+        fake.end = "complete"  # the sound server is back
+        clock.now += speech.RETRY_FIRST
+        output.speak(m(3, "main speech"))
+        assert not events.wait(3)[3][0].interrupted
+        assert len(fake.attempts) == 2
+        assert len(events.errors()) == 1
+        assert events.notices() == ["audio output working again"]
+    finally:
+        output.stop()
+
+
+class FakeSoundDevice:
+    """Enough of the sounddevice module for SoundDeviceOutput: a server that can go away.
+
+    Like PortAudio (checked against a real PulseAudio): the device list is made at
+    `_initialize`; it is empty if the server was down then, and opening fails while the
+    server is down or the list is empty.
+    """
+
+    class CallbackStop(Exception):  # noqa: N818 (the real name)
+        pass
+
+    def __init__(self) -> None:
+        self.up = True
+        self.listed = True
+        self.rescans = 0
+        self.opens = 0
+
+    def _terminate(self) -> None:
+        self.listed = False
+
+    def _initialize(self) -> None:
+        self.rescans += 1
+        self.listed = self.up
+
+    def query_devices(self, device: object, kind: str) -> dict[str, str]:
+        if not self.listed:
+            raise ValueError("No output device")
+        return {"name": "default"}
+
+    def RawOutputStream(self, **kwargs: object) -> FakeSoundDevice.Stream:  # noqa: N802 (the real name)
+        self.opens += 1
+        if not self.listed:
+            raise RuntimeError("Error querying device -1")
+        if not self.up:
+            raise RuntimeError("Illegal combination of I/O devices [PaErrorCode -9993]")
+        return FakeSoundDevice.Stream()
+
+    class Stream:
+        latency = 0.01
+
+        def start(self) -> None:
+            pass
+
+        def abort(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+
+def test_sounddevice_output_lists_devices_again_only_after_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    sd = FakeSoundDevice()
+    monkeypatch.setattr(speech.SoundDeviceOutput, "_sounddevice", staticmethod(lambda: sd))
+    out = speech.SoundDeviceOutput()
+    pcm = Pcm(bytes(200), RATE)
+
+    def play() -> bool:
+        try:
+            out.play(pcm, lambda complete: None, lambda: None)
+        except OutputError:
+            return False
+        return True
+
+    assert play() and sd.rescans == 0
+    out.cut()
+    sd.up = False  # the server dies
+    assert not play()
+    assert sd.rescans == 1  # the last stream did not play to its end (cut)
+    assert not play()  # still down: listed again, now an empty list
+    assert sd.rescans == 2 and not sd.listed
+    sd.up = True  # the server is back; the empty list would fail without a new listing
+    assert play()
+    assert sd.rescans == 3
+    # After a stream that played to its end, a failed open with devices listed is not
+    # worth ~30 ms of listing; the next one (after the backoff) is.
+    out._suspect = False
+    sd.up = False
+    assert not play() and sd.rescans == 3
+    assert not play() and sd.rescans == 4
 
 
 def test_a_voice_that_is_not_found_is_reported_once(events: Events, fake: FakeOutput) -> None:

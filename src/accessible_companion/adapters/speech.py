@@ -10,9 +10,14 @@ main speech plays in order, is never cut by a cue, and cuts a sounding cue; cues
 behind main speech, newest only. Every Speak gets exactly one SpeechFinished, also on
 errors, and failures are reported as AdapterError("speech", ...) once each.
 
+A lost audio device (the sound server died or restarted, a headset was unplugged) never
+stalls the speech thread or the switch: after a device failure the device is left alone
+for RETRY_FIRST seconds, doubling up to RETRY_MAX, and utterances meanwhile finish at
+once as interrupted (the display shows what is highlighted). The first utterance that
+plays to its end resets the backoff and posts the "working again" Notice.
+
 Later releases add here: a phrase cache (wrapping the renderer), earcons (Pcm from
-files), stereo routing (channels on `AudioOut`), a device-name setting and device
-reopen with backoff (in `SoundDeviceOutput`).
+files), stereo routing (channels on `AudioOut`) and a device-name setting.
 """
 
 from __future__ import annotations
@@ -44,6 +49,17 @@ a PulseAudio null sink with no low-latency client can take up to 2 s to start.""
 
 JOIN_TIMEOUT = 1.0
 """Seconds `stop()` waits for the worker thread."""
+
+# Backoff after a device failure (a failed open, a stream that died or stalled). A failed
+# attempt costs the speech thread ~25-45 ms (PortAudio lists its devices again, see
+# SoundDeviceOutput._open), so it must not happen on every cue of a fast scan; and a
+# server that comes back (PulseAudio restarts in ~0.1 s) should be heard again soon.
+# Delays after successive failures: 0.5, 1, 2, 4, 8, 10, 10, ... seconds; worst case,
+# speech resumes ~10 s after the device is back (at the first utterance after that).
+RETRY_FIRST = 0.5
+"""Seconds after the first device failure before the device is tried again."""
+RETRY_MAX = 10.0
+"""The longest wait between two tries of a failing device."""
 
 _RECOVERED = {
     "engine": "speech engine working again",
@@ -136,6 +152,10 @@ class SoundDeviceOutput:
         self._blocksize = blocksize
         self._latency = latency
         self._stream: Any = None
+        self._suspect = False
+        """True unless the last stream played to its end: it failed to open or start,
+        died (sound server killed), stalled or was cut. A failed open then lists the
+        devices again before giving up."""
 
     @staticmethod
     def _sounddevice() -> Any:
@@ -151,7 +171,7 @@ class SoundDeviceOutput:
         """Import sounddevice now (~0.1 s with PortAudio's device scan), off the first cue's path."""
         self._sounddevice()
 
-    def _open(self, sd: Any, rate: int, feed: _Feed, finished: Callable[[], None]) -> Any:
+    def _open(self, sd: Any, rate: int, feed: _Feed, finished: Callable[[], None], rescan: bool) -> Any:
         def open_stream() -> Any:
             return sd.RawOutputStream(
                 samplerate=rate,
@@ -166,15 +186,22 @@ class SoundDeviceOutput:
 
         try:
             return open_stream()
-        except Exception:
-            if self._has_output(sd):
+        except Exception as error:
+            if not rescan and self._has_output(sd):
                 raise
+            log.info("listing audio devices again (open failed: %s)", error)
         # PortAudio lists devices only when it initialises. If that happened before the
         # sound server was reachable (the app autostarted before PulseAudio/PipeWire, or
         # a test set PULSE_SERVER after sounddevice was imported), it has no output device
-        # at all, so list them again. This stops every PortAudio stream in the process;
-        # ours is closed, and there are no others yet (a microphone reader will need to
-        # reopen its stream when it lands).
+        # at all, so list them again. The same after a device failure (`rescan`): a list
+        # made while the server was down is empty and stays so when the server returns
+        # (opening fails with "Error querying device -1" until a new listing), and a
+        # replugged device may have a new index. A list made while the server ran stays
+        # usable across a server restart (ALSA "default" routes to whatever server listens
+        # on the socket): while the server is down opening fails at once (PaErrorCode
+        # -9993), and opens again as soon as it is back. Listing takes ~25-30 ms and
+        # stops every PortAudio stream in the process; ours is closed, and there are no
+        # others yet (a microphone reader will need to reopen its stream when it lands).
         sd._terminate()
         sd._initialize()
         return open_stream()
@@ -191,12 +218,17 @@ class SoundDeviceOutput:
         self.cut()
         sd = self._sounddevice()
         feed = _Feed(pcm.data, sd.CallbackStop, started)
+        rescan, self._suspect = self._suspect, True  # until this stream plays to its end
 
         def finished() -> None:  # PortAudio's thread, once the stream is inactive
+            # A killed sound server ends the stream here too, at once and without an
+            # exception (stream.active False, feed.complete False): `done` tells.
+            if feed.complete:
+                self._suspect = False
             done(feed.complete)
 
         try:
-            stream = self._open(sd, pcm.rate, feed, finished)
+            stream = self._open(sd, pcm.rate, feed, finished, rescan)
         except Exception as error:
             raise OutputError(f"cannot open the audio output: {error}") from error
         latency = stream.latency if isinstance(stream.latency, float) else 0.1
@@ -251,7 +283,9 @@ class SpeechOutput:
     - Every Speak gets exactly one SpeechFinished (interrupted=True when cut, dropped or
       failed), posted when its audio really ended.
     - Failures post AdapterError("speech", ...) once per distinct message, and a Notice
-      when they clear; the device is tried again for the next utterance.
+      when they clear. After a device failure the device is tried again with backoff
+      (RETRY_FIRST doubling to RETRY_MAX); until then utterances finish at once,
+      interrupted.
     """
 
     def __init__(
@@ -260,8 +294,10 @@ class SpeechOutput:
         *,
         output: AudioOut | None = None,
         renderer: Callable[[], Render] = Renderer,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """`output` and `renderer` default to the real ones (sounddevice, pyttsx3)."""
+        """`output` and `renderer` default to the real ones (sounddevice, pyttsx3);
+        `clock` times the device backoff (seconds, monotonic)."""
         self._settings = settings
         self._output: AudioOut = output if output is not None else SoundDeviceOutput()
         self._make_renderer = renderer
@@ -276,6 +312,12 @@ class SpeechOutput:
         self._post: Post | None = None
         self._thread: threading.Thread | None = None
         self._problems: dict[str, str] = {}
+        self._clock = clock
+        # Device backoff; only the speech thread touches these.
+        self._device_failures = 0
+        """Device failures since the last utterance that played to its end."""
+        self._retry_at: float | None = None
+        """`clock()` time before which the device is not tried; None when not failing."""
 
     # --- the SpeechSink side (called from the event loop) ---
 
@@ -390,6 +432,7 @@ class SpeechOutput:
                 self._output.prepare()
             except OutputError as error:
                 self._report("device", str(error))
+                self._device_failed()
             while (job := self._next()) is not None:
                 if isinstance(job, tuple):
                     self._prerender(*job)
@@ -468,10 +511,29 @@ class SpeechOutput:
                     return
             yield left.pop(0)
 
+    def _device_failed(self) -> None:
+        """Start or lengthen the backoff: RETRY_FIRST, doubling up to RETRY_MAX."""
+        delay = min(RETRY_MAX, RETRY_FIRST * 2 ** min(self._device_failures, 16))
+        self._device_failures += 1
+        self._retry_at = self._clock() + delay
+        log.info("audio output failed (%d in a row); trying again in %.1f s", self._device_failures, delay)
+
+    def _device_worked(self) -> None:
+        self._device_failures = 0
+        self._retry_at = None
+        self._clear("device")
+
+    def _backing_off(self) -> bool:
+        return self._retry_at is not None and self._clock() < self._retry_at
+
     def _say(self, job: _Job) -> None:
         request = job.request
         if not request.text.strip():
             self._finish(job, interrupted=False)  # nothing to say is not a failure
+            return
+        if self._backing_off():
+            # Neither render nor touch the device: the scan must not wait for audio.
+            self._finish(job, interrupted=True)
             return
         renderer = self._load()
         if renderer is None:
@@ -502,6 +564,7 @@ class SpeechOutput:
             )
         except OutputError as error:
             self._report("device", str(error))
+            self._device_failed()
             self._finish(job, interrupted=True)
             return
         deadline = time.monotonic() + pcm.duration + STALL_MARGIN
@@ -514,7 +577,7 @@ class SpeechOutput:
             played, cut = job.played, job.cut or self._stopping
         if played:
             self._output.close()
-            self._clear("device")  # only now: an open that then stalls is no recovery
+            self._device_worked()  # only now: an open that then stalls is no recovery
             self._finish(job, interrupted=False)
         elif cut:
             self._output.cut()
@@ -525,6 +588,7 @@ class SpeechOutput:
                 self._report("device", "audio output stalled")
             else:
                 self._report("device", "audio output stopped during speech")
+            self._device_failed()
             self._finish(job, interrupted=True)
 
     def _ended(self, job: _Job, complete: bool) -> None:
