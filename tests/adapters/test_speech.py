@@ -19,9 +19,11 @@ from pathlib import Path
 import pytest
 
 from accessible_companion.adapters import speech
+from accessible_companion.adapters.earcons import RATE as EARCON_RATE
+from accessible_companion.adapters.earcons import earcon
 from accessible_companion.adapters.speech import NullSpeech, OutputError, SpeechOutput, speech_sink
 from accessible_companion.adapters.speech_cache import CachedRender
-from accessible_companion.adapters.speech_render import Pcm, Renderer, RenderError
+from accessible_companion.adapters.speech_render import Pcm, Renderer, RenderError, scale
 from accessible_companion.core.effects import Speak
 from accessible_companion.core.events import AdapterError, Event, Notice, SpeechFinished
 from accessible_companion.core.settings import Speech, VoiceOut
@@ -865,3 +867,37 @@ def test_prepared_texts_are_rendered_ahead_and_a_cue_never_waits_behind_them(
         assert fake.what("play")[-1] == "item 7"
     finally:
         made.stop()
+
+
+# --- earcons ---
+
+
+class CapturingOutput(FakeOutput):
+    """Keeps every Pcm it is asked to play (earcons are not text, so no decoding)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.played: list[Pcm] = []
+
+    def play(self, pcm: Pcm, done: Callable[[bool], None], started: Callable[[], None]) -> None:
+        self.played.append(pcm)
+        started()
+        threading.Timer(pcm.duration, done, args=(True,)).start()
+
+
+def test_an_earcon_plays_alone_or_before_the_words_at_its_own_volume(events: Events) -> None:
+    out = CapturingOutput()
+    made = SpeechOutput(LOUD, output=out, renderer=FakeRenderer)
+    made.start(events.post)
+    try:
+        made.speak(Speak(1, "main", "", "select"))
+        made.speak(Speak(2, "main", "yes", "alert"))
+        done = events.wait(1, 2)
+    finally:
+        made.stop()
+    assert not done[1][0].interrupted and not done[2][0].interrupted
+    # Alone, at the engine's usual rate; before words, at the words' rate (one stream).
+    assert out.played[0] == scale(earcon("select", EARCON_RATE), LOUD.earcons.select)
+    alert = scale(earcon("alert", RATE), LOUD.earcons.alert)
+    words = FakeRenderer().render("yes", LOUD.main)
+    assert out.played[1] == Pcm(alert.data + words.data, RATE)

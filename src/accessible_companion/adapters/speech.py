@@ -35,6 +35,8 @@ from ..core.effects import Speak, Voice
 from ..core.events import AdapterError, Event, Notice, SpeechFinished, SpeechStarted
 from ..core.settings import Speech, VoiceOut
 from .base import Post, SpeechSink
+from .earcons import RATE as EARCON_RATE
+from .earcons import earcon
 from .speech_cache import CachedRender, default_cache_dir
 from .speech_render import Pcm, Render, Renderer, RenderError, scale
 
@@ -528,32 +530,45 @@ class SpeechOutput:
 
     def _say(self, job: _Job) -> None:
         request = job.request
-        if not request.text.strip():
+        text = request.text.strip()
+        if not text and not request.earcon:
             self._finish(job, interrupted=False)  # nothing to say is not a failure
             return
         if self._backing_off():
             # Neither render nor touch the device: the scan must not wait for audio.
             self._finish(job, interrupted=True)
             return
+        pcm = self._render(job) if text else None
+        if text and pcm is None:
+            return  # the render failed, and _render said so
+        if request.earcon:
+            volume = getattr(self._settings.earcons, request.earcon, 0.0)
+            tone = scale(earcon(request.earcon, pcm.rate if pcm else EARCON_RATE), volume)
+            pcm = Pcm(tone.data + (pcm.data if pcm else b""), tone.rate)
+        with self._lock:
+            superseded = job.cut or self._stopping
+        if superseded or pcm is None:
+            self._finish(job, interrupted=True)
+            return
+        self._play(job, pcm)
+
+    def _render(self, job: _Job) -> Pcm | None:
+        """The job's words as audio at the voice's volume; None (job finished) on failure."""
         renderer = self._load()
         if renderer is None:
             self._finish(job, interrupted=True)
-            return
+            return None
+        request = job.request
         voice = self._settings.cue if request.voice == "cue" else self._settings.main
         try:
             pcm = scale(renderer.render(request.text, voice), voice.volume)
         except RenderError as error:
             self._report("render", f"could not render speech: {error}")
             self._finish(job, interrupted=True)
-            return
+            return None
         self._clear("render")
         self._check_voice(request.voice, voice)
-        with self._lock:
-            superseded = job.cut or self._stopping
-        if superseded:
-            self._finish(job, interrupted=True)
-            return
-        self._play(job, pcm)
+        return pcm
 
     def _play(self, job: _Job, pcm: Pcm) -> None:
         try:
