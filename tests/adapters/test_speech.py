@@ -901,3 +901,44 @@ def test_an_earcon_plays_alone_or_before_the_words_at_its_own_volume(events: Eve
     alert = scale(earcon("alert", RATE), LOUD.earcons.alert)
     words = FakeRenderer().render("yes", LOUD.main)
     assert out.played[1] == Pcm(alert.data + words.data, RATE)
+
+
+@pytest.mark.real
+def test_cue_and_main_reach_their_own_stereo_channels(pulse_server: PulseServer) -> None:
+    routed = Speech(
+        cue=VoiceOut(volume=1.0, channel="left"),
+        main=VoiceOut(volume=1.0, channel="right"),
+    )
+    events = Events()
+    made = SpeechOutput(routed)
+    made.start(events.post)
+    try:
+        with pulse_server.record(channels=2) as recording:
+            made.speak(c(1, "Water"))
+            events.wait(1)
+            cue = recording.stop()
+        with pulse_server.record(channels=2) as recording:
+            made.speak(m(2, "I would like some water"))
+            events.wait(2)
+            main = recording.stop()
+    finally:
+        made.stop()
+    assert not events.finishes()[1][0][0].interrupted
+    assert not events.finishes()[2][0][0].interrupted
+    cue_left, cue_right = rms(cue[0::2]), rms(cue[1::2])
+    main_left, main_right = rms(main[0::2]), rms(main[1::2])
+    assert cue_left > 200 and cue_right < cue_left / 20, (cue_left, cue_right)
+    assert main_right > 200 and main_left < main_right / 20, (main_left, main_right)
+
+
+@pytest.mark.real
+def test_an_output_device_that_matches_nothing_is_reported_by_name(pulse_server: PulseServer) -> None:
+    events = Events()
+    made = SpeechOutput(Speech(main=VoiceOut(device="no such speaker")))
+    made.start(events.post)
+    try:
+        made.speak(m(1, "Hello"))
+        assert events.wait(1)[1][0].interrupted
+    finally:
+        made.stop()
+    assert any("no such speaker" in error for error in events.errors()), events.errors()

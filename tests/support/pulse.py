@@ -188,8 +188,13 @@ class PulseServer:
         )
         return done.stdout
 
-    def record(self, source: str | None = None, rate: int = 16000) -> Recording:
-        """Start recording `source` (default: the speaker monitor); return once audio flows."""
+    def record(self, source: str | None = None, rate: int = 16000, channels: int = 1) -> Recording:
+        """Start recording `source` (default: the speaker monitor); return once audio flows.
+
+        With channels=2 the samples come interleaved (left, right, left, ...); the
+        Recording's time bookkeeping then counts two samples per frame loosely, which
+        the routing test does not use.
+        """
         source = source or self.monitor
         proc = subprocess.Popen(
             [
@@ -197,7 +202,7 @@ class PulseServer:
                 f"--device={source}",
                 "--format=s16le",
                 f"--rate={rate}",
-                "--channels=1",
+                f"--channels={channels}",
                 "--latency-msec=20",
                 "--raw",
             ],

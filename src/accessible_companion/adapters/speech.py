@@ -22,6 +22,7 @@ files), stereo routing (channels on `AudioOut`) and a device-name setting.
 
 from __future__ import annotations
 
+import array
 import logging
 import math
 import threading
@@ -107,8 +108,11 @@ class _Feed:
     finished callback, hence SpeechFinished, came that much before the audio ended.
     """
 
-    def __init__(self, data: bytes, stop: type[BaseException], started: Callable[[], None]) -> None:
+    def __init__(
+        self, data: bytes, stop: type[BaseException], started: Callable[[], None], frame_bytes: int = 2
+    ) -> None:
         self.data = memoryview(data)
+        self.frame_bytes = frame_bytes
         self._started: Callable[[], None] | None = started
         self.pos = 0
         self.tail_frames = 0
@@ -130,7 +134,7 @@ class _Feed:
         self.pos += got
         if got < size:
             outdata[got:] = bytes(size - got)
-            self.padded += (size - got) // 2
+            self.padded += (size - got) // self.frame_bytes
             if self.padded >= self.tail_frames:
                 self.complete = True
                 raise self._stop
@@ -147,10 +151,19 @@ class SoundDeviceOutput:
     """
 
     def __init__(
-        self, device: int | str | None = None, blocksize: int = 512, latency: float | str = "low"
+        self,
+        device: int | str | None = None,
+        channel: str = "both",
+        blocksize: int = 512,
+        latency: float | str = "low",
     ) -> None:
-        """`blocksize` frames per callback bounds how late a cut takes effect (512 = 23 ms at 22050 Hz)."""
+        """`device`: an index or part of a name (None = default). `channel`: both, left or right.
+
+        `blocksize` frames per callback bounds how late a cut takes effect (512 = 23 ms at 22050 Hz).
+        """
         self._device = device
+        self._channels = 1 if channel == "both" else 2
+        self._channel = channel
         self._blocksize = blocksize
         self._latency = latency
         self._stream: Any = None
@@ -177,7 +190,7 @@ class SoundDeviceOutput:
         def open_stream() -> Any:
             return sd.RawOutputStream(
                 samplerate=rate,
-                channels=1,
+                channels=self._channels,
                 dtype="int16",
                 blocksize=self._blocksize,
                 latency=self._latency,
@@ -219,7 +232,8 @@ class SoundDeviceOutput:
         """Open a stream at the Pcm's rate and start it (~2-3 ms with PulseAudio)."""
         self.cut()
         sd = self._sounddevice()
-        feed = _Feed(pcm.data, sd.CallbackStop, started)
+        data = pcm.data if self._channels == 1 else to_one_side(pcm.data, self._channel)
+        feed = _Feed(data, sd.CallbackStop, started, frame_bytes=2 * self._channels)
         rescan, self._suspect = self._suspect, True  # until this stream plays to its end
 
         def finished() -> None:  # PortAudio's thread, once the stream is inactive
@@ -259,6 +273,14 @@ class SoundDeviceOutput:
     def close(self) -> None:
         """Close the stream (it has ended by itself, so abort has nothing to drop)."""
         self.cut()
+
+
+def to_one_side(mono: bytes, channel: str) -> bytes:
+    """Interleaved stereo with `mono` on the `left` or `right` channel and silence on the other."""
+    samples = array.array("h", mono)
+    stereo = array.array("h", bytes(4 * len(samples)))
+    stereo[0 if channel == "left" else 1 :: 2] = samples
+    return stereo.tobytes()
 
 
 @dataclass(eq=False)
@@ -301,7 +323,17 @@ class SpeechOutput:
         """`output` and `renderer` default to the real ones (sounddevice, pyttsx3);
         `clock` times the device backoff (seconds, monotonic)."""
         self._settings = settings
-        self._output: AudioOut = output if output is not None else SoundDeviceOutput()
+        # One output per distinct (device, channel): cue and main share one unless routed apart.
+        self._outputs: dict[Voice, AudioOut] = {}
+        made: dict[tuple[str, str], AudioOut] = {}
+        voices: tuple[tuple[Voice, VoiceOut], ...] = (("cue", settings.cue), ("main", settings.main))
+        for name, voice in voices:
+            route = (voice.device, voice.channel)
+            if route not in made:
+                made[route] = output or SoundDeviceOutput(voice.device or None, voice.channel)
+            self._outputs[name] = made[route]
+        self._output = self._outputs["main"]
+        """The output of the utterance playing now, or last."""
         self._make_renderer = renderer
         self._renderer: Render | None = None
         self._lock = threading.Lock()
@@ -427,11 +459,15 @@ class SpeechOutput:
 
     # --- the speech thread ---
 
+    def _distinct_outputs(self) -> list[AudioOut]:
+        return list({id(output): output for output in self._outputs.values()}.values())
+
     def _run(self) -> None:
         try:
             self._load()
             try:
-                self._output.prepare()
+                for output in self._distinct_outputs():
+                    output.prepare()
             except OutputError as error:
                 self._report("device", str(error))
                 self._device_failed()
@@ -451,7 +487,8 @@ class SpeechOutput:
                         self._current = None
         finally:
             try:
-                self._output.cut()
+                for output in self._distinct_outputs():
+                    output.cut()
             finally:
                 if self._renderer is not None:
                     self._renderer.close()
@@ -571,6 +608,7 @@ class SpeechOutput:
         return pcm
 
     def _play(self, job: _Job, pcm: Pcm) -> None:
+        self._output = self._outputs[job.request.voice]
         try:
             self._output.play(
                 pcm,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Literal
 
 
 class Mode(StrEnum):
@@ -139,6 +140,10 @@ class VoiceOut:
     """0 to 100, 50 = the voice's own (espeak-ng; SAPI5 voices ignore it)."""
     volume: float = 1.0
     """0.0 to 1.0."""
+    device: str = ""
+    """Part of an output device's name (`accessible-companion devices`); "" = the system default."""
+    channel: Literal["both", "left", "right"] = "both"
+    """Play on one stereo channel only: cue left into an earphone, main right to a speaker."""
 
 
 @dataclass(frozen=True)
