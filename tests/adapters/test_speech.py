@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from accessible_companion.adapters import speech
+from accessible_companion.adapters.audio_out import OutputError, SoundDeviceOutput
 from accessible_companion.adapters.earcons import RATE as EARCON_RATE
 from accessible_companion.adapters.earcons import earcon
-from accessible_companion.adapters.speech import NullSpeech, OutputError, SpeechOutput, speech_sink
+from accessible_companion.adapters.speech import NullSpeech, SpeechOutput, speech_sink
 from accessible_companion.adapters.speech_cache import CachedRender
 from accessible_companion.adapters.speech_render import Pcm, Renderer, RenderError, scale
 from accessible_companion.core.effects import Speak
@@ -534,8 +535,8 @@ class FakeSoundDevice:
 
 def test_sounddevice_output_lists_devices_again_only_after_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     sd = FakeSoundDevice()
-    monkeypatch.setattr(speech.SoundDeviceOutput, "_sounddevice", staticmethod(lambda: sd))
-    out = speech.SoundDeviceOutput()
+    monkeypatch.setattr(SoundDeviceOutput, "_sounddevice", staticmethod(lambda: sd))
+    out = SoundDeviceOutput()
     pcm = Pcm(bytes(200), RATE)
 
     def play() -> bool:
