@@ -27,6 +27,7 @@ from .core.events import (
     SwitchTap,
     SwitchUp,
     Tick,
+    VoiceCommand,
 )
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,8 @@ class Loop:
             case SwitchDown() | SwitchUp() | SwitchTap():
                 kind = {SwitchDown: "press", SwitchUp: "release", SwitchTap: "tap"}[type(event)]
                 self.trace.write("input", source=event.source, kind=kind, key=event.key, switch=event.switch)
+            case VoiceCommand(phrase=phrase, confidence=confidence):
+                self.trace.write("input", source="voice", kind="command", key=phrase, confidence=confidence)
             case SpeechStarted(utterance=utterance):
                 self.trace.write("speech_start", utterance=utterance)
             case SpeechFinished(utterance=utterance, interrupted=interrupted):

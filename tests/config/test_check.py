@@ -113,6 +113,10 @@ BROKEN: dict[str, tuple[dict[str, str], list[str]]] = {
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  speech:\n    earcons:\n      select: 2\n"},
         ["settings.yaml:4: speech.earcons.select: 2 is not 0 to 1"],
     ),
+    "the same words for two voice commands": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  commands:\n    sleep: [stop]\n"},
+        ["settings.yaml:3: commands: 'stop' is both stop and sleep"],
+    ),
     "bad message placeholder": (
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  messages:\n    slower: Slower {secs}\n"},
         ["settings.yaml:3: messages.slower: bad placeholder 'secs'"],

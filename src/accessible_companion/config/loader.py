@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..adapters.keys import is_valid_key_name
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
 from ..core.settings import RANGES, Settings, timing_conflicts
+from ..core.voice import normalize_words
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
 from .yaml_lines import LinedYaml, Location, read_yaml
@@ -110,12 +111,6 @@ def load_config(path: Path | None = None) -> Config:
         menus = fallback.menus
     used = tuple(files) + (fallback.files if fallback else ())
     return Config(with_back_items(menus), settings, used)
-
-
-def normalize_words(words: str) -> str:
-    """Voice words as compared: case, punctuation and extra spaces do not count."""
-    kept = "".join(c if c.isalnum() or c.isspace() else " " for c in words.casefold())
-    return " ".join(kept.split())
 
 
 # Turning pydantic's errors into caregiver messages.
@@ -213,10 +208,21 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
         if not 0 <= volume <= 1:
             message = f"speech.earcons.{field.name}: {volume:g} is not 0 to 1"
             problems.append(doc.problem(("settings", "speech", "earcons", field.name), message))
+    spoken: dict[str, str] = {}
+    for field in fields(settings.commands):
+        for index, words in enumerate(getattr(settings.commands, field.name)):
+            key = normalize_words(words)
+            where: Location = ("settings", "commands", field.name, index)
+            if not key:
+                problems.append(doc.problem(where, f"commands.{field.name}: words must not be empty"))
+            elif spoken.setdefault(key, field.name) != field.name:
+                problems.append(
+                    doc.problem(where, f"commands: '{words}' is both {spoken[key]} and {field.name}")
+                )
     seen: dict[str, str] = {}
     for switch in ("switch1", "switch2"):
         keys = getattr(settings.switches, switch)
-        where: Location = ("settings", "switches", switch)
+        where = ("settings", "switches", switch)
         if not keys:
             problems.append(doc.problem(where, f"switches.{switch}: needs at least one key"))
         for index, key in enumerate(keys):

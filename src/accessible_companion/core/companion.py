@@ -37,12 +37,14 @@ from .events import (
     SwitchTap,
     SwitchUp,
     Tick,
+    VoiceCommand,
 )
 from .menus import Action, Item, Menu, MenuSet, with_back_items
 from .pacing import Dwell, estimate_seconds
 from .presses import PressFilter
 from .settings import Mode, Settings, clamp, fastest_interval
 from .view import View
+from .voice import command_words, normalize_words, phrase_table
 
 MODE_CYCLE = (Mode.AUTO, Mode.PRESS_HOLD, Mode.INVERSE, Mode.STEP)
 
@@ -78,6 +80,10 @@ class Companion:
         self._main_pending: set[int] = set()
         self._cue_id: int | None = None
         self._notice = ""
+        self._asleep = False
+        """Voice sleep: only the wake words are listened for."""
+        self._last_main = ""
+        """The last phrase said to the room, for `repeat`."""
 
     # The whole interface: start, handle, next_deadline, view.
 
@@ -113,6 +119,8 @@ class Companion:
                 return []
             case SpeechStarted():
                 return []
+            case VoiceCommand(phrase=phrase):
+                return self._heard(phrase, now) if self.voice_commands else []
             case Tick():
                 return self._tick(now)
 
@@ -128,6 +136,14 @@ class Companion:
                 deadlines.append(held.down_at + timing.long_press)
         times = [d for d in deadlines if d is not None]
         return min(times) if times else None
+
+    def voice_phrases(self) -> tuple[str, ...]:
+        """What may be said now (the recognizer's grammar): wake words while asleep."""
+        if self._asleep:
+            return tuple(
+                sorted(w for w, name in command_words(self.settings.commands).items() if name == "wake")
+            )
+        return tuple(sorted(phrase_table(self._menu().items, self.settings.commands)))
 
     def view(self) -> View:
         """A snapshot for displays."""
@@ -296,6 +312,8 @@ class Companion:
     # Speech.
 
     def _speak(self, voice: Voice, text: str, earcon: str = "") -> Speak:
+        if voice == "main" and text:
+            self._last_main = text
         utterance = self._next_utterance
         self._next_utterance += 1
         self._speaking[utterance] = (voice, text)
@@ -316,7 +334,10 @@ class Companion:
     # Selection.
 
     def _select(self, now: float) -> list[Effect]:
-        menu, item = self._menu(), self._item()
+        return self._select_item(self._item(), now)
+
+    def _select_item(self, item: Item, now: float) -> list[Effect]:
+        menu = self._menu()
         self._presses.guard_until = now + self.settings.scanning.post_selection_pause
         earcon = {Action.BACK: "back", Action.HELP: "alert"}.get(item.action, "select")
         # On the main voice, so the next cue cannot cut it: the press was taken, whatever follows.
@@ -390,3 +411,54 @@ class Companion:
         text = self.settings.messages.mode.format(mode=mode.value)
         self._notice = f"mode {mode.value}"
         return [SettingChanged("mode", mode.value), self._speak("main", text), *self._restart(now)]
+
+    # Voice.
+
+    def _heard(self, phrase: str, now: float) -> list[Effect]:
+        words = normalize_words(phrase)
+        commands = self.settings.commands
+        if self._asleep:
+            if command_words(commands).get(words) != "wake":
+                return []
+            self._asleep = False
+            return [
+                SettingChanged("voice_sleep", False),
+                self._speak("main", self.settings.messages.voice_wake),
+            ]
+        meaning = phrase_table(self._menu().items, commands).get(words)
+        if meaning is None:
+            return []
+        if meaning.index >= 0:
+            self._index = meaning.index
+            item = self._item()
+            return [Highlight(self._menu().id, self._index, item.label), *self._select_item(item, now)]
+        return self._command(meaning.command, now)
+
+    def _command(self, name: str, now: float) -> list[Effect]:
+        """A global command: the same effects as the switch doing it."""
+        messages = self.settings.messages
+        if name in ("next", "select") and self._phase is Phase.IDLE:
+            return self._restart(now)
+        match name:
+            case "next":
+                return self._step(now)
+            case "select":
+                return self._select(now)
+            case "repeat":
+                if self._last_main:
+                    return [self._speak("main", self._last_main)]
+                return list(self._sound("cue", self._item().cue_text, ""))
+            case "stop":
+                return self._idle(now, "pause", message="")
+            case "sleep":
+                self._asleep = True
+                return [SettingChanged("voice_sleep", True), self._speak("main", messages.voice_sleep)]
+        actions = {
+            "back": Item("Back", action=Action.BACK),
+            "home": Item("Home", action=Action.HOME),
+            "slower": Item("Slower", action=Action.SLOWER),
+            "faster": Item("Faster", action=Action.FASTER),
+            "rest": Item("Rest", action=Action.REST),
+            "help": Item("Help", action=Action.HELP, say=messages.help_call),
+        }
+        return self._select_item(actions[name], now) if name in actions else []

@@ -52,6 +52,16 @@ class SwitchTap:
 
 
 @dataclass(frozen=True)
+class VoiceCommand:
+    """The voice listener accepted a spoken phrase."""
+
+    phrase: str
+    """The words heard (one of `Companion.voice_phrases()`)."""
+    confidence: float = 1.0
+    """The recognizer's lowest word confidence, for the trace."""
+
+
+@dataclass(frozen=True)
 class SpeechStarted:
     """The first samples of the utterance with this id went to the audio device."""
 
@@ -91,4 +101,14 @@ class Tick:
     """Time passed; the loop sends this when `next_deadline()` is reached."""
 
 
-Event = SwitchDown | SwitchUp | SwitchTap | SpeechStarted | SpeechFinished | AdapterError | Notice | Tick
+Event = (
+    SwitchDown
+    | SwitchUp
+    | SwitchTap
+    | VoiceCommand
+    | SpeechStarted
+    | SpeechFinished
+    | AdapterError
+    | Notice
+    | Tick
+)

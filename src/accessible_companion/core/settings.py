@@ -124,6 +124,9 @@ class Messages:
     rest: str = "Resting. Press when you are ready."
     check_in: str = "Noted: {answer}."
     help: str = "Help is on the way."
+    help_call: str = "Please come, I need help now."
+    voice_sleep: str = "Voice commands sleeping."
+    voice_wake: str = "Voice commands listening."
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,29 @@ class Switches:
 
 
 @dataclass(frozen=True)
+class Commands:
+    """Words for the global voice commands, per language. Each is a list, so a caregiver can
+    add what this user's voice makes of a word ("neck" for "next"). Item words win over
+    these in a menu that has both."""
+
+    __pydantic_config__ = STRICT
+
+    next: tuple[str, ...] = ("next",)
+    back: tuple[str, ...] = ("back", "go back")
+    select: tuple[str, ...] = ("select", "choose")
+    home: tuple[str, ...] = ("home",)
+    repeat: tuple[str, ...] = ("repeat", "again")
+    stop: tuple[str, ...] = ("stop", "quiet")
+    slower: tuple[str, ...] = ("slower",)
+    faster: tuple[str, ...] = ("faster",)
+    rest: tuple[str, ...] = ("rest",)
+    help: tuple[str, ...] = ("help", "help me")
+    sleep: tuple[str, ...] = ("go to sleep",)
+    """While asleep, only the wake words are listened for."""
+    wake: tuple[str, ...] = ("wake up",)
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings."""
 
@@ -210,6 +236,8 @@ class Settings:
     switches: Switches = field(default_factory=Switches)
     voice_commands: bool = False
     """Voice commands wanted (the voice listener lands in a later release)."""
+    commands: Commands = field(default_factory=Commands)
+    """The global voice command words."""
 
     def with_scanning(self, **changes: object) -> Settings:
         """A copy with some scanning fields changed."""

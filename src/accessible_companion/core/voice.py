@@ -1,0 +1,45 @@
+"""What a spoken phrase means here: an item of the current menu, or a global command.
+
+Pure lookups; the companion acts on the result. Item words win over command words in a
+menu that has both, so "rest" on a menu with a Rest item opens that item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+from .menus import Item
+from .settings import Commands
+
+
+def normalize_words(words: str) -> str:
+    """Words as compared: case, punctuation and extra spaces do not count."""
+    kept = "".join(c if c.isalnum() or c.isspace() else " " for c in words.casefold())
+    return " ".join(kept.split())
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a phrase does: select item `index`, or run `command`."""
+
+    index: int = -1
+    command: str = ""
+
+
+def command_words(commands: Commands) -> dict[str, str]:
+    """Normalized words -> command name, for every global command."""
+    table: dict[str, str] = {}
+    for field in fields(commands):
+        for words in getattr(commands, field.name):
+            table.setdefault(normalize_words(words), field.name)
+    return table
+
+
+def phrase_table(items: Sequence[Item], commands: Commands) -> dict[str, Meaning]:
+    """Everything that can be said in a menu with these items, and what it means."""
+    table = {words: Meaning(command=name) for words, name in command_words(commands).items()}
+    for index, item in enumerate(items):
+        for words in item.voice_words:
+            table[normalize_words(words)] = Meaning(index=index)  # items win
+    return table
