@@ -192,22 +192,10 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
             )
     for name, message in timing_conflicts(scanning):
         problems.append(doc.problem(("settings", "scanning", name), message))
-    for voice in ("cue", "main"):
-        out = getattr(settings.speech, voice)
-        for name, (low, high) in _VOICE_RANGES.items():
-            value = getattr(out, name)
-            if not low <= value <= high:
-                problems.append(
-                    doc.problem(
-                        ("settings", "speech", voice, name),
-                        f"speech.{voice}.{name}: {value:g} is not {low} to {high}",
-                    )
-                )
-    for field in fields(settings.speech.earcons):
-        volume = getattr(settings.speech.earcons, field.name)
-        if not 0 <= volume <= 1:
-            message = f"speech.earcons.{field.name}: {volume:g} is not 0 to 1"
-            problems.append(doc.problem(("settings", "speech", "earcons", field.name), message))
+    for ranged, value, (low, high) in _ranged_speech_values(settings):
+        if not low <= value <= high:
+            name = ".".join(str(part) for part in ranged[1:])
+            problems.append(doc.problem(ranged, f"{name}: {value:g} is not {low} to {high}"))
     spoken: dict[str, str] = {}
     for field in fields(settings.commands):
         for index, words in enumerate(getattr(settings.commands, field.name)):
@@ -247,6 +235,19 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _ranged_speech_values(settings: Settings) -> list[tuple[Location, float, tuple[float, float]]]:
+    """(location, value, allowed range) of every voice setting and earcon volume."""
+    found: list[tuple[Location, float, tuple[float, float]]] = []
+    for voice in ("cue", "main"):
+        out = getattr(settings.speech, voice)
+        for name, limits in _VOICE_RANGES.items():
+            found.append((("settings", "speech", voice, name), getattr(out, name), limits))
+    for field in fields(settings.speech.earcons):
+        volume = getattr(settings.speech.earcons, field.name)
+        found.append((("settings", "speech", "earcons", field.name), volume, (0, 1)))
+    return found
 
 
 def _build_menus(menus_at: list[tuple[MenuModel, LinedYaml, int]], problems: list[Problem]) -> MenuSet:

@@ -447,7 +447,7 @@ class Companion:
             case "repeat":
                 if self._last_main:
                     return [self._speak("main", self._last_main)]
-                return list(self._sound("cue", self._item().cue_text, ""))
+                return [self._speak("cue", self._item().cue_text)]
             case "stop":
                 return self._idle(now, "pause", message="")
             case "sleep":
