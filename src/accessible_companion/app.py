@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -19,10 +20,12 @@ from .adapters.speech import NullSpeech, speech_sink
 from .adapters.switch_terminal import TerminalSwitchSource
 from .adapters.switch_x11 import X11SwitchSource, x11_available
 from .adapters.trace import TraceWriter
+from .adapters.voice_listener import ModelUnavailableError, VoiceListener
 from .config import Config, ConfigError, load_config
 from .core.companion import Companion
 from .core.events import Notice
-from .core.settings import RANGES, Mode, Settings, timing_conflicts
+from .core.settings import RANGES, Listening, Mode, Settings, timing_conflicts
+from .core.voice import every_phrase
 from .loop import Loop
 
 
@@ -45,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
         settings = _with_overrides(config.settings, args.mode, args.interval)
+        settings = _with_voice(settings, args.voice, args.model)
     except ConfigError as error:
         print("The config has problems, so the companion did not start:", file=sys.stderr)
         for problem in error.problems:
@@ -59,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     speech: SpeechSink = NullSpeech() if args.no_speech else speech_sink(settings.speech)
     terminal = TerminalDisplay()
     display = DisplayThread(terminal)
-    loop = Loop(Companion(config.menus, settings), speech, display, trace)
+    voice = None if args.no_voice else _voice_listener(config, settings)
+    loop = Loop(Companion(config.menus, settings), speech, display, trace, voice)
     _trace_start(trace, config, settings, switch)
     notice = getattr(switch, "notice", "")
     if notice:
@@ -81,9 +86,14 @@ def run(args: argparse.Namespace) -> int:
         wait_ready = getattr(switch, "wait_ready", None)
         trace.write("ready", input=switch.name, listening=bool(wait_ready()) if wait_ready else True)
         speech.start(loop.post)
+        if voice is not None:
+            voice.start(loop.post)
         loop.run()
     finally:
-        for closer in (switch.stop, speech.stop, display.close):
+        closers = [switch.stop, speech.stop, display.close]
+        if voice is not None:
+            closers.insert(1, voice.stop)
+        for closer in closers:
             try:
                 closer()
             except Exception as error:  # shutting down: report, keep closing the rest
@@ -130,6 +140,42 @@ def _with_overrides(settings: Settings, mode: str | None, interval: float | None
     return changed
 
 
+def _with_voice(settings: Settings, on: bool, model: Path | None) -> Settings:
+    if on:
+        settings = dataclasses.replace(settings, voice_commands=True)
+    if model is not None:
+        listening = dataclasses.replace(settings.listening, model=str(model))
+        settings = dataclasses.replace(settings, listening=listening)
+    return settings
+
+
+def _voice_listener(config: Config, settings: Settings) -> VoiceListener:
+    vocabulary = every_phrase((menu.items for menu in config.menus.menus.values()), settings.commands)
+    return VoiceListener(
+        settings.listening, _model_locator(settings.listening), vocabulary, settings.messages
+    )
+
+
+def _model_locator(listening: Listening) -> Callable[[], Path]:
+    """Finds the model on the listener's thread, when voice is first wanted."""
+
+    def locate() -> Path:
+        from .voice_models import ModelError, find_model, tuned_model
+
+        try:
+            path = find_model(listening.language, listening.model)
+        except ModelError as error:
+            raise ModelUnavailableError(str(error)) from None
+        if path is None:
+            raise ModelUnavailableError(
+                f"no speech model for '{listening.language}' is installed "
+                f"(a caregiver can run: accessible-companion models download {listening.language})"
+            )
+        return tuned_model(path, listening.end_silence)
+
+    return locate
+
+
 def _switch_source(choice: str, settings: Settings) -> SwitchSource:
     if choice == "x11" or (choice == "auto" and x11_available()):
         return X11SwitchSource(settings.switches)
@@ -145,4 +191,6 @@ def _trace_start(trace: TraceWriter, config: Config, settings: Settings, switch:
         input=switch.name,
         scanning=dataclasses.asdict(settings.scanning),
         home=config.menus.home,
+        voice_commands=settings.voice_commands,
+        listening=dataclasses.asdict(settings.listening),
     )

@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, journal, voice_models
 from .core.settings import RANGES, Mode
 
-COMMANDS = ("run", "check", "say", "devices", "voices")
+COMMANDS = ("run", "check", "say", "devices", "voices", "models", "voice", "journal")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
         help="where switch presses come from (default: X11 when a display is there, else this terminal)",
     )
     run.add_argument("--no-speech", action="store_true", help="speak nothing (display and trace only)")
+    run.add_argument(
+        "--voice", action="store_true", help="listen for voice commands (as voice_commands: true)"
+    )
+    run.add_argument("--no-voice", action="store_true", help="never open the microphone in this run")
+    run.add_argument("--model", type=Path, help="folder of the vosk speech model to use")
 
     check = commands.add_parser("check", help="check a config and list every problem as file:line")
     check.add_argument("path", nargs="?", type=Path, help="a folder or file (default: the built-in config)")
@@ -50,6 +55,18 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("devices", help="list audio output and input devices")
     commands.add_parser("voices", help="list the speech engine's voices")
+    voice_models.register(commands)
+    journal.register(commands)
+    voice = commands.add_parser("voice", help="voice command tools")
+    voice_actions = voice.add_subparsers(dest="voice_command", metavar="ACTION", required=True)
+    listen = voice_actions.add_parser(
+        "test", help="listen and show what is heard, with confidence (to pick words that work)"
+    )
+    listen.add_argument(
+        "--config", type=Path, help="a folder or file of caregiver config (default: built-in)"
+    )
+    listen.add_argument("--model", type=Path, help="folder of the vosk speech model to use")
+    listen.add_argument("--seconds", type=float, help="stop after this many seconds (default: Ctrl-C)")
     return parser
 
 
@@ -69,6 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "check":
         return app.check(args.path)
+    if args.command == "models":
+        return voice_models.main(args)
+    if args.command == "journal":
+        return journal.main(args)
+    if args.command == "voice":
+        from . import voice_test
+
+        return voice_test.main(args.config, args.model, args.seconds)
     if args.command in ("say", "devices", "voices"):
         from . import audio_tools
 

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from .adapters.base import Display, SpeechSink
+from .adapters.base import Display, SpeechSink, VoiceSource
 from .adapters.trace import TraceWriter
 from .core.companion import Companion
 from .core.effects import Effect, Prepare, Speak, StopCue, trace_fields
@@ -28,6 +28,7 @@ from .core.events import (
     SwitchUp,
     Tick,
     VoiceCommand,
+    VoiceRejected,
 )
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,18 @@ class Loop:
         speech: SpeechSink,
         display: Display,
         trace: TraceWriter,
+        voice: VoiceSource | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.companion = companion
         self.speech = speech
         self.display = display
         self.trace = trace
+        self.voice = voice
         self._clock = clock
+        self._sounding: set[int] = set()
+        """Utterances handed to speech and not yet finished: the microphone is not heard."""
+        self._phrases: tuple[str, ...] | None = None
         self._queue: queue.SimpleQueue[tuple[float, Event] | object] = queue.SimpleQueue()
         self._now = -float("inf")
         self._shown: object = None
@@ -89,6 +95,10 @@ class Loop:
     def _feed(self, event: Event, at: float) -> None:
         now = self._advance_to(at)
         self._trace_input(event)
+        if isinstance(event, SpeechFinished) and event.utterance in self._sounding:
+            self._sounding.discard(event.utterance)
+            if not self._sounding and self.voice is not None:
+                self.voice.speaking(False, at)
         # An event that arrives just after a deadline is handled first: the display still
         # showed the old highlight when the switch went down, so that is what it acts on.
         self._dispatch(self.companion.handle(event, now))
@@ -100,6 +110,10 @@ class Loop:
                 self.trace.write("input", source=event.source, kind=kind, key=event.key, switch=event.switch)
             case VoiceCommand(phrase=phrase, confidence=confidence):
                 self.trace.write("input", source="voice", kind="command", key=phrase, confidence=confidence)
+            case VoiceRejected(text=text, reason=reason, confidence=confidence):
+                self.trace.write(
+                    "input", source="voice", kind="rejected", key=text, reason=reason, confidence=confidence
+                )
             case SpeechStarted(utterance=utterance):
                 self.trace.write("speech_start", utterance=utterance)
             case SpeechFinished(utterance=utterance, interrupted=interrupted):
@@ -107,8 +121,9 @@ class Loop:
             case AdapterError(component=component, message=message):
                 log.warning("%s: %s", component, message)
                 self.trace.write("error", component=component, message=message)
-            case Notice(text=text):
-                self.trace.write("notice", text=text)
+            case Notice(text=text, spoken=spoken):
+                log.info("notice: %s", text)
+                self.trace.write("notice", text=text, spoken=spoken)
 
     def _dispatch(self, effects: list[Effect]) -> None:
         for effect in effects:
@@ -118,6 +133,7 @@ class Loop:
                 self.trace.write(name, **fields)
             try:
                 if isinstance(effect, Speak):
+                    self._sound_starts(effect.utterance)
                     self.speech.speak(effect)
                 elif isinstance(effect, StopCue):
                     self.speech.stop_cue()
@@ -125,6 +141,11 @@ class Loop:
                     self.speech.prepare(effect.texts, effect.voice)
             except Exception as error:  # a broken speech engine must not stop the switch
                 self._adapter_failed("speech", error)
+        if self.voice is not None:
+            phrases = self.companion.voice_phrases()
+            if phrases != self._phrases:
+                self._phrases = phrases
+                self.voice.listen_for(phrases)
         view = self.companion.view()
         if view != self._shown:
             self._shown = view
@@ -132,6 +153,13 @@ class Loop:
                 self.display.show(view)
             except Exception as error:
                 self._adapter_failed("display", error)
+
+    def _sound_starts(self, utterance: int) -> None:
+        # Muted from the moment sound is asked for: it reaches the device ~5 ms later.
+        if self.voice is not None:
+            if not self._sounding:
+                self.voice.speaking(True, self._clock())
+            self._sounding.add(utterance)
 
     def _adapter_failed(self, component: str, error: Exception) -> None:
         log.exception("%s failed", component)

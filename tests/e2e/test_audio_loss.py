@@ -7,8 +7,6 @@ speech must come back on its own once a server listens on the same socket again
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 
 from tests.e2e.test_run_switch import press
 from tests.support.process import Companion, TraceLine, event
-from tests.support.pulse import SINK, PulseServer, loud_windows, pulse_server
+from tests.support.pulse import PulseServer, loud_windows, pulse_server
 from tests.support.xvfb import xvfb_display
 
 pytestmark = pytest.mark.real
@@ -29,30 +27,6 @@ OUTAGE = 3.0
 SLOW = 0.015
 """Seconds from speak to speech_end that mark a real try of the device (~30 ms with the
 new device listing), not an utterance finished at once during the backoff (~1 ms)."""
-
-
-def kill(server: PulseServer) -> None:
-    """Kill the server as a crash would (SIGKILL), keeping its directory and stale socket."""
-    server.proc.kill()
-    server.proc.wait()
-
-
-def restart(server: PulseServer) -> None:
-    """Start a new server on the same socket, as PulseServer.start does; `server` then
-    stands for it (its `stop()` ends the new one). The stale socket file left by the
-    killed server is no obstacle: PulseAudio removes it when nothing listens on it."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("PULSE_") and k != "DBUS_SESSION_BUS_ADDRESS"
-    }
-    home = server.directory / "home"
-    env.update(
-        HOME=str(home), XDG_RUNTIME_DIR=str(server.directory / "run"), XDG_CONFIG_HOME=str(home / ".config")
-    )
-    log = (server.directory / "pulseaudio.log").open("ab")
-    server.proc = subprocess.Popen(server.proc.args, env=env, stdout=log, stderr=log, start_new_session=True)
-    log.close()
-    server._wait_ready()
-    server.pactl("set-default-sink", SINK)
 
 
 def last_utterance(lines: list[TraceLine]) -> int:
@@ -93,7 +67,7 @@ def test_speech_survives_the_sound_server_dying_and_coming_back(
         app.wait_for(event("ready"))
         with pulse_server.record():  # a listener keeps the null sink running in small steps
             app.wait_for(event("speech_start", utterance=1))
-            kill(pulse_server)  # mid-utterance: the first cue lasts ~0.5 s
+            pulse_server.kill()  # mid-utterance: the first cue lasts ~0.5 s
             killed = len(app.lines())
 
         # No audio: every press still moves the highlight, and the loss is traced.
@@ -106,7 +80,7 @@ def test_speech_survives_the_sound_server_dying_and_coming_back(
         error = app.wait_for(event("error", component="speech"), timeout=5, after=killed)
         print(f"\nerror while the server is down: {error['message']!r}")
 
-        restart(pulse_server)
+        pulse_server.restart()
         back_at = time.monotonic()
         back = len(app.lines())
         silent_until = last_utterance(app.lines())

@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -289,6 +290,50 @@ class PulseServer:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+
+    def play(self, path: Path, sink: str = MIC) -> subprocess.Popen[bytes]:
+        """Start playing a WAV file into `sink` (default: the microphone's null sink, so
+        that its monitor records it); returns at once, `wait()` on the result."""
+        return subprocess.Popen(
+            ["paplay", f"--device={sink}", str(path)],
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def kill(self) -> None:
+        """Kill the server as a crash would (SIGKILL), keeping its directory and stale socket."""
+        self.proc.kill()
+        self.proc.wait()
+
+    def restart(self) -> None:
+        """Start a new server on the same socket, as `start` does; this object then stands
+        for it (`stop()` ends the new one). The stale socket file left by a killed server
+        is no obstacle: PulseAudio removes it when nothing listens on it."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("PULSE_") and k != "DBUS_SESSION_BUS_ADDRESS"
+        }
+        home = self.directory / "home"
+        env.update(
+            HOME=str(home), XDG_RUNTIME_DIR=str(self.directory / "run"), XDG_CONFIG_HOME=str(home / ".config")
+        )
+        log = (self.directory / "pulseaudio.log").open("ab")
+        self.proc = subprocess.Popen(self.proc.args, env=env, stdout=log, stderr=log, start_new_session=True)
+        log.close()
+        self._wait_ready()
+        self.pactl("set-default-sink", SINK)
+
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """Stop the server (SIGSTOP) for the block, as a hung server: clients get no error and
+        no audio, and their calls into it block. It always continues (SIGCONT) after."""
+        self.proc.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            self.proc.send_signal(signal.SIGCONT)
 
     def stop(self) -> None:
         """Stop the server and remove its directory."""

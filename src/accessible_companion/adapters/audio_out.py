@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from . import portaudio
 from .speech_render import Pcm
 
 log = logging.getLogger(__name__)
@@ -161,8 +162,7 @@ class SoundDeviceOutput:
         # -9993), and opens again as soon as it is back. Listing takes ~25-30 ms and
         # stops every PortAudio stream in the process; ours is closed, and there are no
         # others yet (a microphone reader will need to reopen its stream when it lands).
-        sd._terminate()
-        sd._initialize()
+        portaudio.rescan(sd)
         return open_stream()
 
     def _has_output(self, sd: Any) -> bool:

@@ -53,3 +53,19 @@ class Display(Protocol):
 
     def close(self) -> None:
         """Restore the terminal or close the window."""
+
+
+class VoiceSource(Protocol):
+    """Hears voice commands; posts VoiceCommand, VoiceRejected and Notices."""
+
+    def start(self, post: Post) -> None:
+        """Begin in the background; returns at once."""
+
+    def listen_for(self, phrases: Sequence[str]) -> None:
+        """What can be said now (none: stop listening)."""
+
+    def speaking(self, active: bool, at: float) -> None:
+        """The companion started or stopped making sound at `at`, so its own voice is not heard."""
+
+    def stop(self) -> None:
+        """Stop listening and release the microphone."""

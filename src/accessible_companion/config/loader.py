@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..adapters.keys import is_valid_key_name
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
-from ..core.settings import RANGES, Settings, timing_conflicts
+from ..core.settings import LISTENING_RANGES, RANGES, Settings, timing_conflicts
 from ..core.voice import normalize_words
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
@@ -24,8 +24,8 @@ from .yaml_lines import LinedYaml, Location, read_yaml
 _FILE_ADAPTER = TypeAdapter(FileModel)
 # Keys that only make sense with one action.
 _ACTION_KEYS = {"menu": Action.MENU, "mode": Action.MODE, "minutes": Action.REST, "answer": Action.CHECK_IN}
-_PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low"}
-_VOICE_RANGES = {"volume": (0, 1), "rate": (50, 500), "pitch": (0, 100)}
+_PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low", "language": "en"}
+_VOICE_RANGES: dict[str, tuple[float, float]] = {"volume": (0, 1), "rate": (50, 500), "pitch": (0, 100)}
 
 
 @dataclass(frozen=True)
@@ -247,6 +247,8 @@ def _ranged_speech_values(settings: Settings) -> list[tuple[Location, float, tup
     for field in fields(settings.speech.earcons):
         volume = getattr(settings.speech.earcons, field.name)
         found.append((("settings", "speech", "earcons", field.name), volume, (0, 1)))
+    for name, limits in LISTENING_RANGES.items():
+        found.append((("settings", "listening", name), getattr(settings.listening, name), limits))
     return found
 
 

@@ -31,6 +31,7 @@ from .events import (
     AdapterError,
     Event,
     Notice,
+    NotifyDone,
     SpeechFinished,
     SpeechStarted,
     SwitchDown,
@@ -38,6 +39,7 @@ from .events import (
     SwitchUp,
     Tick,
     VoiceCommand,
+    VoiceRejected,
 )
 from .menus import Action, Item, Menu, MenuSet, with_back_items
 from .pacing import Dwell, estimate_seconds
@@ -114,10 +116,10 @@ class Companion:
             case AdapterError(component=component, message=message):
                 self._notice = f"{component}: {message}"
                 return list(self._sound("main", "", "error"))
-            case Notice(text=text):
+            case Notice(text=text, spoken=spoken):
                 self._notice = text
-                return []
-            case SpeechStarted():
+                return [self._speak("main", text)] if spoken else []
+            case SpeechStarted() | VoiceRejected() | NotifyDone():
                 return []
             case VoiceCommand(phrase=phrase):
                 return self._heard(phrase, now) if self.voice_commands else []
@@ -138,7 +140,10 @@ class Companion:
         return min(times) if times else None
 
     def voice_phrases(self) -> tuple[str, ...]:
-        """What may be said now (the recognizer's grammar): wake words while asleep."""
+        """What may be said now (the recognizer's grammar): wake words while asleep,
+        nothing while voice commands are off."""
+        if not self.voice_commands:
+            return ()
         if self._asleep:
             return tuple(
                 sorted(w for w, name in command_words(self.settings.commands).items() if name == "wake")

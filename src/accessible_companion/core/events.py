@@ -62,6 +62,17 @@ class VoiceCommand:
 
 
 @dataclass(frozen=True)
+class VoiceRejected:
+    """The listener heard something that is not a command (traced; changes nothing)."""
+
+    text: str
+    """What the recognizer made of it."""
+    reason: str
+    """Why it is not a command: `not a command`, `unsure (0.62)`, `too short (0.08 s)`, ..."""
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
 class SpeechStarted:
     """The first samples of the utterance with this id went to the audio device."""
 
@@ -94,6 +105,20 @@ class Notice:
     """Something the user or caregiver should know that is not a failure (shown, traced)."""
 
     text: str
+    spoken: bool = False
+    """Also say it with the main voice (for news a user without a screen must hear)."""
+
+
+@dataclass(frozen=True)
+class NotifyDone:
+    """A call-for-help notification (command or webhook) finished: delivered or given up."""
+
+    kind: str
+    """`command` or `webhook`."""
+    ok: bool
+    detail: str
+    """What happened: exit status, HTTP status, the error; for the trace, display and journal."""
+    attempts: int = 1
 
 
 @dataclass(frozen=True)
@@ -106,9 +131,11 @@ Event = (
     | SwitchUp
     | SwitchTap
     | VoiceCommand
+    | VoiceRejected
     | SpeechStarted
     | SpeechFinished
     | AdapterError
     | Notice
+    | NotifyDone
     | Tick
 )

@@ -127,6 +127,10 @@ class Messages:
     help_call: str = "Please come, I need help now."
     voice_sleep: str = "Voice commands sleeping."
     voice_wake: str = "Voice commands listening."
+    voice_unavailable: str = "Voice commands are off: no speech model for {language}."
+    microphone_lost: str = "Microphone lost. Voice commands paused; the switch still works."
+    microphone_muted: str = "The microphone seems muted."
+    microphone_back: str = "Microphone back. Voice commands on."
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,134 @@ class Commands:
     wake: tuple[str, ...] = ("wake up",)
 
 
+# name -> (low, high): allowed ranges of the listening settings.
+LISTENING_RANGES: dict[str, tuple[float, float]] = {
+    "min_confidence": (0.0, 1.0),
+    "min_seconds": (0.0, 2.0),
+    "mute_tail": (0.0, 3.0),
+    "end_silence": (0.1, 2.0),
+    "no_audio_seconds": (1.0, 60.0),
+    "muted_seconds": (5.0, 3600.0),
+}
+
+
+@dataclass(frozen=True)
+class Listening:
+    """How voice commands are heard (vosk, offline)."""
+
+    __pydantic_config__ = STRICT
+
+    language: str = "en"
+    """Language code of the speech model (en, de, fr, ko, ...): `accessible-companion models list`."""
+    model: str = ""
+    """Folder of a vosk model; empty = the installed model for `language`."""
+    microphone: str = ""
+    """Input device name substring (`accessible-companion devices`); empty = the system default."""
+    min_confidence: float = 0.9
+    """Every word of a command must be heard at least this sure (0 to 1)."""
+    min_seconds: float = 0.15
+    """Shorter than this is a click or a breath, not a command."""
+    mute_tail: float = 0.4
+    """Seconds after the companion stops speaking before the microphone is heard again."""
+    end_silence: float = 0.3
+    """Silence that ends a command (vosk endpointing); longer if this user pauses mid-phrase."""
+    no_audio_seconds: float = 3.0
+    """No audio at all for this long: the microphone is lost and reopened."""
+    muted_seconds: float = 60.0
+    """Only exact silence for this long: the microphone is muted, said once."""
+    fillers: tuple[str, ...] = ()
+    """Extra everyday words that are not commands, added to the language's built-in list:
+    hearing one of them means "not talking to the companion"."""
+
+
+@dataclass(frozen=True)
+class RestPacing:
+    """Offers of rest: after active time, at set times of day, and when fatigue shows."""
+
+    __pydantic_config__ = STRICT
+
+    after_active_minutes: float = 40.0
+    """Offer a rest after this much active time (0 = never)."""
+    choices_minutes: tuple[float, ...] = (5.0, 15.0, 30.0)
+    """The rest lengths offered."""
+    snooze_minutes: float = 15.0
+    """"Not now" asks again after this long."""
+    reminders: tuple[str, ...] = ()
+    """Times of day ("HH:MM", 24 h) at which a rest is offered."""
+    active_gap_seconds: float = 120.0
+    """Time between two presses counts as active only up to this long: longer is a pause."""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A question asked after the energy answer, with its answers."""
+
+    __pydantic_config__ = STRICT
+
+    question: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckIns:
+    """Energy check-ins: asked at set times and from the menu; answers go to the journal."""
+
+    __pydantic_config__ = STRICT
+
+    question: str = "How is your energy?"
+    scale: tuple[str, ...] = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
+    """The answers offered, lowest first: numbers (0 to 10) or words (low, medium, high)."""
+    times: tuple[str, ...] = ()
+    """Times of day ("HH:MM", 24 h) at which the check-in is asked."""
+    follow_ups: tuple[FollowUp, ...] = ()
+    """Questions asked after the energy answer (each may be skipped)."""
+
+
+@dataclass(frozen=True)
+class HelpCall:
+    """The call for help: how it is raised, how it sounds, whom it tells."""
+
+    __pydantic_config__ = STRICT
+
+    hold_seconds: float = 2.0
+    """A switch held this long calls for help (auto, press-hold and step modes)."""
+    presses: int = 3
+    """In inverse mode (where a hold moves the scan): this many quick presses call for help."""
+    within_seconds: float = 1.5
+    """... all within this many seconds."""
+    cancel_seconds: float = 5.0
+    """A press within this long after the call cancels it, before anyone is notified."""
+    repeat_seconds: float = 10.0
+    """The chime and message repeat this often until acknowledged."""
+    acknowledge_keys: tuple[str, ...] = ("escape",)
+    """Caregiver keys that acknowledge the alert (a switch press also does, after the cancel window)."""
+    notify_command: tuple[str, ...] = ()
+    """A command to run (argv list; COMPANION_MESSAGE etc. in its environment), or empty."""
+    webhook: str = ""
+    """A URL to POST the alert to as JSON, or empty."""
+    notify_timeout: float = 10.0
+    notify_retries: int = 3
+
+
+@dataclass(frozen=True)
+class FatigueWatch:
+    """Signs of fatigue in the session, and when they lead to an offer of rest and a slower scan."""
+
+    __pydantic_config__ = STRICT
+
+    enabled: bool = True
+    window: int = 8
+    """Selections looked at (the most recent)."""
+    max_misses: int = 3
+    """Misses in the window that count as tiredness: a selection undone by Back within
+    `undo_seconds`, or a full pass of a menu without a press."""
+    undo_seconds: float = 5.0
+    slowdown: float = 1.5
+    """Presses this much slower (median, relative to the highlight) than early in the session."""
+    cooldown_minutes: float = 20.0
+    """After an offer, no new offer for this long."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings."""
@@ -235,9 +367,15 @@ class Settings:
     speech: Speech = field(default_factory=Speech)
     switches: Switches = field(default_factory=Switches)
     voice_commands: bool = False
-    """Voice commands wanted (the voice listener lands in a later release)."""
+    """Listen for voice commands (off by default: weak speech is often misheard)."""
     commands: Commands = field(default_factory=Commands)
     """The global voice command words."""
+    listening: Listening = field(default_factory=Listening)
+    """How voice commands are heard."""
+    rest: RestPacing = field(default_factory=RestPacing)
+    check_ins: CheckIns = field(default_factory=CheckIns)
+    help: HelpCall = field(default_factory=HelpCall)
+    fatigue: FatigueWatch = field(default_factory=FatigueWatch)
 
     def with_scanning(self, **changes: object) -> Settings:
         """A copy with some scanning fields changed."""

@@ -6,7 +6,7 @@ menu that has both, so "rest" on a menu with a Rest item opens that item.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 from .menus import Item
@@ -43,3 +43,13 @@ def phrase_table(items: Sequence[Item], commands: Commands) -> dict[str, Meaning
         for words in item.voice_words:
             table[normalize_words(words)] = Meaning(index=index)  # items win
     return table
+
+
+def every_phrase(menus: Iterable[Sequence[Item]], commands: Commands) -> tuple[str, ...]:
+    """Every phrase a config can ever listen for (to check against the speech model)."""
+    found = dict.fromkeys(command_words(commands))
+    for items in menus:
+        for item in items:
+            found.update(dict.fromkeys(normalize_words(words) for words in item.voice_words))
+    found.pop("", None)
+    return tuple(found)

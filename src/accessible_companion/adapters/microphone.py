@@ -1,0 +1,498 @@
+"""The microphone: int16 mono blocks from sounddevice (PortAudio), and a device that may vanish.
+
+`Microphone.read()` runs on one listener thread and never raises for device problems: it
+reports them through `on_state` (LISTENING, LOST, MUTED, BACK, once per transition) and
+keeps trying, with backoff, on later calls.
+
+Three threads take part. PortAudio's callback only copies each block into a queue. A
+worker thread of the Microphone's own makes every other PortAudio call (open, start,
+close, relisting devices): with a frozen sound server, closing or opening a stream blocks
+until the server answers again (measured: `close()` hung for as long as PulseAudio was
+stopped with SIGSTOP), and that must not hold the listener. `read()` only waits on the
+queue, which also carries the worker's results and the streams' ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from . import portaudio
+
+log = logging.getLogger(__name__)
+
+RETRY_FIRST = 0.5
+"""Seconds from a loss to the first try to open again; doubles after each failure."""
+RETRY_MAX = 10.0
+"""The longest wait between tries: a device that comes back is heard within ~10 s."""
+OVERFLOW_LOG_EVERY = 10.0
+"""Seconds between log lines about input overflows (they can come with every block)."""
+RELIST_EVERY = 60.0
+"""Seconds between relistings of PortAudio's devices while a named microphone is missing
+(another input exists): a relisting stops every stream, speech output too."""
+CLOSE_WAIT = 1.0
+"""Seconds `close()` waits for the worker to close the stream (longer only if frozen)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of audio from the microphone."""
+
+    data: bytes
+    """int16 mono little-endian PCM."""
+    rate: int
+    """Samples per second of this stream."""
+    captured: float
+    """The clock (time.monotonic by default) when the block's last sample was captured;
+    estimated as the callback's time, late by at most the input latency."""
+
+
+class MicrophoneState(StrEnum):
+    """What `on_state` reports, once per transition."""
+
+    LISTENING = "listening"
+    """The first stream delivers audio."""
+    LOST = "lost"
+    """Opening failed, the stream ended by itself, or no audio came for a while."""
+    MUTED = "muted"
+    """Only exact-zero samples for `muted_seconds`: a muted microphone."""
+    BACK = "back"
+    """Audio flows again after LOST, or sound (not zeros) after MUTED."""
+
+
+class _DeviceError(Exception):
+    """The wanted input device is not in PortAudio's list (the message says why)."""
+
+
+# What the queue carries to `read()`.
+@dataclass(frozen=True, slots=True)
+class _Audio:
+    stream: int
+    captured: float
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Ended:
+    stream: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    stream: int
+    rate: int
+    name: str
+    generation: int
+    """portaudio.generation() after opening: a later relisting stops this stream."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    stream: int
+    detail: str
+
+
+class _Wake:
+    """Posted by `close()` so that a waiting `read()` returns."""
+
+
+_Item = _Audio | _Ended | _Opened | _Failed | _Wake
+
+_Job = tuple[str, int]
+"""What the worker is asked: ("open", id), ("close", id) or ("stop", 0)."""
+
+
+def _ignore(state: MicrophoneState, detail: str) -> None:
+    pass
+
+
+class Microphone:
+    """Reads blocks from an input device chosen by part of its name; see the module docstring."""
+
+    def __init__(
+        self,
+        device: str = "",
+        rate: int = 16000,
+        block_seconds: float = 0.05,
+        no_audio_seconds: float = 3.0,
+        muted_seconds: float = 60.0,
+        on_state: Callable[[MicrophoneState, str], None] = _ignore,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`device`: part of an input device's name (empty: the default input). `rate`: wanted
+        when the device accepts it, else the device's own rate is used (see `Block.rate`).
+        `on_state` is called on the thread that calls `read()`."""
+        if not 0 < block_seconds <= 0.1:
+            raise ValueError(f"block_seconds must be in (0, 0.1], not {block_seconds}")
+        if rate <= 0 or no_audio_seconds <= block_seconds or muted_seconds <= 0:
+            raise ValueError("rate, no_audio_seconds and muted_seconds must be positive")
+        self._device = device
+        self._wanted_rate = rate
+        self._block_seconds = block_seconds
+        self._no_audio = no_audio_seconds
+        self._muted_after = muted_seconds
+        self._on_state = on_state
+        self._clock = clock
+
+        self._items: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
+        self._closed = threading.Event()
+        self._overflows = 0
+        self._relisted = -float("inf")
+        """Blocks flagged as input overflow (audio dropped); counted on PortAudio's thread."""
+
+        # The rest belongs to the thread that calls read().
+        self._ids = 0
+        self._live = 0
+        """The id of the stream we read from (0: none)."""
+        self._pending = 0
+        """The id of the stream the worker is opening (0: none)."""
+        self._pending_since = 0.0
+        self._slow_open_reported = False
+        self._live_generation = 0
+        self._rate = 0
+        self._name = ""
+        self._state: MicrophoneState | None = None
+        self._got_audio = False
+        """True once the live stream delivered a block (resets the backoff)."""
+        self._last_audio = 0.0
+        self._zeros_since: float | None = None
+        self._next_try = 0.0
+        self._backoff = RETRY_FIRST
+        self._overflows_logged = 0
+        self._overflow_logged_at = -OVERFLOW_LOG_EVERY
+
+    @property
+    def rate(self) -> int:
+        """Samples per second of the open (or last) stream; 0 before the first open."""
+        return self._rate
+
+    @property
+    def overflows(self) -> int:
+        """How many blocks came with an input overflow (audio was dropped before them)."""
+        return self._overflows
+
+    def read(self, timeout: float) -> Block | None:
+        """The next block, or None after `timeout` seconds without one (or once closed).
+
+        Opens the stream on the first call and reopens it after a loss, when due.
+        """
+        end = time.monotonic() + max(0.0, timeout)
+        while not self._closed.is_set():
+            self._log_overflows()
+            due = self._step()
+            left = end - time.monotonic()
+            wait = left if due is None else min(left, due)
+            try:
+                item = self._items.get(timeout=max(0.0, wait))
+            except queue.Empty:
+                # Only with nothing queued: blocks waiting for a busy reader are not silence.
+                self._check_overdue()
+                if time.monotonic() >= end:
+                    return None
+                continue
+            block = self._take(item)
+            if block is not None:
+                return block
+        return None
+
+    def close(self) -> None:
+        """Close the stream (waits up to CLOSE_WAIT s); `read()` then returns None. Idempotent."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self._items.put(_Wake())
+        self._jobs.put(("stop", 0))
+        worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(CLOSE_WAIT)
+
+    # --- the reading thread ---
+
+    def _step(self) -> float | None:
+        """Ask for a stream when due; seconds until something may be overdue (None: nothing)."""
+        now = self._clock()
+        if self._live:
+            return max(0.0, self._last_audio + self._no_audio - now)
+        if self._pending:
+            if self._slow_open_reported:
+                return None
+            return max(0.0, self._pending_since + self._no_audio - now)
+        if now < self._next_try:
+            return self._next_try - now
+        self._ids += 1
+        self._pending, self._pending_since, self._slow_open_reported = self._ids, now, False
+        self._start_worker()
+        self._jobs.put(("open", self._pending))
+        return self._no_audio
+
+    def _check_overdue(self) -> None:
+        """Give up on a silent stream; report an open that hangs."""
+        now = self._clock()
+        if self._live and now - self._last_audio >= self._no_audio:
+            # A dead stream may say nothing at all (a frozen sound server).
+            self._lose(f"no audio from {self._name!r} for {self._no_audio:g} s")
+        elif self._pending and not self._slow_open_reported and now - self._pending_since >= self._no_audio:
+            # The worker is stuck in PortAudio (a frozen sound server); it goes on when it can.
+            self._slow_open_reported = True
+            self._report(MicrophoneState.LOST, f"opening the microphone takes more than {self._no_audio:g} s")
+
+    def _take(self, item: _Item) -> Block | None:
+        """Act on one queued item; the block to return, if it is one."""
+        if isinstance(item, _Audio):
+            if item.stream != self._live:
+                return None  # from a stream we gave up on
+            self._heard(item)
+            return Block(item.data, self._rate, item.captured)
+        if isinstance(item, _Opened):
+            # A second _Opened for the live id: it would not start, and opened again after a relisting.
+            if item.stream in (self._pending, self._live):
+                self._pending = 0
+                self._live, self._live_generation = item.stream, item.generation
+                self._rate, self._name = item.rate, item.name
+                self._last_audio, self._zeros_since, self._got_audio = self._clock(), None, False
+            return None
+        if isinstance(item, _Failed):
+            if item.stream == self._pending:
+                self._pending = 0
+                self._lose(item.detail)
+            elif item.stream == self._live:  # it opened but would not start
+                self._lose(item.detail)
+            return None
+        if isinstance(item, _Ended) and item.stream == self._live:
+            if portaudio.generation() != self._live_generation:
+                # Someone listed the devices again (speech output, after a failure), which
+                # stops every stream: not a lost device, so reopen at once, unreported.
+                log.info("microphone stream stopped by a device relisting; opening it again")
+                self._drop_live()
+                self._next_try = self._clock()
+            else:
+                # A killed sound server ends the stream this way, with no exception.
+                self._lose(f"the input stream from {self._name!r} ended (sound server gone?)")
+        return None
+
+    def _heard(self, audio: _Audio) -> None:
+        self._last_audio = audio.captured
+        if not self._got_audio:
+            self._got_audio = True
+            self._backoff = RETRY_FIRST
+            if self._state is None:
+                self._report(MicrophoneState.LISTENING, f"{self._name} at {self._rate} Hz")
+            elif self._state is MicrophoneState.LOST:
+                self._report(MicrophoneState.BACK, f"{self._name} at {self._rate} Hz")
+        if audio.data.count(0) != len(audio.data):
+            self._zeros_since = None
+            if self._state is MicrophoneState.MUTED:
+                self._report(MicrophoneState.BACK, f"sound from {self._name} again")
+            return
+        if self._zeros_since is None:
+            self._zeros_since = audio.captured - len(audio.data) / 2 / self._rate
+        elif (
+            audio.captured - self._zeros_since >= self._muted_after
+            and self._state is not MicrophoneState.MUTED
+        ):
+            self._report(
+                MicrophoneState.MUTED, f"only silence from {self._name} for {self._muted_after:g} s (muted?)"
+            )
+
+    def _lose(self, detail: str) -> None:
+        """Give up on the stream (if any), report LOST, and retry after the backoff."""
+        self._drop_live()
+        self._report(MicrophoneState.LOST, detail)
+        self._next_try = self._clock() + self._backoff
+        self._backoff = min(2 * self._backoff, RETRY_MAX)
+
+    def _drop_live(self) -> None:
+        if self._live:
+            self._jobs.put(("close", self._live))
+            self._live = 0
+
+    def _report(self, state: MicrophoneState, detail: str) -> None:
+        if state is self._state:
+            log.debug("microphone still %s: %s", state.value, detail)
+            return
+        self._state = state
+        level = logging.WARNING if state in (MicrophoneState.LOST, MicrophoneState.MUTED) else logging.INFO
+        log.log(level, "microphone %s: %s", state.value, detail)
+        self._on_state(state, detail)
+
+    def _log_overflows(self) -> None:
+        count = self._overflows
+        now = time.monotonic()
+        if count != self._overflows_logged and now - self._overflow_logged_at >= OVERFLOW_LOG_EVERY:
+            log.warning("microphone input overflow: %d blocks so far came after dropped audio", count)
+            self._overflows_logged, self._overflow_logged_at = count, now
+
+    def _start_worker(self) -> None:
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="microphone-portaudio", daemon=True)
+            self._worker.start()
+
+    # --- the worker thread: every PortAudio call but the callbacks ---
+
+    @staticmethod
+    def _sounddevice() -> Any:
+        # Imported here, not at import time: importing initialises PortAudio, and a missing
+        # libportaudio (OSError) must become a reported problem, not a crash.
+        import sounddevice
+
+        return sounddevice
+
+    def _work(self) -> None:
+        streams: dict[int, Any] = {}
+        """The streams this thread opened and has not closed yet, by id."""
+        while True:
+            job, stream_id = self._jobs.get()
+            if job == "stop":
+                for stream in streams.values():
+                    self._close_stream(stream)
+                return
+            if job == "close":
+                stream = streams.pop(stream_id, None)
+                if stream is not None:
+                    self._close_stream(stream)
+                continue
+            try:
+                failed = self._open(stream_id, streams)
+            except Exception as error:  # a bug here must not end the worker
+                log.exception("opening the microphone failed")
+                failed = _Failed(stream_id, f"cannot open the microphone: {error}")
+            if failed is not None:
+                self._items.put(failed)
+
+    def _open(self, stream_id: int, streams: dict[int, Any]) -> _Failed | None:
+        """Open and start a stream (posting _Opened); the failure, if it failed."""
+        try:
+            sd = self._sounddevice()
+        except Exception as error:
+            return _Failed(stream_id, f"cannot load the audio library: {error}")
+        try:
+            self._try_open(sd, stream_id, streams)
+        except Exception as error:
+            if not self._should_relist(sd):
+                return _Failed(stream_id, self._describe(error))
+            log.info("listing audio devices again (microphone open failed: %s)", error)
+        else:
+            return None
+        # PortAudio lists devices only when it initialises: if the sound server was not
+        # reachable then, or the wanted microphone was plugged in since, it is missing
+        # from the list. Relisting stops every PortAudio stream in the process (speech
+        # output too), so it is done only here, when there is no usable input device.
+        try:
+            portaudio.rescan(sd)
+            self._try_open(sd, stream_id, streams)
+        except Exception as error:
+            return _Failed(stream_id, self._describe(error))
+        return None
+
+    def _try_open(self, sd: Any, stream_id: int, streams: dict[int, Any]) -> None:
+        index, name = self._choose(sd)
+        rate = self._rate_for(sd, index)
+        items, clock = self._items, self._clock
+
+        def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:
+            # PortAudio's thread: copy (the buffer is reused) and queue, nothing else.
+            if status and status.input_overflow:
+                self._overflows += 1
+            items.put(_Audio(stream_id, clock(), bytes(indata)))
+
+        def finished() -> None:
+            items.put(_Ended(stream_id))
+
+        stream = sd.RawInputStream(
+            samplerate=rate,
+            blocksize=max(1, round(rate * self._block_seconds)),
+            dtype="int16",
+            channels=1,
+            latency="low",
+            device=index,
+            callback=callback,
+            finished_callback=finished,
+        )
+        streams[stream_id] = stream
+        # Posted before start(), so that it reaches read() before the stream's first block.
+        items.put(_Opened(stream_id, rate, name, portaudio.generation()))
+        try:
+            stream.start()
+        except Exception as error:
+            self._close_stream(streams.pop(stream_id))
+            raise _DeviceError(f"cannot start the microphone {name!r}: {error}") from error
+
+    def _choose(self, sd: Any) -> tuple[int | None, str]:
+        """The device's index (None: the default input) and name; raise _DeviceError."""
+        if not self._device:
+            try:
+                return None, str(sd.query_devices(None, "input")["name"])
+            except Exception as error:
+                raise _DeviceError(f"no input device ({error})") from error
+        wanted = self._device.lower()
+        inputs = [
+            (int(info["index"]), str(info["name"]))
+            for info in sd.query_devices()
+            if info["max_input_channels"] > 0
+        ]
+        found = [(i, name) for i, name in inputs if name.lower() == wanted]
+        found = found or [(i, name) for i, name in inputs if wanted in name.lower()]
+        if not found:
+            raise _DeviceError(f"no input device matching {self._device!r}")
+        if len(found) > 1:
+            names = ", ".join(name for _, name in found)
+            raise _DeviceError(f"several input devices match {self._device!r}: {names}")
+        return found[0]
+
+    def _rate_for(self, sd: Any, index: int | None) -> int:
+        """The wanted rate if the device takes it, else its own; raise if it takes neither."""
+        try:
+            sd.check_input_settings(device=index, samplerate=self._wanted_rate, channels=1, dtype="int16")
+        except Exception as error:
+            refused = error
+        else:
+            return self._wanted_rate
+        rate = int(sd.query_devices(index, "input")["default_samplerate"])
+        # Raises too when the device is unusable at any rate (its sound server is down):
+        # that is the error to report, not the refused rate.
+        sd.check_input_settings(device=index, samplerate=rate, channels=1, dtype="int16")
+        log.info("microphone: %d Hz refused (%s); using the device's %d Hz", self._wanted_rate, refused, rate)
+        return rate
+
+    def _should_relist(self, sd: Any) -> bool:
+        """Relist when the list has no input at all (it is stale), or when the named one is
+        missing, at most every RELIST_EVERY seconds: each relisting cuts speech output."""
+        if self._has_input(sd):
+            return False
+        try:
+            any_input = any(info["max_input_channels"] > 0 for info in sd.query_devices())
+        except Exception:
+            any_input = False
+        now = self._clock()
+        if any_input and now - self._relisted < RELIST_EVERY:
+            return False
+        self._relisted = now
+        return True
+
+    def _has_input(self, sd: Any) -> bool:
+        try:
+            self._choose(sd)
+        except Exception:
+            return False
+        return True
+
+    def _describe(self, error: Exception) -> str:
+        if isinstance(error, _DeviceError):
+            return str(error)
+        device = repr(self._device) if self._device else "(default input)"
+        return f"cannot open the microphone {device}: {error}"
+
+    @staticmethod
+    def _close_stream(stream: Any) -> None:
+        try:
+            stream.close()  # aborts first if it still runs
+        except Exception as error:  # the device may be gone, or PortAudio relisted
+            log.debug("closing the microphone stream failed: %s", error)

@@ -1,0 +1,90 @@
+"""Signs of fatigue in a session, read from what the user does: pure, no clock.
+
+Two signs, each against a caregiver-set bound:
+- misses: a selection undone by Back within a few seconds (the wrong item was taken), or
+  a full pass of a menu without a press (the right moment went by);
+- slow presses: in auto scanning, the press comes later after its item's highlight than
+  it did early in the session (median of the recent presses over the median of the first
+  ones; as a share of the interval, so a slower scan alone does not look like fatigue).
+Past a bound the companion offers a rest and a slower scan; it never changes anything
+silently. After an offer it waits `cooldown_minutes` before offering again.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import deque
+from dataclasses import dataclass
+
+from .settings import FatigueWatch
+
+MISS = "miss"
+HIT = "hit"
+
+
+@dataclass(frozen=True)
+class Sign:
+    """A bound crossed: `kind` is `misses` or `slow_presses`."""
+
+    kind: str
+    value: float
+    threshold: float
+
+
+class FatigueTracker:
+    """Feed it selections, undos, missed passes and reaction times; ask `due(now)`."""
+
+    def __init__(self, settings: FatigueWatch) -> None:
+        self.settings = settings
+        self._outcomes: deque[str] = deque(maxlen=max(settings.window, 1))
+        self._last_selection: float | None = None
+        self._reactions: list[float] = []
+        self._quiet_until = -float("inf")
+
+    def selected(self, now: float, reaction: float | None = None) -> None:
+        """An item (not Back) was selected; `reaction` = seconds from its highlight to the
+        press divided by the interval, in auto scanning (None otherwise)."""
+        self._outcomes.append(HIT)
+        self._last_selection = now
+        if reaction is not None and reaction >= 0:
+            self._reactions.append(reaction)
+
+    def backed(self, now: float) -> None:
+        """Back was selected: a miss if it undoes a selection made just before."""
+        last = self._last_selection
+        if last is not None and now - last <= self.settings.undo_seconds and self._outcomes:
+            self._outcomes[-1] = MISS
+        self._last_selection = None
+
+    def missed_pass(self) -> None:
+        """A whole pass of a menu went by without a press."""
+        self._outcomes.append(MISS)
+
+    def due(self, now: float) -> Sign | None:
+        """The sign to act on now, if a bound is crossed and no offer was made lately."""
+        if not self.settings.enabled or now < self._quiet_until:
+            return None
+        sign = self._misses() or self._slowdown()
+        if sign is not None:
+            self._quiet_until = now + self.settings.cooldown_minutes * 60
+            self._outcomes.clear()
+            # The slower pace is the user's new normal until it changes again.
+            self._reactions = self._reactions[-self.settings.window :]
+        return sign
+
+    def _misses(self) -> Sign | None:
+        misses = sum(1 for outcome in self._outcomes if outcome == MISS)
+        bound = self.settings.max_misses
+        return Sign("misses", misses, bound) if misses >= bound else None
+
+    def _slowdown(self) -> Sign | None:
+        window = self.settings.window
+        if len(self._reactions) < 2 * window:
+            return None
+        early = statistics.median(self._reactions[:window])
+        recent = statistics.median(self._reactions[-window:])
+        if early <= 0:
+            return None
+        ratio = recent / early
+        bound = self.settings.slowdown
+        return Sign("slow_presses", round(ratio, 2), bound) if ratio >= bound else None

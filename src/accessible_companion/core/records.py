@@ -1,0 +1,122 @@
+"""Journal entries: what the companion records for the caregiver's report (see journal/).
+
+Pure frozen dataclasses, no I/O: the core emits them, the journal adapter stores them with
+the time they happened. The journal's columns are these field names, so renaming a field
+needs a schema migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """An answer to a check-in ("How I feel": "energy low")."""
+
+    question: str
+    """What was asked (the menu's title or the check-in's name)."""
+    answer: str
+    """The recorded answer, as configured (`answer:` of the item)."""
+    value: float | None
+    """Position on a 0-10 scale (10 = best), or None for a word answer off the scale."""
+
+
+@dataclass(frozen=True)
+class Rest:
+    """A rest that ended."""
+
+    planned_seconds: float
+    """How long it was meant to be."""
+    actual_seconds: float
+    """How long it lasted."""
+    ended_by: str
+    """`time` (ran its course), `user` (ended early by a press) or `help` (a call for help ended it)."""
+
+
+@dataclass(frozen=True)
+class RestOffered:
+    """The companion offered a rest."""
+
+    reason: str
+    """`active` (long activity), `scheduled` (a set time) or `fatigue` (signs of tiredness)."""
+    taken: bool
+    """True when the rest was taken; False when snoozed or declined."""
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A call for help, from raising it to its end."""
+
+    trigger: str
+    """How it was raised: `hold`, `gesture`, `voice` or `menu`."""
+    acknowledged_by: str
+    """Who or what ended it (a caregiver's switch, a webhook reply, ...) or "" when nobody did."""
+    seconds_to_ack: float | None
+    """Seconds from raising to acknowledging, or None when it was not acknowledged."""
+    cancelled: bool
+    """True when the user cancelled it (a false alarm)."""
+
+
+@dataclass(frozen=True)
+class PhraseUsed:
+    """A phrase spoken to the room."""
+
+    menu: str
+    """Menu id the phrase was chosen from."""
+    label: str
+    """The item's label."""
+    text: str
+    """What was spoken."""
+
+
+@dataclass(frozen=True)
+class SpeedChanged:
+    """The scan interval changed."""
+
+    old_interval: float
+    """Seconds before."""
+    new_interval: float
+    """Seconds after."""
+    reason: str
+    """`slower` or `faster` (the user chose it) or `fatigue` (the companion slowed down)."""
+
+
+@dataclass(frozen=True)
+class FatigueSignal:
+    """A sign of tiredness crossed its threshold."""
+
+    kind: str
+    """`misses` (selections missed, going round again) or `slow_presses` (presses getting longer)."""
+    value: float
+    """The measured value."""
+    threshold: float
+    """The threshold it crossed."""
+
+
+@dataclass(frozen=True)
+class NotifyResult:
+    """How sending a notification (of a call for help) went."""
+
+    kind: str
+    """`command` or `webhook`."""
+    ok: bool
+    """True when it was delivered."""
+    detail: str
+    """One line: the exit status, the HTTP status or the error."""
+
+
+Entry = CheckIn | Rest | RestOffered | Alert | PhraseUsed | SpeedChanged | FatigueSignal | NotifyResult
+"""Any journal entry."""
+
+ENTRY_TYPES: tuple[type[Entry], ...] = (
+    CheckIn,
+    Rest,
+    RestOffered,
+    Alert,
+    PhraseUsed,
+    SpeedChanged,
+    FatigueSignal,
+    NotifyResult,
+)
+"""Every entry type, in the order the report and the export list them."""

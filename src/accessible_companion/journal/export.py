@@ -1,0 +1,94 @@
+"""CSV export: one file per kind of entry (`checkins.csv`, `rests.csv`, ...).
+
+One file per table rather than one combined file: each kind has its own columns, so every file
+opens in a spreadsheet with a plain header and no empty columns, ready to sort and chart.
+Columns: `id`, `at` (unix time), `local_time` (ISO), then the entry's fields. Yes/no fields are
+`yes`/`no`, a missing number is an empty cell, and numbers are written in full so `read_csv`
+gives back exactly what was stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..core.records import ENTRY_TYPES
+from .store import E, Journal, Stamped, table_of
+
+HEAD = ("id", "at", "local_time")
+
+
+@contextlib.contextmanager
+def replacing(path: Path, newline: str | None = None) -> Iterator[TextIO]:
+    """A text file that replaces `path` whole when the block ends, or not at all if it fails.
+
+    Made beside `path` (same file system, so the rename is atomic) with the usual permissions.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8", newline=newline) as file:
+            yield file
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else value  # floats print in full (repr), so they read back exactly
+
+
+def export_csv(
+    journal: Journal, folder: Path, since: float | None = None, until: float | None = None
+) -> list[tuple[Path, int]]:
+    """Write one CSV per entry type into `folder` (each replaced whole); return (file, rows) pairs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in ENTRY_TYPES:
+        table = table_of(kind)
+        rows = journal.entries(kind, since, until)
+        path = folder / f"{table.name}.csv"
+        with replacing(path, newline="") as file:
+            out = csv.writer(file)
+            out.writerow((*HEAD, *table.columns))
+            for row in rows:
+                fields = (getattr(row.entry, c) for c in table.columns)
+                out.writerow((row.id, repr(row.at), row.local_time, *(_cell(v) for v in fields)))
+        written.append((path, len(rows)))
+    return written
+
+
+def _parser(type_name: object) -> Callable[[str], Any]:
+    """How to read one column back, by the dataclass field's (string) type."""
+    match str(type_name).replace(" ", ""):
+        case "float":
+            return float
+        case "float|None":
+            return lambda text: float(text) if text else None
+        case "bool":
+            return lambda text: text == "yes"
+        case _:
+            return str
+
+
+def read_csv(kind: type[E], path: Path) -> list[Stamped[E]]:
+    """The entries of one exported file, as the journal holds them."""
+    parsers = {f.name: _parser(f.type) for f in dataclasses.fields(kind)}
+    make: Callable[..., E] = kind
+    with path.open(encoding="utf-8", newline="") as file:
+        return [
+            Stamped(
+                int(row["id"]),
+                float(row["at"]),
+                row["local_time"],
+                make(**{name: parse(row[name]) for name, parse in parsers.items()}),
+            )
+            for row in csv.DictReader(file)
+        ]

@@ -1,0 +1,533 @@
+"""The caregiver report: one self-contained HTML file, the chart first, then the numbers.
+
+`summarize` turns the journal's entries for a period into a Summary (pure, no matplotlib);
+`render_html` lays it out for a phone (large type, one column, the chart as an inline PNG);
+`write_report` does both for a journal file. Days are local calendar days of this computer.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import statistics
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .. import __version__
+from ..core.records import (
+    Alert,
+    CheckIn,
+    FatigueSignal,
+    NotifyResult,
+    PhraseUsed,
+    Rest,
+    RestOffered,
+    SpeedChanged,
+)
+from .export import replacing
+from .store import Journal, Stamped, open_existing
+
+S = TypeVar("S", bound=Stamped[Any])
+
+TOP_PHRASES = 10
+_DOT_SPREAD = 0.7  # a day's check-ins spread over this much of its slot, morning left, evening right
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One calendar day of the period."""
+
+    day: date
+    checkins: int
+    """Check-ins with a value on the scale, of the main question."""
+    energy_mean: float | None
+    energy_low: float | None
+    rests: int
+    rest_minutes: float
+    """Minutes actually rested."""
+    planned_minutes: float
+    alerts: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the report shows for a period of whole days."""
+
+    days: tuple[DayRow, ...]
+    questions: tuple[str, ...]
+    """Check-in questions answered with values on the 0-10 scale, the most answered first."""
+    energy_points: tuple[tuple[float, float, str], ...]
+    """(x, value, question) per check-in: x is the day's index plus a shift for the time of day."""
+    alert_points: tuple[float, ...]
+    """x of each call for help, as for energy_points."""
+    checkins: tuple[Stamped[CheckIn], ...]
+    rests: tuple[Stamped[Rest], ...]
+    offers: tuple[Stamped[RestOffered], ...]
+    alerts: tuple[Stamped[Alert], ...]
+    phrases: tuple[Stamped[PhraseUsed], ...]
+    speed_changes: tuple[Stamped[SpeedChanged], ...]
+    fatigue: tuple[Stamped[FatigueSignal], ...]
+    notifications: tuple[Stamped[NotifyResult], ...]
+    _day_values: dict[tuple[str, int], list[float]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def first_day(self) -> date:
+        return self.days[0].day
+
+    @property
+    def last_day(self) -> date:
+        return self.days[-1].day
+
+    def series_means(self, question: str) -> list[float | None]:
+        """The daily mean value of one question, None on days without an answer."""
+        means: list[float | None] = []
+        for index in range(len(self.days)):
+            values = self._day_values.get((question, index))
+            means.append(statistics.fmean(values) if values else None)
+        return means
+
+    def top_phrases(self, limit: int = TOP_PHRASES) -> list[tuple[str, str, int]]:
+        """(label, text, times) of the most used phrases, most used first."""
+        counts = Counter((p.entry.label, p.entry.text) for p in self.phrases)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [(label, text, times) for (label, text), times in ranked[:limit]]
+
+    def word_answers(self) -> list[tuple[str, str, int]]:
+        """(question, answer, times) of check-ins off the scale (value None), most frequent first."""
+        counts = Counter((c.entry.question, c.entry.answer) for c in self.checkins if c.entry.value is None)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [(question, answer, times) for (question, answer), times in ranked]
+
+
+def period(days: int, now: float | None = None) -> tuple[list[date], float, float]:
+    """The last `days` local calendar days up to today: (days, since, until) with unix-time bounds."""
+    if days < 1:
+        raise ValueError(f"days must be at least 1, not {days}")
+    today = datetime.fromtimestamp(time.time() if now is None else now).date()
+    dates = [today - timedelta(days=days - 1 - i) for i in range(days)]
+    return dates, _midnight(dates[0]), _midnight(today + timedelta(days=1))
+
+
+def _midnight(day: date) -> float:
+    return datetime(day.year, day.month, day.day).timestamp()  # local time, so DST days are right
+
+
+def _position(at: float, first: date) -> tuple[int, float]:
+    """(day index, x) of a time: x shifts within the day's slot by the time of day."""
+    moment = datetime.fromtimestamp(at)
+    index = (moment.date() - first).days
+    fraction = (moment.hour * 3600 + moment.minute * 60 + moment.second) / 86400
+    return index, index + (fraction - 0.5) * _DOT_SPREAD
+
+
+def summarize(journal: Journal, days: int = 14, now: float | None = None) -> Summary:
+    """Read the last `days` days of `journal` into a Summary."""
+    dates, since, until = period(days, now)
+    return build_summary(
+        dates,
+        checkins=journal.checkins(since, until),
+        rests=journal.rests(since, until),
+        offers=journal.rest_offers(since, until),
+        alerts=journal.alerts(since, until),
+        phrases=journal.phrases(since, until),
+        speed_changes=journal.speed_changes(since, until),
+        fatigue=journal.fatigue_signals(since, until),
+        notifications=journal.notify_results(since, until),
+    )
+
+
+def build_summary(
+    dates: Sequence[date],
+    *,
+    checkins: Iterable[Stamped[CheckIn]] = (),
+    rests: Iterable[Stamped[Rest]] = (),
+    offers: Iterable[Stamped[RestOffered]] = (),
+    alerts: Iterable[Stamped[Alert]] = (),
+    phrases: Iterable[Stamped[PhraseUsed]] = (),
+    speed_changes: Iterable[Stamped[SpeedChanged]] = (),
+    fatigue: Iterable[Stamped[FatigueSignal]] = (),
+    notifications: Iterable[Stamped[NotifyResult]] = (),
+) -> Summary:
+    """A Summary of entries over `dates` (consecutive days); entries outside them are left out."""
+    first, count = dates[0], len(dates)
+
+    def within(items: Iterable[S]) -> tuple[S, ...]:
+        return tuple(s for s in items if 0 <= _position(s.at, first)[0] < count)
+
+    checkins_in, rests_in, alerts_in = within(checkins), within(rests), within(alerts)
+
+    valued = Counter(c.entry.question for c in checkins_in if c.entry.value is not None)
+    questions = tuple(q for q, _ in sorted(valued.items(), key=lambda item: (-item[1], item[0])))
+    day_values: dict[tuple[str, int], list[float]] = {}
+    points = []
+    for c in checkins_in:
+        if c.entry.value is None:
+            continue
+        index, x = _position(c.at, first)
+        day_values.setdefault((c.entry.question, index), []).append(c.entry.value)
+        points.append((x, c.entry.value, c.entry.question))
+
+    rows = []
+    for index, day in enumerate(dates):
+        values = day_values.get((questions[0], index), []) if questions else []
+        day_rests = [r.entry for r in rests_in if _position(r.at, first)[0] == index]
+        rows.append(
+            DayRow(
+                day=day,
+                checkins=len(values),
+                energy_mean=statistics.fmean(values) if values else None,
+                energy_low=min(values) if values else None,
+                rests=len(day_rests),
+                rest_minutes=sum(r.actual_seconds for r in day_rests) / 60,
+                planned_minutes=sum(r.planned_seconds for r in day_rests) / 60,
+                alerts=sum(1 for a in alerts_in if _position(a.at, first)[0] == index),
+            )
+        )
+    return Summary(
+        days=tuple(rows),
+        questions=questions,
+        energy_points=tuple(points),
+        alert_points=tuple(_position(a.at, first)[1] for a in alerts_in),
+        checkins=checkins_in,
+        rests=rests_in,
+        offers=within(offers),
+        alerts=alerts_in,
+        phrases=within(phrases),
+        speed_changes=within(speed_changes),
+        fatigue=within(fatigue),
+        notifications=within(notifications),
+        _day_values=day_values,
+    )
+
+
+# --- words and numbers ------------------------------------------------------------------------
+
+_ENDED_BY = {"time": "as planned", "user": "ended early", "help": "call for help"}
+_TRIGGERS = {"hold": "long hold", "gesture": "help gesture", "voice": "voice", "menu": "help menu"}
+_SPEED_REASONS = {"slower": "chose slower", "faster": "chose faster", "fatigue": "slowed for tiredness"}
+_SIGNALS = {"misses": "missed selections", "slow_presses": "slow presses"}
+_OFFER_REASONS = {
+    "active": "after a long activity",
+    "scheduled": "at a set time",
+    "fatigue": "signs of tiredness",
+}
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _when(at: float) -> str:
+    moment = datetime.fromtimestamp(at)
+    return f"{_day(moment.date())}, {moment:%H:%M}"
+
+
+def minutes_text(minutes: float) -> str:
+    """Whole minutes, as "25 min" or "1 h 05 min"."""
+    whole = round(minutes)
+    return f"{whole} min" if whole < 60 else f"{whole // 60} h {whole % 60:02d} min"
+
+
+def _seconds_text(seconds: float) -> str:
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return minutes_text(whole / 60)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _table(
+    head: Sequence[str], rows: Iterable[Sequence[str]], foot: Sequence[str] = (), numeric: int = 0
+) -> str:
+    """A table; `numeric` = how many columns from the right are numbers (right-aligned)."""
+
+    def cells(tag: str, values: Sequence[str]) -> str:
+        n = len(values)
+        return "".join(
+            f'<{tag} class="n">{v}</{tag}>' if i >= n - numeric else f"<{tag}>{v}</{tag}>"
+            for i, v in enumerate(values)
+        )
+
+    body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
+    parts = [f"<thead><tr>{cells('th', head)}</tr></thead>", f"<tbody>{body}</tbody>"]
+    if foot:
+        parts.append(f"<tfoot><tr>{cells('th', foot)}</tr></tfoot>")
+    return f'<div class="scroll"><table>{"".join(parts)}</table></div>'
+
+
+def _section(ident: str, title: str, *parts: str) -> str:
+    return f'<section id="{ident}"><h2>{_e(title)}</h2>{"".join(parts)}</section>'
+
+
+def _none(text: str = "None in these days.") -> str:
+    return f'<p class="none">{_e(text)}</p>'
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+_CSS = """
+:root { color-scheme: light; }
+body { margin: 0; background: #fff; color: #111;
+       font: 20px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
+main { max-width: 46rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; line-height: 1.2; margin: 0.5rem 0 0.2rem; }
+h2 { font-size: 1.35rem; margin: 2rem 0 0.5rem; border-bottom: 3px solid #1f4e9c; padding-bottom: 0.2rem; }
+.period { margin: 0 0 0.8rem; color: #333; }
+figure { margin: 0; }
+figure img { display: block; width: 100%; height: auto; border: 1px solid #ccc; border-radius: 6px; }
+figcaption { font-size: 0.9rem; color: #333; margin-top: 0.4rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr));
+         gap: 0.7rem; margin-top: 1rem; }
+.card { background: #f1f5fb; border-radius: 8px; padding: 0.7rem 0.9rem; }
+.card b { display: block; font-size: 1.6rem; line-height: 1.2; }
+.alert-card { background: #fbeeee; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
+th, td { text-align: left; padding: 0.35rem 0.4rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+td:first-child { white-space: nowrap; }
+thead th.n { white-space: normal; }
+thead th { border-bottom: 2px solid #444; }
+tfoot th { border-top: 2px solid #444; border-bottom: none; }
+.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.none { color: #444; font-style: italic; }
+.nw { white-space: nowrap; }
+.quiet { color: #444; font-size: 0.9rem; }
+footer { margin: 2.5rem 0 1rem; font-size: 0.8rem; color: #555; }
+"""
+
+
+def _alt_text(summary: Summary) -> str:
+    span = f"{_day(summary.first_day)} to {_day(summary.last_day)}"
+    parts = [f"Chart of energy check-ins (0 to 10) and minutes of rest per day, {span}."]
+    if summary.questions:
+        means = [
+            f"{_day(row.day)} {_number(round(row.energy_mean, 1))}"
+            for row in summary.days
+            if row.energy_mean is not None
+        ]
+        parts.append("Daily average energy: " + ", ".join(means) + ".")
+    else:
+        parts.append("No energy check-ins in these days.")
+    rested = [f"{_day(row.day)} {minutes_text(row.rest_minutes)}" for row in summary.days if row.rests]
+    parts.append(("Rest: " + ", ".join(rested) + ".") if rested else "No rests.")
+    if summary.alerts:
+        parts.append(f"Calls for help: {len(summary.alerts)}.")
+    return " ".join(parts)
+
+
+def _cards(summary: Summary) -> str:
+    cards = []
+    with_energy = [row for row in summary.days if row.energy_mean is not None]
+    if with_energy:
+        average = statistics.fmean(v for x, v, q in summary.energy_points if q == summary.questions[0])
+        note = f"over {len(with_energy)} days"
+        if len(with_energy) >= 4:
+            half = len(with_energy) // 2
+            early = statistics.fmean(r.energy_mean for r in with_energy[:half] if r.energy_mean is not None)
+            late = statistics.fmean(r.energy_mean for r in with_energy[-half:] if r.energy_mean is not None)
+            note = f"{_number(round(early, 1))} in the first days, {_number(round(late, 1))} in the last"
+        cards.append(("Energy, average", f"{_number(round(average, 1))} of 10", note, ""))
+    rested = sum(row.rest_minutes for row in summary.days)
+    rests = len(summary.rests)
+    cards.append(("Rests", f"{rests}", f"{minutes_text(rested)} in all" if rests else "none taken", ""))
+    alerts = summary.alerts
+    acked = [
+        a.entry.seconds_to_ack for a in alerts if a.entry.seconds_to_ack is not None and not a.entry.cancelled
+    ]
+    if not alerts:
+        alert_note = "none"
+    elif acked:
+        median = " (median)" if len(acked) > 1 else ""
+        alert_note = f"answered in {_seconds_text(statistics.median(acked))}{median}"
+    elif all(a.entry.cancelled for a in alerts):
+        alert_note = "cancelled by the user"
+    else:
+        alert_note = "not acknowledged"
+    cards.append(("Calls for help", f"{len(alerts)}", alert_note, " alert-card" if alerts else ""))
+    top = summary.top_phrases(1)
+    if top:
+        label, _, times = top[0]
+        cards.append(("Most used phrase", label, f"{times} times", ""))
+    return (
+        '<section id="summary" class="cards">'
+        + "".join(
+            f'<div class="card{extra}">{_e(title)}<b>{_e(value)}</b>{_e(note)}</div>'
+            for title, value, note, extra in cards
+        )
+        + "</section>"
+    )
+
+
+def _rests_section(summary: Summary) -> str:
+    # Plain minutes: short columns fit a phone; the card above gives the total in hours, and how
+    # rests ended is one line below.
+    rows = [
+        (_e(_day(row.day)), str(row.rests), str(round(row.rest_minutes)), str(round(row.planned_minutes)))
+        for row in summary.days
+    ]
+    total = (
+        "All days",
+        str(sum(r.rests for r in summary.days)),
+        str(round(sum(r.rest_minutes for r in summary.days))),
+        str(round(sum(r.planned_minutes for r in summary.days))),
+    )
+    table = _table(("Day", "Rests", "Minutes rested", "Minutes planned"), rows, total, numeric=3)
+    parts = [table]
+    ended = Counter(r.entry.ended_by for r in summary.rests)
+    if ended:
+        how = ", ".join(f"{_ENDED_BY.get(k, k)} {n}" for k, n in ended.most_common())
+        parts.append(f'<p class="quiet">How rests ended: {_e(how)}.</p>')
+    if summary.offers:
+        taken = sum(1 for o in summary.offers if o.entry.taken)
+        why = ", ".join(
+            f"{_OFFER_REASONS.get(k, k)} {n}"
+            for k, n in Counter(o.entry.reason for o in summary.offers).most_common()
+        )
+        parts.append(
+            f"<p>The companion offered {len(summary.offers)} rests: {taken} taken, "
+            f"{len(summary.offers) - taken} declined or put off ({_e(why)}).</p>"
+        )
+    return _section("rests", "Rests", *parts)
+
+
+def _alerts_section(summary: Summary) -> str:
+    if not summary.alerts:
+        return _section("alerts", "Calls for help", _none("No calls for help in these days."))
+    rows = []
+    for a in summary.alerts:
+        entry = a.entry
+        if entry.cancelled:
+            answered = "cancelled by the user"
+        elif entry.seconds_to_ack is None:
+            answered = "not acknowledged"
+        else:
+            by = f" ({entry.acknowledged_by})" if entry.acknowledged_by else ""
+            answered = _seconds_text(entry.seconds_to_ack) + by
+        rows.append((_e(_when(a.at)), _e(_TRIGGERS.get(entry.trigger, entry.trigger)), _e(answered)))
+    parts = [_table(("When", "How", "Answered in"), rows)]
+    failed = [n for n in summary.notifications if not n.entry.ok]
+    if summary.notifications:
+        sent = len(summary.notifications) - len(failed)
+        parts.append(f"<p>Notifications sent: {sent} delivered, {len(failed)} failed.</p>")
+    return _section("alerts", "Calls for help", *parts)
+
+
+def _phrases_section(summary: Summary) -> str:
+    top = summary.top_phrases()
+    if not top:
+        return _section("phrases", "Most used phrases", _none())
+    rows = [(_e(label), _e(text), str(times)) for label, text, times in top]
+    return _section("phrases", "Most used phrases", _table(("Phrase", "Spoken as", "Times"), rows, numeric=1))
+
+
+def _checkins_section(summary: Summary) -> str:
+    parts = []
+    if summary.questions:
+        main = summary.questions[0]
+        rows = [
+            (
+                _e(_day(row.day)),
+                str(row.checkins),
+                _number(round(row.energy_mean, 1)) if row.energy_mean is not None else "–",
+                _number(row.energy_low) if row.energy_low is not None else "–",
+            )
+            for row in summary.days
+        ]
+        parts.append(f"<p>Energy ({_e(main)}), 0 to 10, per day:</p>")
+        parts.append(_table(("Day", "Check-ins", "Average", "Lowest"), rows, numeric=3))
+    answers = summary.word_answers()
+    if answers:
+        parts.append("<p>Other answers:</p>")
+        parts.append(_table(("Answer", "Times"), [(_e(a), str(n)) for _, a, n in answers], numeric=1))
+    return _section("checkins", "Check-ins", *(parts or [_none()]))
+
+
+def _speed_section(summary: Summary) -> str:
+    parts = []
+    if summary.speed_changes:
+        rows = [
+            (
+                _e(_when(s.at)),
+                '<span class="nw">'
+                f"{_number(round(s.entry.old_interval, 2))} s → {_number(round(s.entry.new_interval, 2))} s"
+                "</span>",
+                _e(_SPEED_REASONS.get(s.entry.reason, s.entry.reason)),
+            )
+            for s in summary.speed_changes
+        ]
+        parts.append(_table(("When", "Scan interval", "Why"), rows))
+    else:
+        parts.append(_none("The scan speed did not change in these days."))
+    if summary.fatigue:
+        rows = [
+            (
+                _e(_when(f.at)),
+                _e(_SIGNALS.get(f.entry.kind, f.entry.kind)),
+                f"{_number(round(f.entry.value, 2))} (limit {_number(round(f.entry.threshold, 2))})",
+            )
+            for f in summary.fatigue
+        ]
+        parts.append("<p>Signs of tiredness the companion noticed:</p>")
+        parts.append(_table(("When", "Sign", "Measured"), rows))
+    return _section("speed", "Scan speed and signs of tiredness", *parts)
+
+
+def render_html(summary: Summary, chart_png: bytes, source: Path | None = None) -> str:
+    """The report page: title, chart, summary cards, then the sections."""
+    span = f"{_day(summary.first_day)} – {_day(summary.last_day)} {summary.last_day.year}"
+    image = base64.b64encode(chart_png).decode("ascii")
+    made = datetime.now().strftime("%Y-%m-%d %H:%M")
+    where = f" from {_e(source)}" if source is not None else ""
+    return "".join(
+        (
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>Companion report, {_e(span)}</title><style>{_CSS}</style></head><body><main>",
+            f"<h1>The last {len(summary.days)} days</h1>",
+            f'<p class="period">{_e(span)}</p>',
+            f'<figure id="chart"><img src="data:image/png;base64,{image}" alt="{_e(_alt_text(summary))}">',
+            "<figcaption>Dots: each energy check-in, morning to the left of the day, evening to the right. "
+            "Line: the day's average. Red triangles: calls for help. Bars: minutes of rest, with the "
+            "number of rests above.</figcaption></figure>",
+            _cards(summary),
+            _rests_section(summary),
+            _alerts_section(summary),
+            _phrases_section(summary),
+            _checkins_section(summary),
+            _speed_section(summary),
+            f"<footer>Made by accessible-companion {__version__} on {made}{where}.</footer>",
+            "</main></body></html>\n",
+        )
+    )
+
+
+def build_report(journal: Journal, days: int = 14, now: float | None = None) -> str:
+    """The report page for the last `days` days of an open journal."""
+    from .chart import render_chart  # matplotlib only when a report is made
+
+    summary = summarize(journal, days, now)
+    return render_html(summary, render_chart(summary), journal.path)
+
+
+def write_report(journal_file: Path, out: Path, days: int = 14, now: float | None = None) -> Path:
+    """Write the report for the journal at `journal_file` to `out` (replaced whole, never half-written)."""
+    with open_existing(journal_file) as journal:
+        page = build_report(journal, days, now)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(out) as file:
+        file.write(page)
+    return out

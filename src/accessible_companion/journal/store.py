@@ -1,0 +1,560 @@
+"""The journal: a SQLite database that keeps every committed entry through a crash or power cut.
+
+One typed table per entry type (core/records.py); every row has `id`, `at` (unix time) and
+`local_time` (ISO local time with its offset, for a person opening the file), then the entry's
+fields as columns of the same names. `PRAGMA user_version` is the schema version; MIGRATIONS
+take a database from one version to the next, each in one transaction, so a journal written by
+an older companion is upgraded in place and a crash mid-migration leaves the old version whole.
+
+Durability: WAL with `synchronous=FULL` syncs the write-ahead log on every commit, and each
+`record()` is one transaction that returns only once committed. The write lock is taken per
+record, so the report (a reader) can run while the companion writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import math
+import os
+import queue
+import sqlite3
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final, Generic, TypeVar
+
+from ..core.records import (
+    ENTRY_TYPES,
+    Alert,
+    CheckIn,
+    Entry,
+    FatigueSignal,
+    NotifyResult,
+    PhraseUsed,
+    Rest,
+    RestOffered,
+    SpeedChanged,
+)
+
+log = logging.getLogger(__name__)
+
+_APP = "accessible-companion"
+BUSY_TIMEOUT = 5.0  # s to wait for another process's write lock (a second companion, a migration)
+
+
+class JournalError(Exception):
+    """The journal cannot be opened, migrated or written. The message is one line naming the file.
+
+    `transient` is True for errors that may pass (disk full, locked, I/O error): trying again
+    later can succeed. False means the file or the entry is the problem.
+    """
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+def journal_path() -> Path:
+    """`$XDG_DATA_HOME/accessible-companion/journal.sqlite3` (default `~/.local/share/...`)."""
+    value = os.environ.get("XDG_DATA_HOME", "")
+    base = Path(value) if value and Path(value).is_absolute() else Path.home() / ".local" / "share"
+    return base / _APP / "journal.sqlite3"
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+# Version 1, as the first companion with a journal created it. Frozen: change the schema with a
+# new migration, never here (databases in the field were made from this).
+SCHEMA_V1: Final = (
+    """CREATE TABLE checkins (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        question TEXT NOT NULL, answer TEXT NOT NULL)""",
+    """CREATE TABLE rests (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        planned_seconds REAL NOT NULL, actual_seconds REAL NOT NULL, ended_by TEXT NOT NULL)""",
+    """CREATE TABLE rest_offers (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        reason TEXT NOT NULL, taken INTEGER NOT NULL)""",
+    """CREATE TABLE alerts (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        "trigger" TEXT NOT NULL, acknowledged_by TEXT NOT NULL, seconds_to_ack REAL,
+        cancelled INTEGER NOT NULL)""",
+    """CREATE TABLE phrases (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        menu TEXT NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL)""",
+    """CREATE TABLE speed_changes (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        old_interval REAL NOT NULL, new_interval REAL NOT NULL, reason TEXT NOT NULL)""",
+    """CREATE TABLE fatigue_signals (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        kind TEXT NOT NULL, value REAL NOT NULL, threshold REAL NOT NULL)""",
+    *(
+        f"CREATE INDEX {table}_at ON {table} (at)"
+        for table in (
+            "checkins",
+            "rests",
+            "rest_offers",
+            "alerts",
+            "phrases",
+            "speed_changes",
+            "fatigue_signals",
+        )
+    ),
+)
+
+# Version 2: check-ins get their position on a 0-10 scale (`value`, so energy can be charted),
+# and the results of help notifications are kept (`notify_results`).
+SCHEMA_V2: Final = (
+    "ALTER TABLE checkins ADD COLUMN value REAL",
+    """CREATE TABLE notify_results (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        kind TEXT NOT NULL, ok INTEGER NOT NULL, detail TEXT NOT NULL)""",
+    "CREATE INDEX notify_results_at ON notify_results (at)",
+)
+
+
+def _create_v1(db: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V1:
+        db.execute(statement)
+
+
+def _v1_to_v2(db: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V2:
+        db.execute(statement)
+    # Version 1 kept a numeric answer ("7") only as text; give it its value so it is charted.
+    for row_id, answer in db.execute("SELECT id, answer FROM checkins").fetchall():
+        with contextlib.suppress(ValueError):
+            value = float(answer)
+            if 0.0 <= value <= 10.0:
+                db.execute("UPDATE checkins SET value = ? WHERE id = ?", (value, row_id))
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (_create_v1, _v1_to_v2)
+"""MIGRATIONS[n] takes a database from schema version n to n + 1 (0 = a new, empty file)."""
+
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Where one entry type is stored: its table and columns (the dataclass's field names)."""
+
+    name: str
+    kind: type[Entry]
+    columns: tuple[str, ...]
+    booleans: frozenset[str]
+    """Columns stored as 0/1 that read back as bool."""
+
+
+def _table(name: str, kind: type[Entry]) -> Table:
+    fields = dataclasses.fields(kind)
+    # Field types are strings here (postponed annotations); "bool" is the only one to convert.
+    booleans = frozenset(f.name for f in fields if f.type in ("bool", bool))
+    return Table(name, kind, tuple(f.name for f in fields), booleans)
+
+
+TABLES: Final[dict[type[Entry], Table]] = {
+    CheckIn: _table("checkins", CheckIn),
+    Rest: _table("rests", Rest),
+    RestOffered: _table("rest_offers", RestOffered),
+    Alert: _table("alerts", Alert),
+    PhraseUsed: _table("phrases", PhraseUsed),
+    SpeedChanged: _table("speed_changes", SpeedChanged),
+    FatigueSignal: _table("fatigue_signals", FatigueSignal),
+    NotifyResult: _table("notify_results", NotifyResult),
+}
+assert set(TABLES) == set(ENTRY_TYPES)
+_BY_TYPE: Final[dict[type, Table]] = dict(TABLES)
+
+
+def table_of(kind: type[object]) -> Table:
+    """The table of an entry type; TypeError for anything else."""
+    try:
+        return _BY_TYPE[kind]
+    except KeyError:
+        raise TypeError(f"not a journal entry type: {kind.__name__}") from None
+
+
+def local_time(at: float) -> str:
+    """`at` as ISO local time with its UTC offset, to the second (the `local_time` column)."""
+    return datetime.fromtimestamp(at).astimezone().isoformat(timespec="seconds")
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'  # `trigger` is an SQL keyword
+
+
+E = TypeVar("E", bound=Entry)
+
+
+@dataclass(frozen=True)
+class Stamped(Generic[E]):
+    """A stored entry with its row id and time."""
+
+    id: int
+    at: float
+    """Unix time it happened."""
+    local_time: str
+    """`at` as ISO local time, as recorded (in the time zone of the time)."""
+    entry: E
+
+
+def _reason(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new file's name in `folder` durable (SQLite syncs its WAL's name, not the database's)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# --- the journal ------------------------------------------------------------------------------
+
+
+class Journal:
+    """An open journal. Use it from one thread (JournalWriter owns one on its own thread)."""
+
+    def __init__(self, path: Path) -> None:
+        """Open or create the journal at `path` and migrate it to SCHEMA_VERSION.
+
+        Raises JournalError naming the file when it cannot be opened, is not a journal, or was
+        written by a newer companion (that file is left untouched).
+        """
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise JournalError(
+                f"cannot create the journal's folder {path.parent}: {_reason(error)}", transient=True
+            ) from error
+        created = not path.exists()
+        try:
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        except sqlite3.Error as error:
+            raise JournalError(f"cannot open the journal {path}: {_reason(error)}", transient=True) from error
+        try:
+            # Read the version before anything writes: a newer journal must not be touched.
+            self._refuse_newer(self._version())
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode != "wal":  # still durable (FULL syncs the rollback journal), only slower
+                log.warning("journal %s: WAL mode unavailable here, using %s", path, mode)
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.Error as error:
+            self._db.close()
+            raise JournalError(
+                f"cannot open the journal {path}: {_reason(error)}",
+                transient=isinstance(error, sqlite3.OperationalError),
+            ) from error
+        except BaseException:
+            self._db.close()
+            raise
+        if created:
+            _sync_folder(path.parent)
+
+    def _version(self) -> int:
+        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
+        return version
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise JournalError(
+                f"the journal {self.path} has schema version {version}, newer than this companion knows "
+                f"({SCHEMA_VERSION}): update the companion; the file was left untouched"
+            )
+
+    def _migrate(self) -> None:
+        while self._version() < SCHEMA_VERSION:
+            # IMMEDIATE takes the write lock first, so two processes opening an old journal at
+            # once migrate it once: the second one sees the new version when it gets the lock.
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                version = self._version()
+                self._refuse_newer(version)
+                if version < SCHEMA_VERSION:
+                    try:
+                        MIGRATIONS[version](self._db)
+                    except sqlite3.Error as error:
+                        raise JournalError(
+                            f"cannot upgrade the journal {self.path} from schema version {version} to "
+                            f"{version + 1}: {_reason(error)}; the file was left as it was"
+                        ) from error
+                    self._db.execute(f"PRAGMA user_version = {version + 1}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return self._version()
+
+    def pragma(self, name: str) -> Any:
+        """The value of a read-only PRAGMA (for tests and diagnostics)."""
+        if not name.replace("_", "").isalpha():
+            raise ValueError(f"not a pragma name: {name!r}")
+        return self._db.execute(f"PRAGMA {name}").fetchone()[0]
+
+    def record(self, entry: Entry, at: float | None = None) -> int:
+        """Store `entry` as happening at unix time `at` (default now); return its row id once committed.
+
+        Its table's row id: ids count per entry type. Raises JournalError when it cannot be
+        written (then nothing of it was stored), TypeError/ValueError for a bad entry or time.
+        """
+        table = table_of(type(entry))
+        when = time.time() if at is None else float(at)
+        if not math.isfinite(when):
+            raise ValueError(f"not a time: {at!r}")
+        columns = ", ".join(_quoted(c) for c in ("at", "local_time", *table.columns))
+        marks = ", ".join("?" * (len(table.columns) + 2))
+        values = (when, local_time(when), *(getattr(entry, c) for c in table.columns))
+        try:
+            # Outside BEGIN/COMMIT (isolation_level=None) one INSERT is one transaction, committed
+            # (and, with synchronous=FULL, synced) before execute() returns.
+            cursor = self._db.execute(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
+        except sqlite3.Error as error:
+            raise JournalError(
+                f"cannot write to the journal {self.path}: {_reason(error)}",
+                transient=isinstance(error, sqlite3.OperationalError),
+            ) from error
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def entries(
+        self, kind: type[E], since: float | None = None, until: float | None = None
+    ) -> list[Stamped[E]]:
+        """Entries of one type with `since <= at < until` (either open), oldest first."""
+        table = table_of(kind)
+        columns = ", ".join(_quoted(c) for c in ("id", "at", "local_time", *table.columns))
+        sql = f"SELECT {columns} FROM {table.name} WHERE at >= ? AND at < ? ORDER BY at, id"
+        bounds = (-math.inf if since is None else since, math.inf if until is None else until)
+        try:
+            rows = self._db.execute(sql, bounds).fetchall()
+        except sqlite3.Error as error:
+            raise JournalError(f"cannot read the journal {self.path}: {_reason(error)}") from error
+        make: Callable[..., E] = kind
+        found = []
+        for row_id, at, local, *values in rows:
+            fields: dict[str, Any] = {
+                c: bool(v) if c in table.booleans else v for c, v in zip(table.columns, values, strict=True)
+            }
+            found.append(Stamped(row_id, at, local, make(**fields)))
+        return found
+
+    def checkins(self, since: float | None = None, until: float | None = None) -> list[Stamped[CheckIn]]:
+        return self.entries(CheckIn, since, until)
+
+    def rests(self, since: float | None = None, until: float | None = None) -> list[Stamped[Rest]]:
+        return self.entries(Rest, since, until)
+
+    def rest_offers(
+        self, since: float | None = None, until: float | None = None
+    ) -> list[Stamped[RestOffered]]:
+        return self.entries(RestOffered, since, until)
+
+    def alerts(self, since: float | None = None, until: float | None = None) -> list[Stamped[Alert]]:
+        return self.entries(Alert, since, until)
+
+    def phrases(self, since: float | None = None, until: float | None = None) -> list[Stamped[PhraseUsed]]:
+        return self.entries(PhraseUsed, since, until)
+
+    def speed_changes(
+        self, since: float | None = None, until: float | None = None
+    ) -> list[Stamped[SpeedChanged]]:
+        return self.entries(SpeedChanged, since, until)
+
+    def fatigue_signals(
+        self, since: float | None = None, until: float | None = None
+    ) -> list[Stamped[FatigueSignal]]:
+        return self.entries(FatigueSignal, since, until)
+
+    def notify_results(
+        self, since: float | None = None, until: float | None = None
+    ) -> list[Stamped[NotifyResult]]:
+        return self.entries(NotifyResult, since, until)
+
+    def close(self) -> None:
+        """Close the database (the last connection checkpoints the WAL into the file)."""
+        self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+# --- the writer the loop uses -----------------------------------------------------------------
+
+
+class _Stop:
+    pass
+
+
+_STOP: Final = _Stop()
+
+
+class JournalWriter:
+    """Records entries on a thread of its own, so a slow disk never stalls the loop.
+
+    `write()` never blocks and never raises. Each entry is committed in order; `on_committed(entry,
+    row_id)` is called on the writer's thread once it is durable. When the journal cannot be
+    opened or written, `on_error(message)` says so (once per distinct problem), the entries are
+    held in memory (up to MAX_PENDING) and written when a retry, every `retry_after` seconds,
+    succeeds: the companion keeps running without a journal meanwhile. A bad entry (not an entry
+    type, a non-finite time or number) is reported and dropped.
+    """
+
+    MAX_PENDING: Final = 10_000
+
+    def __init__(
+        self,
+        path: Path,
+        on_committed: Callable[[Entry, int], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        retry_after: float = 5.0,
+    ) -> None:
+        self.path = path
+        self._on_committed = on_committed
+        self._on_error = on_error
+        self._retry_after = retry_after
+        self._queue: queue.SimpleQueue[tuple[Entry, float] | _Stop] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="journal", daemon=True)
+        self._stopped = False
+        self._journal: Journal | None = None
+        self._retry_at = 0.0
+        self._last_error: str | None = None
+        self._dropped = 0
+        self._closed_reported = False
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def write(self, entry: Entry, at: float | None = None) -> None:
+        """Queue `entry`, stamped now unless `at` (unix time) is given."""
+        try:
+            if self._stopped:
+                if not self._closed_reported:
+                    self._closed_reported = True
+                    self._report(f"journal {self.path} is closed: {type(entry).__name__} not recorded")
+                return
+            when = time.time() if at is None else float(at)
+            table_of(type(entry))
+            if not math.isfinite(when):
+                raise ValueError(f"not a time: {at!r}")
+            self._queue.put((entry, when))
+        except Exception as error:  # the loop must never see the journal fail
+            self._report(f"journal entry not recorded: {_reason(error)}")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Write what was queued, then close. Gives up waiting after `timeout` seconds."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if not self._thread.is_alive():
+            return
+        self._queue.put(_STOP)
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._report(f"journal {self.path}: still writing after {timeout:g} s; giving up waiting")
+
+    # On the writer's thread.
+
+    def _run(self) -> None:
+        pending: deque[tuple[Entry, float]] = deque()
+        stopping = False
+        try:
+            while True:
+                wait = None if not pending else max(0.0, self._retry_at - time.monotonic())
+                stopping = self._take(pending, 0.0 if stopping else wait) or stopping
+                if pending and (stopping or time.monotonic() >= self._retry_at):
+                    self._flush(pending)
+                if stopping and (not pending or self._retry_at > time.monotonic()):
+                    break  # everything written, or the last try failed
+            if pending:
+                self._report(f"journal {self.path}: {len(pending)} entries could not be written")
+        finally:
+            if self._journal is not None:
+                with contextlib.suppress(Exception):
+                    self._journal.close()
+                self._journal = None
+
+    def _take(self, pending: deque[tuple[Entry, float]], wait: float | None) -> bool:
+        """Move queued entries into `pending`, waiting up to `wait` s for the first; True on stop."""
+        stop = False
+        try:
+            item = self._queue.get(timeout=wait)
+            while True:
+                if isinstance(item, _Stop):
+                    stop = True
+                elif len(pending) < self.MAX_PENDING:
+                    pending.append(item)
+                else:
+                    self._dropped += 1
+                item = self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        if self._dropped:
+            self._report(f"journal {self.path}: unavailable for long; {self._dropped} entries dropped")
+            self._dropped = 0
+        return stop
+
+    def _flush(self, pending: deque[tuple[Entry, float]]) -> None:
+        if self._journal is None:
+            try:
+                self._journal = Journal(self.path)
+            except JournalError as error:
+                self._fail(str(error))
+                return
+        while pending:
+            entry, at = pending[0]
+            try:
+                row_id = self._journal.record(entry, at)
+            except JournalError as error:
+                if error.transient:
+                    # Reopen on the next try: after an I/O error SQLite's state is not to be trusted.
+                    with contextlib.suppress(Exception):
+                        self._journal.close()
+                    self._journal = None
+                    self._fail(str(error))
+                    return
+                pending.popleft()
+                self._report(f"{error}; {type(entry).__name__} dropped")
+                continue
+            except (TypeError, ValueError) as error:
+                pending.popleft()
+                self._report(f"journal entry not recorded: {_reason(error)}")
+                continue
+            pending.popleft()
+            self._last_error = None  # the next failure is news again
+            if self._on_committed is not None:
+                try:
+                    self._on_committed(entry, row_id)
+                except Exception:
+                    log.exception("journal on_committed callback failed")
+
+    def _fail(self, message: str) -> None:
+        self._retry_at = time.monotonic() + self._retry_after
+        if message != self._last_error:
+            self._last_error = message
+            self._report(f"{message} (the companion goes on; entries are kept and retried)")
+
+    def _report(self, message: str) -> None:
+        log.warning("%s", message)
+        if self._on_error is not None:
+            try:
+                self._on_error(message)
+            except Exception:
+                log.exception("journal on_error callback failed")
+
+
+def open_existing(path: Path) -> Journal:
+    """Open a journal that must already exist (for the report and the export)."""
+    if not path.is_file():
+        raise JournalError(f"no journal yet at {path}")
+    return Journal(path)

@@ -1,0 +1,1 @@
+"""The journal: its SQLite store, crash safety, report and export."""

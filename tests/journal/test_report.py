@@ -1,0 +1,372 @@
+"""The caregiver report (HTML with the chart first) and the CSV export, on small generated journals."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import re
+import struct
+import subprocess
+import sys
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from accessible_companion import journal as journal_cli
+from accessible_companion.core.records import (
+    ENTRY_TYPES,
+    Alert,
+    CheckIn,
+    Entry,
+    FatigueSignal,
+    NotifyResult,
+    PhraseUsed,
+    Rest,
+    RestOffered,
+    SpeedChanged,
+)
+from accessible_companion.journal.export import export_csv, read_csv
+from accessible_companion.journal.report import build_report, minutes_text, period, summarize
+from accessible_companion.journal.store import Journal, table_of
+
+ROOT = Path(__file__).resolve().parents[2]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def at(day: int, hour: float) -> float:
+    """Unix time of `hour` o'clock local time on March `day`, 2025."""
+    return datetime(2025, 3, day).timestamp() + hour * 3600
+
+
+NOW = at(10, 20)  # the report is made on Monday 10 March 2025 at 20:00; 14 days = 25 Feb to 10 Mar
+
+SMALL: list[tuple[float, Entry]] = [
+    (at(8, 9), CheckIn("How I feel", "energy high", 8.0)),
+    (at(8, 15), CheckIn("How I feel", "energy low", 3.0)),
+    (at(8, 16), RestOffered("fatigue", True)),
+    (at(8, 16.5), Rest(900.0, 900.0, "time")),
+    (at(8, 18), Rest(600.0, 300.0, "user")),
+    (at(9, 10), CheckIn("How I feel", "energy medium", 5.0)),
+    (at(9, 11), CheckIn("How I feel", "in pain", None)),
+    (at(9, 13), RestOffered("scheduled", False)),
+    (at(9, 14), Alert("hold", "caregiver", 42.0, False)),
+    (at(9, 14.01), NotifyResult("webhook", True, "HTTP 200")),
+    (at(9, 15), FatigueSignal("misses", 4.0, 3.0)),
+    (at(9, 15.01), SpeedChanged(1.5, 1.875, "fatigue")),
+    (at(10, 9), CheckIn("How I feel", "energy high", 8.0)),
+    (at(10, 12), Rest(1800.0, 1800.0, "time")),
+    (at(10, 12.9), Alert("voice", "", None, True)),
+    (at(1, 12), CheckIn("How I feel", "old answer", None)),  # 9 days before the 10th
+    (at(10, 19), CheckIn("How I feel", 'fish <&> "chips"', None)),
+]
+# Twelve phrases used 12, 11, ... 1 times: the report shows the top ten.
+SMALL += [
+    (at(9, 8 + i * 0.01 + k * 0.2), PhraseUsed("phrases", f"Phrase {i:02d}", f"Text {i}."))
+    for i in range(12)
+    for k in range(12 - i)
+]
+
+
+def make_journal(path: Path, entries: list[tuple[float, Entry]] = SMALL) -> Path:
+    with Journal(path) as journal:
+        for when, entry in entries:
+            journal.record(entry, when)
+    return path
+
+
+@pytest.fixture
+def journal_file(tmp_path: Path) -> Path:
+    return make_journal(tmp_path / "journal.sqlite3")
+
+
+class Page(HTMLParser):
+    """The parts of the report page the tests look at: order of tags, images, and table rows per section."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.order: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+        self.tables: dict[str, list[list[list[str]]]] = {}
+        self._section = ""
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self.text = text
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.order.append(tag if tag != "section" else f"section#{attributes.get('id')}")
+        if tag == "img":
+            self.images.append(attributes)
+        elif tag == "section":
+            self._section = attributes.get("id") or ""
+        elif tag == "table":
+            self.tables.setdefault(self._section, []).append([])
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[self._section][-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def table(self, section: str, index: int = 0) -> list[list[str]]:
+        return self.tables[section][index]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def chart_of(page: Page) -> bytes:
+    (image,) = page.images
+    source = image["src"] or ""
+    assert source.startswith("data:image/png;base64,")
+    return base64.b64decode(source.removeprefix("data:image/png;base64,"), validate=True)
+
+
+@pytest.fixture
+def page(journal_file: Path) -> Page:
+    with Journal(journal_file) as journal:
+        return Page(build_report(journal, 14, NOW))
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def test_the_report_holds_the_chart_as_a_real_png(page: Page) -> None:
+    chart = chart_of(page)
+    width, height = png_size(chart)
+    assert 600 <= width <= 1600 and 500 <= height <= 1600
+    assert 10_000 < len(chart) < 500_000
+    alt = page.images[0]["alt"] or ""
+    assert alt.startswith("Chart of energy check-ins") and "Sat 8 Mar 5.5" in alt
+
+
+def test_the_chart_comes_before_everything_else(page: Page) -> None:
+    first_img = page.order.index("img")
+    assert first_img < page.order.index("section#summary")
+    assert all(first_img < i for i, tag in enumerate(page.order) if tag.startswith(("section", "table")))
+    assert page.order.index("h1") < first_img  # only the title and its dates are above it
+
+
+def test_rest_numbers_match_the_entries(page: Page) -> None:
+    rows = page.table("rests")
+    assert rows[0] == ["Day", "Rests", "Minutes rested", "Minutes planned"]
+    by_day = {row[0]: row[1:] for row in rows[1:]}
+    assert len(by_day) == 14 + 1  # every day of the period and the total
+    assert by_day["Sat 8 Mar"] == ["2", "20", "25"]
+    assert by_day["Sun 9 Mar"] == ["0", "0", "0"]
+    assert by_day["Mon 10 Mar"] == ["1", "30", "30"]
+    assert by_day["All days"] == ["3", "50", "55"]
+    assert "How rests ended: as planned 2, ended early 1." in page.text
+
+
+def test_alerts_phrases_checkins_and_speed_are_listed(page: Page) -> None:
+    alerts = page.table("alerts")
+    assert alerts[1:] == [
+        ["Sun 9 Mar, 14:00", "long hold", "42 s (caregiver)"],
+        ["Mon 10 Mar, 12:54", "voice", "cancelled by the user"],
+    ]
+    phrases = page.table("phrases")
+    assert phrases[0] == ["Phrase", "Spoken as", "Times"]
+    assert [row[0] for row in phrases[1:]] == [f"Phrase {i:02d}" for i in range(10)]
+    assert [row[2] for row in phrases[1:]] == [str(12 - i) for i in range(10)]
+    energy, answers = page.tables["checkins"]
+    assert energy[-3:] == [
+        ["Sat 8 Mar", "2", "5.5", "3"],
+        ["Sun 9 Mar", "1", "5", "5"],
+        ["Mon 10 Mar", "1", "8", "8"],
+    ]
+    assert answers[1:] == [['fish <&> "chips"', "1"], ["in pain", "1"], ["old answer", "1"]]
+    speed, fatigue = page.tables["speed"]
+    assert speed[1:] == [["Sun 9 Mar, 15:00", "1.5 s → 1.9 s", "slowed for tiredness"]]
+    assert fatigue[1:] == [["Sun 9 Mar, 15:00", "missed selections", "4 (limit 3)"]]
+
+
+def test_the_summary_cards_under_the_chart(page: Page) -> None:
+    cards = re.sub(r"<[^>]+>", "|", page.text.split('id="summary"')[1].split("</section>")[0])
+    assert "Energy, average|6 of 10|" in cards  # 8, 3, 5, 8
+    assert "Rests|3|50 min in all" in cards
+    assert "Calls for help|2|answered in 42 s|" in cards  # the cancelled one has no time to answer
+    assert "Most used phrase|Phrase 00|12 times" in cards
+
+
+@pytest.mark.parametrize(
+    ("alerts", "note"),
+    [
+        ([], "Calls for help|0|none|"),
+        ([Alert("menu", "", None, False)], "Calls for help|1|not acknowledged|"),
+        ([Alert("voice", "", None, True)], "Calls for help|1|cancelled by the user|"),
+        (
+            [Alert("hold", "c", 30.0, False), Alert("hold", "c", 90.0, False)],
+            "answered in 1 min 00 s (median)",
+        ),
+    ],
+)
+def test_the_help_card_says_how_calls_were_answered(tmp_path: Path, alerts: list[Alert], note: str) -> None:
+    make_journal(tmp_path / "j.sqlite3", [(at(10, 9 + i), alert) for i, alert in enumerate(alerts)])
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        text = build_report(journal, 3, NOW)
+    assert note in re.sub(r"<[^>]+>", "|", text)
+
+
+def test_caregiver_text_is_escaped(journal_file: Path) -> None:
+    with Journal(journal_file) as journal:
+        text = build_report(journal, 14, NOW)
+    assert "fish &lt;&amp;&gt; &quot;chips&quot;" in text and "<&>" not in text
+
+
+def test_days_limits_the_report(journal_file: Path) -> None:
+    with Journal(journal_file) as journal:
+        short = Page(build_report(journal, 2, NOW))
+        long = Page(build_report(journal, 30, NOW))
+    assert [row[0] for row in short.table("rests")[1:]] == ["Sun 9 Mar", "Mon 10 Mar", "All days"]
+    assert short.table("rests")[-1][1] == "1"  # the two rests of the 8th are out
+    with Journal(journal_file) as journal:
+        assert "old answer" not in build_report(journal, 9, NOW)
+        assert "old answer" in build_report(journal, 10, NOW)
+    assert len(long.table("rests")) == 1 + 30 + 1
+
+
+def test_an_empty_journal_still_makes_a_report(tmp_path: Path) -> None:
+    with Journal(tmp_path / "empty.sqlite3") as journal:
+        text = build_report(journal, 14, NOW)
+    page = Page(text)
+    png_size(chart_of(page))
+    assert "No energy check-ins in these days." in page.images[0]["alt"]  # type: ignore[operator]
+    assert "No calls for help in these days." in text
+
+
+def test_summary_and_period() -> None:
+    dates, since, until = period(3, NOW)
+    assert [d.day for d in dates] == [8, 9, 10]
+    assert (since, until) == (at(8, 0), at(11, 0))
+    assert (
+        minutes_text(59.6) == "1 h 00 min"
+        and minutes_text(125) == "2 h 05 min"
+        and minutes_text(0.2) == "0 min"
+    )
+
+
+def test_summary_means_per_day(journal_file: Path) -> None:
+    with Journal(journal_file) as journal:
+        summary = summarize(journal, 3, NOW)
+    assert summary.questions == ("How I feel",)
+    assert summary.series_means("How I feel") == [5.5, 5.0, 8.0]
+    assert [(row.rests, row.rest_minutes) for row in summary.days] == [(2, 20.0), (0, 0.0), (1, 30.0)]
+    # Dots sit within their day, morning left of evening.
+    xs = [x for x, _, _ in summary.energy_points]
+    assert 0 - 0.35 < xs[0] < xs[1] < 0 + 0.35 and 2 - 0.35 < xs[-1] < 2
+
+
+def test_the_journal_package_does_not_load_matplotlib() -> None:
+    code = "import sys, accessible_companion.journal; assert 'matplotlib' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def test_csv_export_round_trips_every_row(journal_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "csv"
+    with Journal(journal_file) as journal:
+        written = export_csv(journal, out)
+        assert [p.name for p, _ in written] == [f"{table_of(k).name}.csv" for k in ENTRY_TYPES]
+        for kind, (file, count) in zip(ENTRY_TYPES, written, strict=True):
+            stored = journal.entries(kind)
+            assert read_csv(kind, file) == stored and count == len(stored)
+    rests = (out / "rests.csv").read_text(encoding="utf-8").splitlines()
+    assert rests[0] == "id,at,local_time,planned_seconds,actual_seconds,ended_by"
+    assert (out / "rest_offers.csv").read_text(encoding="utf-8").splitlines()[1].endswith(",fatigue,yes")
+
+
+def test_csv_export_of_the_last_days(journal_file: Path, tmp_path: Path) -> None:
+    with Journal(journal_file) as journal:
+        written = dict(export_csv(journal, tmp_path, since=period(1, NOW)[1]))
+    assert written[tmp_path / "rests.csv"] == 1 and written[tmp_path / "checkins.csv"] == 2
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="accessible-companion")
+    journal_cli.register(parser.add_subparsers(dest="command"))
+    return journal_cli.main(parser.parse_args(argv))
+
+
+def test_cli_report_writes_the_page(
+    journal_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out" / "report.html"
+    assert run("journal", "report", "--journal", str(journal_file), "--out", str(out), "--days", "400") == 0
+    assert capsys.readouterr().out == f"report of the last 400 days written to {out}\n"
+    page = Page(out.read_text(encoding="utf-8"))
+    png_size(chart_of(page))
+    assert out.stat().st_mode & 0o044  # readable like any file the user saves, not private to a temp file
+    assert list(out.parent.iterdir()) == [out]  # no temporary file left beside it
+
+
+def test_cli_without_a_journal_says_so_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none.sqlite3"
+    assert run("journal", "report", "--journal", str(missing), "--out", str(tmp_path / "r.html")) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"no journal yet at {missing}" in err
+    assert not missing.exists() and not (tmp_path / "r.html").exists()
+
+
+def test_cli_export_and_path(
+    journal_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "csv"
+    assert run("journal", "export", "--csv", "--journal", str(journal_file), "--out", str(out)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(ENTRY_TYPES) and lines[1] == f"{out / 'rests.csv'} (3 rows)"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert run("journal", "path") == 0
+    assert capsys.readouterr().out == f"{tmp_path / 'accessible-companion' / 'journal.sqlite3'}\n"
+
+
+def test_cli_refuses_a_bad_number_of_days(journal_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run("journal", "report", "--journal", str(journal_file), "--days", "0")
+    assert exit_.value.code == 2 and "days must be at least 1" in capsys.readouterr().err
+
+
+# --- the sample in docs/ ----------------------------------------------------------------------
+
+
+@pytest.mark.real
+def test_the_sample_script_renders_the_chart_and_report(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "sample-journal"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "entries over 14 days" in done.stdout
+    chart = (tmp_path / "report-chart.png").read_bytes()
+    png_size(chart)
+    page = Page((tmp_path / "report-sample.html").read_text(encoding="utf-8"))
+    assert chart_of(page) == chart
+    # The committed copies exist (re-run the script after changing the report; bytes differ between
+    # matplotlib versions, so they are not compared).
+    assert png_size((ROOT / "docs" / "report-chart.png").read_bytes())[0] >= 600
+    assert Page((ROOT / "docs" / "report-sample.html").read_text(encoding="utf-8")).images
