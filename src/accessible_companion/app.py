@@ -16,6 +16,7 @@ from . import __version__
 from .adapters.base import SpeechSink, SwitchSource
 from .adapters.display_terminal import TerminalDisplay
 from .adapters.display_thread import DisplayThread
+from .adapters.notify import Notifier
 from .adapters.speech import NullSpeech, speech_sink
 from .adapters.switch_terminal import TerminalSwitchSource
 from .adapters.switch_x11 import X11SwitchSource, x11_available
@@ -26,6 +27,7 @@ from .core.companion import Companion
 from .core.events import Notice
 from .core.settings import RANGES, Listening, Mode, Settings, timing_conflicts
 from .core.voice import every_phrase
+from .journal import JournalWriter, journal_path
 from .loop import Loop
 
 
@@ -45,18 +47,10 @@ def check(path: Path | None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """`accessible-companion run`: until Ctrl-C or SIGTERM."""
-    try:
-        config = load_config(args.config)
-        settings = _with_overrides(config.settings, args.mode, args.interval)
-        settings = _with_voice(settings, args.voice, args.model)
-    except ConfigError as error:
-        print("The config has problems, so the companion did not start:", file=sys.stderr)
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+    loaded = _loaded(args)
+    if loaded is None:
         return 2
-    except ValueError as error:
-        print(f"accessible-companion: {error}", file=sys.stderr)
-        return 2
+    config, settings = loaded
 
     trace = TraceWriter(args.trace)
     switch = _switch_source(args.input, settings)
@@ -64,7 +58,13 @@ def run(args: argparse.Namespace) -> int:
     terminal = TerminalDisplay()
     display = DisplayThread(terminal)
     voice = None if args.no_voice else _voice_listener(config, settings)
-    loop = Loop(Companion(config.menus, settings), speech, display, trace, voice)
+    journal = None if args.no_journal else JournalWriter(args.journal or journal_path())
+    help_call = settings.help
+    notifier = Notifier(
+        help_call.notify_command, help_call.webhook, help_call.notify_timeout, help_call.notify_retries
+    )
+    companion = Companion(config.menus, settings, _day_offset())
+    loop = Loop(companion, speech, display, trace, voice, journal, notifier)
     _trace_start(trace, config, settings, switch)
     notice = getattr(switch, "notice", "")
     if notice:
@@ -80,19 +80,20 @@ def run(args: argparse.Namespace) -> int:
     # A closed terminal (SIGHUP) also stops cleanly, so the trace ends with `stop`.
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, stop)
+    # The journal closes last: it writes what the others' ends journaled.
+    closers = [switch.stop, notifier.stop, speech.stop, display.close]
+    closers += [voice.stop] if voice is not None else []
+    closers += [journal.stop] if journal is not None else []
     try:
         # The switch starts first: it must work even while speech is still loading.
         switch.start(loop.post)
         wait_ready = getattr(switch, "wait_ready", None)
         trace.write("ready", input=switch.name, listening=bool(wait_ready()) if wait_ready else True)
-        speech.start(loop.post)
-        if voice is not None:
-            voice.start(loop.post)
+        for part in (speech, notifier, journal, voice):
+            if part is not None:
+                part.start(loop.post)
         loop.run()
     finally:
-        closers = [switch.stop, speech.stop, display.close]
-        if voice is not None:
-            closers.insert(1, voice.stop)
         for closer in closers:
             try:
                 closer()
@@ -103,6 +104,29 @@ def run(args: argparse.Namespace) -> int:
         if log_file is not None:
             _restore_stderr(log_file)
     return 0
+
+
+def _loaded(args: argparse.Namespace) -> tuple[Config, Settings] | None:
+    """The config with this run's options applied, or None after printing its problems."""
+    try:
+        config = load_config(args.config)
+        settings = _with_overrides(config.settings, args.mode, args.interval)
+        return config, _with_voice(settings, args.voice, args.model)
+    except ConfigError as error:
+        print("The config has problems, so the companion did not start:", file=sys.stderr)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+    except ValueError as error:
+        print(f"accessible-companion: {error}", file=sys.stderr)
+    return None
+
+
+def _day_offset() -> float:
+    """Local seconds since midnight minus the loop clock: for rests and check-ins at set times."""
+    wall = time.time()
+    local = time.localtime(wall)
+    since_midnight = local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec + wall % 1
+    return since_midnight - time.monotonic()
 
 
 def _stderr_to_log() -> tuple[int, Path]:

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-voice", action="store_true", help="never open the microphone in this run")
     run.add_argument("--model", type=Path, help="folder of the vosk speech model to use")
+    run.add_argument("--journal", type=Path, help="the journal database (default: in the user data folder)")
+    run.add_argument("--no-journal", action="store_true", help="keep no journal in this run")
 
     check = commands.add_parser("check", help="check a config and list every problem as file:line")
     check.add_argument("path", nargs="?", type=Path, help="a folder or file (default: the built-in config)")

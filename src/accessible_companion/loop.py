@@ -13,14 +13,15 @@ import threading
 import time
 from collections.abc import Callable
 
-from .adapters.base import Display, SpeechSink, VoiceSource
+from .adapters.base import Display, HelpNotifier, JournalSink, SpeechSink, VoiceSource
 from .adapters.trace import TraceWriter
 from .core.companion import Companion
-from .core.effects import Effect, Prepare, Speak, StopCue, trace_fields
+from .core.effects import Effect, Notify, Prepare, Record, Speak, StopCue, trace_fields
 from .core.events import (
     AdapterError,
     Event,
     Notice,
+    NotifyDone,
     SpeechFinished,
     SpeechStarted,
     SwitchDown,
@@ -46,6 +47,8 @@ class Loop:
         display: Display,
         trace: TraceWriter,
         voice: VoiceSource | None = None,
+        journal: JournalSink | None = None,
+        notifier: HelpNotifier | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.companion = companion
@@ -53,6 +56,8 @@ class Loop:
         self.display = display
         self.trace = trace
         self.voice = voice
+        self.journal = journal
+        self.notifier = notifier
         self._clock = clock
         self._sounding: set[int] = set()
         """Utterances handed to speech and not yet finished: the microphone is not heard."""
@@ -118,6 +123,8 @@ class Loop:
                 self.trace.write("speech_start", utterance=utterance)
             case SpeechFinished(utterance=utterance, interrupted=interrupted):
                 self.trace.write("speech_end", utterance=utterance, interrupted=interrupted)
+            case NotifyDone(kind=kind, ok=ok, detail=detail, attempts=attempts):
+                self.trace.write("notified", kind=kind, ok=ok, detail=detail, attempts=attempts)
             case AdapterError(component=component, message=message):
                 log.warning("%s: %s", component, message)
                 self.trace.write("error", component=component, message=message)
@@ -141,6 +148,10 @@ class Loop:
                     self.speech.prepare(effect.texts, effect.voice)
             except Exception as error:  # a broken speech engine must not stop the switch
                 self._adapter_failed("speech", error)
+            if isinstance(effect, Record) and self.journal is not None:
+                self.journal.write(effect.entry, time.time())
+            elif isinstance(effect, Notify) and self.notifier is not None:
+                self.notifier.notify(effect.alert, effect.message, effect.trigger)
         if self.voice is not None:
             phrases = self.companion.voice_phrases()
             if phrases != self._phrases:

@@ -270,8 +270,7 @@ def test_stop_kills_a_running_command_and_returns_soon(events: Events, tmp_path:
     notifier.stop()
     assert time.monotonic() - began < 2.0
     [(done, _)] = events.wait(1, timeout=1.0)
-    assert (done.kind, done.ok, done.attempts) == ("command", False, 1)
-    assert "stopped" in done.detail
+    assert done == NotifyDone("command", False, "stopped", 1)
     running = pids(tmp_path, "hang.sh")
     wait_for(lambda: not any(alive(pid) for pid in running), timeout=1.0)
     assert timed_notify(notifier, 2) < 0.005  # after stop: ignored, never raises
@@ -443,6 +442,19 @@ def test_silent_webhook_times_out(make: Make, events: Events, silent_url: str) -
     [(done, at)] = events.wait(1)
     assert done == NotifyDone("webhook", False, "timed out after 0.5 s", 1)
     assert 0.5 <= at - sent_at < 1.0
+
+
+@pytest.mark.real
+def test_stop_does_not_wait_for_a_webhook(events: Events, silent_url: str) -> None:
+    notifier = Notifier(webhook=silent_url, timeout=30, retries=3)
+    notifier.start(events.post)
+    notifier.notify(1, "help", "hold")
+    time.sleep(0.2)  # connected, waiting for an answer
+    began = time.monotonic()
+    notifier.stop()
+    assert time.monotonic() - began < 0.5
+    [(done, _)] = events.wait(1, timeout=1.0)
+    assert done == NotifyDone("webhook", False, "stopped while sending", 1)
 
 
 # --- both ---

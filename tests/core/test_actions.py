@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from accessible_companion.core.effects import Effect, EnterMenu, Idle, Prepare, Request, SettingChanged, Speak
+from accessible_companion.core.effects import Effect, EnterMenu, Prepare, SettingChanged, Speak
 from accessible_companion.core.events import AdapterError
 from accessible_companion.core.menus import Action, Item
 from accessible_companion.core.settings import RANGES, Earcons, Mode
@@ -68,33 +68,6 @@ def test_mode_change_takes_effect_at_once() -> None:
 def test_mode_without_a_target_cycles() -> None:
     h = first_item(Item("Next mode", action=Action.MODE))
     assert of_type(select_first(h), SettingChanged) == [SettingChanged("mode", "press-hold")]
-
-
-def test_rest_stops_scanning_until_a_press() -> None:
-    h = first_item(Item("Rest 5 minutes", action=Action.REST, minutes=5))
-    new = select_first(h)
-    assert of_type(new, Request) == [Request("rest", "5 minutes")]
-    assert of_type(new, Idle) == [Idle("home", "rest")]
-    h.wait(600)
-    assert h.companion.view().state == "idle"
-    assert highlights(h.press()) == ["Rest 5 minutes"]
-
-
-def test_pause_stops_scanning() -> None:
-    h = first_item(Item("Pause", action=Action.PAUSE))
-    assert of_type(select_first(h), Idle) == [Idle("home", "pause")]
-
-
-def test_help_is_requested_and_said_aloud() -> None:
-    h = first_item(Item("Help", action=Action.HELP, say="Please come now."))
-    new = select_first(h)
-    assert of_type(new, Request) == [Request("help", "Please come now.")]
-    assert [e.text for e in of_type(new, Speak) if e.voice == "main" and e.text] == ["Please come now."]
-
-
-def test_check_in_records_the_answer() -> None:
-    h = first_item(Item("Energy low", action=Action.CHECK_IN, answer="low"))
-    assert of_type(select_first(h), Request) == [Request("check-in", "low")]
 
 
 def test_voice_commands_on_and_off() -> None:

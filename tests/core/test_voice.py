@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from accessible_companion.core.effects import Effect, EnterMenu, Idle, Request, Select, SettingChanged, Speak
+from accessible_companion.core.effects import Effect, EnterMenu, Idle, Select, SettingChanged, Speak
 from accessible_companion.core.events import VoiceCommand
 from accessible_companion.core.menus import Action, Item
 from accessible_companion.core.settings import Commands, Mode, Settings
@@ -43,7 +43,8 @@ def test_item_words_win_over_a_command_with_the_same_words() -> None:
     h = listening()
     assert of_type(say(h, "rest"), EnterMenu) == [EnterMenu("rest")]
     # In the rest menu "rest" is the global command: a rest starts.
-    assert of_type(say(h, "rest"), Request) == [Request("rest", "Rest")]
+    assert of_type(say(h, "rest"), Idle) == [Idle("rest", "rest")]
+    assert h.companion.view().state == "resting"
 
 
 def test_next_select_back_home() -> None:
@@ -61,8 +62,8 @@ def test_help_by_voice_calls_for_help_from_any_menu() -> None:
     h = listening()
     say(h, "rest")
     new = say(h, "help me")
-    assert of_type(new, Request) == [Request("help", "Please come, I need help now.")]
-    assert [e.earcon for e in of_type(new, Speak) if e.earcon] == ["alert"]
+    assert [(e.text, e.earcon) for e in of_type(new, Speak)] == [("Please come, I need help now.", "alert")]
+    assert h.companion.view().state == "alert"
 
 
 def test_slower_faster_stop_and_repeat() -> None:

@@ -47,7 +47,7 @@ def test_step_mode_under_x11_selects_by_keys(xvfb_display: str, tmp_path: Path) 
         xdotool(xvfb_display, "keyup", "space")
         rest = app.wait_for(event("select", menu="rest"))
         assert rest["action"] == "rest"
-        app.wait_for(event("request", kind="rest"))
+        app.wait_for(event("idle", reason="rest"))
     finally:
         assert app.stop() == 0
     lines = app.lines()
@@ -96,7 +96,11 @@ def test_auto_scan_under_x11_selects_what_is_highlighted(xvfb_display: str, tmp_
 def test_terminal_without_x_reads_space_and_enter(tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
+    env.update(
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
     child = pexpect.spawn(
         sys.executable,
         ["-m", "accessible_companion", "run", "--trace", str(trace), "--mode", "step", "--no-speech"],
@@ -115,7 +119,7 @@ def test_terminal_without_x_reads_space_and_enter(tmp_path: Path) -> None:
         child.send("\r")
         chosen = app.wait_for(event("select", menu="home"))
         assert chosen["label"] == "Call for help"
-        app.wait_for(event("request", kind="help"))
+        app.wait_for(event("alert", trigger="menu"))
     finally:
         child.kill(signal.SIGTERM)
         child.expect(pexpect.EOF)

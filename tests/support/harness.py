@@ -57,8 +57,10 @@ class Harness:
     _speech: list[tuple[float, int]] = field(default_factory=list)
 
     @classmethod
-    def start(cls, menus: MenuSet, config: Settings, speech_seconds: float = 0.0) -> Harness:
-        harness = cls(Companion(menus, config), speech_seconds)
+    def start(
+        cls, menus: MenuSet, config: Settings, speech_seconds: float = 0.0, day_offset: float | None = None
+    ) -> Harness:
+        harness = cls(Companion(menus, config, day_offset), speech_seconds)
         harness._record(harness.companion.start(0.0))
         return harness
 

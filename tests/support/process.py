@@ -34,6 +34,7 @@ class Companion:
             **os.environ,
             "XDG_CACHE_HOME": str(tmp / "cache"),
             "XDG_STATE_HOME": str(tmp / "state"),
+            "XDG_DATA_HOME": str(tmp / "data"),
             **(env or {}),
         }
         proc = subprocess.Popen(

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from ..core.effects import Speak, Voice
 from ..core.events import Event
+from ..core.records import Entry
 from ..core.view import View
 
 Post = Callable[[Event, float], None]
@@ -69,3 +70,17 @@ class VoiceSource(Protocol):
 
     def stop(self) -> None:
         """Stop listening and release the microphone."""
+
+
+class JournalSink(Protocol):
+    """Keeps journal entries (a thread of its own: a write never waits for the disk)."""
+
+    def write(self, entry: Entry, at: float | None = None) -> None:
+        """Queue an entry; never blocks, never raises."""
+
+
+class HelpNotifier(Protocol):
+    """Tells the caregiver's channels about a call for help; posts NotifyDone per channel."""
+
+    def notify(self, alert: int, message: str, trigger: str) -> None:
+        """Returns at once; never raises."""

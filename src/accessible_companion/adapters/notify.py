@@ -170,8 +170,7 @@ class Notifier:
             if thread is not threading.current_thread():
                 thread.join(max(deadline - time.monotonic(), 0.0))
         stuck = [t.name for t in threads if t.is_alive()]
-        if stuck:
-            # An HTTP request cannot be cut short; it ends by its own timeout.
+        if stuck:  # daemons: they cannot keep the app alive
             log.warning("notify threads still running after stop: %s", ", ".join(stuck))
 
     # --- the threads ---
@@ -215,6 +214,8 @@ class Notifier:
                     self._retries,
                     detail,
                 )
+                if self._stopping.is_set():  # cut short by stop(): the detail says so
+                    break
                 # Backoff gives a network or a mount that is coming back time to do so.
                 wait = self._retry_wait * 2 ** (attempts - 1)
                 if attempts < self._retries and self._stopping.wait(wait):
@@ -306,15 +307,23 @@ class Notifier:
 
         def run() -> None:
             try:
-                result.append(self._request(item))
+                answer = self._request(item)
             except Exception as error:  # anything urllib or the socket layer can raise
-                result.append((False, _one_line(f"{type(error).__name__}: {error}")))
+                answer = (False, _one_line(f"{type(error).__name__}: {error}"))
+            with self._wake:
+                result.append(answer)
+                self._wake.notify_all()
 
+        # A request cannot be cut short, so it runs on a helper this thread can stop waiting
+        # for: at the deadline, or at once when stop() sets _stopping and wakes everyone.
         helper = threading.Thread(target=run, name=f"notify-http-{item.alert}", daemon=True)
         helper.start()
-        helper.join(self._timeout + WEBHOOK_GRACE)
-        if result:
-            return result[0]
+        with self._wake:
+            self._wake.wait_for(lambda: result or self._stopping.is_set(), self._timeout + WEBHOOK_GRACE)
+            if result:
+                return result[0]
+        if self._stopping.is_set():
+            return False, "stopped while sending"
         # Stuck in name lookup or a trickling answer; the helper ends by itself later.
         return False, f"timed out after {self._timeout:g} s"
 

@@ -98,6 +98,9 @@ class TerminalSwitchSource:
                     found = found or owner == switch
             if names and not found:
                 self._fall_back(switch)
+        for name in switches.caregiver:  # switch 3: the caregiver's key, no fallback
+            for char in keys.terminal_chars(name):
+                self.chars.setdefault(char, (3, name))
         return unreadable
 
     def _fall_back(self, switch: int) -> None:

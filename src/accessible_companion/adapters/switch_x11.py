@@ -206,7 +206,9 @@ class X11SwitchSource:
     def _map_switches(self) -> None:
         self._keysyms.clear()
         self._buttons.clear()
-        for switch, names in ((1, self.switches.switch1), (2, self.switches.switch2)):
+        switches = self.switches
+        # Switch 3 is the caregiver's key: read like the others, never grabbed.
+        for switch, names in ((1, switches.switch1), (2, switches.switch2), (3, switches.caregiver)):
             for name in names:
                 button = keys.mouse_button(name)
                 if button is not None:
@@ -216,8 +218,9 @@ class X11SwitchSource:
 
     def _grab_names(self) -> dict[str, tuple[int, ...]]:
         names: dict[str, list[int]] = {}
-        for keysym, (_, name) in self._keysyms.items():
-            names.setdefault(name, []).append(keysym)
+        for keysym, (switch, name) in self._keysyms.items():
+            if switch != 3:
+                names.setdefault(name, []).append(keysym)
         return {name: tuple(found) for name, found in names.items()}
 
     def _start_listener(self, kind: str, listener: Any) -> None:

@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..adapters.keys import is_valid_key_name
+from ..core.care import minutes_of
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
-from ..core.settings import LISTENING_RANGES, RANGES, Settings, timing_conflicts
+from ..core.settings import CARE_RANGES, LISTENING_RANGES, RANGES, Settings, timing_conflicts
 from ..core.voice import normalize_words
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
@@ -24,7 +25,9 @@ from .yaml_lines import LinedYaml, Location, read_yaml
 _FILE_ADAPTER = TypeAdapter(FileModel)
 # Keys that only make sense with one action.
 _ACTION_KEYS = {"menu": Action.MENU, "mode": Action.MODE, "minutes": Action.REST, "answer": Action.CHECK_IN}
-_PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low", "language": "en"}
+_PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low", "language": "en", "minutes": "5"}
+HELP_MARGIN = 0.5
+"""Seconds a hold for help must exceed a long press by, so the two are told apart."""
 _VOICE_RANGES: dict[str, tuple[float, float]] = {"volume": (0, 1), "rate": (50, 500), "pitch": (0, 100)}
 
 
@@ -192,6 +195,24 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
             )
     for name, message in timing_conflicts(scanning):
         problems.append(doc.problem(("settings", "scanning", name), message))
+    if settings.help.hold_seconds < scanning.long_press + HELP_MARGIN:
+        problems.append(
+            doc.problem(
+                ("settings", "help", "hold_seconds"),
+                f"help.hold_seconds ({settings.help.hold_seconds:g} s) must be at least {HELP_MARGIN:g} s "
+                f"longer than scanning.long_press ({scanning.long_press:g} s), or a long press could call "
+                "for help",
+            )
+        )
+    for name in ("reminders",):
+        for index, text in enumerate(settings.rest.reminders):
+            problems += _time_problem(doc, ("settings", "rest", name, index), text)
+    if not settings.check_ins.scale:
+        problems.append(
+            doc.problem(("settings", "check_ins", "scale"), "check_ins.scale: needs at least one answer")
+        )
+    for index, text in enumerate(settings.check_ins.times):
+        problems += _time_problem(doc, ("settings", "check_ins", "times", index), text)
     for ranged, value, (low, high) in _ranged_speech_values(settings):
         if not low <= value <= high:
             name = ".".join(str(part) for part in ranged[1:])
@@ -208,17 +229,17 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
                     doc.problem(where, f"commands: '{words}' is both {spoken[key]} and {field.name}")
                 )
     seen: dict[str, str] = {}
-    for switch in ("switch1", "switch2"):
+    for switch in ("switch1", "switch2", "caregiver"):
         keys = getattr(settings.switches, switch)
         where = ("settings", "switches", switch)
-        if not keys:
+        if not keys and switch != "caregiver":
             problems.append(doc.problem(where, f"switches.{switch}: needs at least one key"))
         for index, key in enumerate(keys):
             if not is_valid_key_name(key):
                 problems.append(doc.problem((*where, index), f"switches.{switch}: unknown key name '{key}'"))
             elif key in seen and seen[key] != switch:
                 problems.append(
-                    doc.problem((*where, index), f"switches: '{key}' is both switch1 and switch2")
+                    doc.problem((*where, index), f"switches: '{key}' is both {seen[key]} and {switch}")
                 )
             seen[key] = switch
     for field in fields(settings.messages):
@@ -237,6 +258,14 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
     return problems
 
 
+def _time_problem(doc: LinedYaml, where: Location, text: str) -> list[Problem]:
+    try:
+        minutes_of(text)
+    except ValueError as error:
+        return [doc.problem(where, f"{'.'.join(str(p) for p in where[1:-1])}: {error}")]
+    return []
+
+
 def _ranged_speech_values(settings: Settings) -> list[tuple[Location, float, tuple[float, float]]]:
     """(location, value, allowed range) of every voice setting and earcon volume."""
     found: list[tuple[Location, float, tuple[float, float]]] = []
@@ -249,6 +278,10 @@ def _ranged_speech_values(settings: Settings) -> list[tuple[Location, float, tup
         found.append((("settings", "speech", "earcons", field.name), volume, (0, 1)))
     for name, limits in LISTENING_RANGES.items():
         found.append((("settings", "listening", name), getattr(settings.listening, name), limits))
+    for (section, name), limits in CARE_RANGES.items():
+        found.append((("settings", section, name), getattr(getattr(settings, section), name), limits))
+    for index, minutes in enumerate(settings.rest.choices_minutes):
+        found.append((("settings", "rest", "choices_minutes", index), minutes, (1, 240)))
     return found
 
 
@@ -258,6 +291,13 @@ def _build_menus(menus_at: list[tuple[MenuModel, LinedYaml, int]], problems: lis
     item_ids: dict[str, str] = {}
     for model, doc, index in menus_at:
         location: Location = ("menus", index)
+        if model.id.startswith("~"):
+            problems.append(
+                doc.problem(
+                    (*location, "id"), f"menu id '{model.id}': ids starting with ~ are the companion's own"
+                )
+            )
+            continue
         if model.id in menus:
             first_doc, first_location = where[model.id]
             first = first_doc.at(first_location)

@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+from .records import Entry
+
 Voice = Literal["cue", "main"]
 
 
@@ -114,21 +116,49 @@ class SettingChanged:
 
 
 @dataclass(frozen=True)
-class Request:
-    """A care action the later parts carry out (rest, check-in, call for help).
+class Record:
+    """Keep this in the journal (a check-in, a rest, an alert, a phrase used, ...)."""
 
-    Until they land, the loop traces it and the core speaks what it would do.
-    """
+    TRACE: ClassVar[str] = "record"
+    entry: Entry
 
-    TRACE: ClassVar[str] = "request"
-    kind: str
-    """`rest`, `check-in` or `help`."""
-    detail: str
-    """The item's value (minutes of rest, the check-in answer) or its label."""
+
+@dataclass(frozen=True)
+class AlertRaised:
+    """A call for help began: the chime and message sound until it is stopped."""
+
+    TRACE: ClassVar[str] = "alert"
+    alert: int
+    """Its number in this session."""
+    trigger: str
+    """`hold`, `gesture`, `voice` or `menu`."""
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Tell the caregiver's channels (command, webhook) about a call for help."""
+
+    TRACE: ClassVar[str] = "notify"
+    alert: int
+    """The alert's number in this session."""
+    message: str
+    trigger: str
+    """`hold`, `gesture`, `voice` or `menu`."""
 
 
 Effect = (
-    Speak | Prepare | StopCue | Highlight | Select | EnterMenu | Idle | HoldReady | SettingChanged | Request
+    Speak
+    | Prepare
+    | StopCue
+    | Highlight
+    | Select
+    | EnterMenu
+    | Idle
+    | HoldReady
+    | SettingChanged
+    | Record
+    | AlertRaised
+    | Notify
 )
 
 
@@ -136,4 +166,10 @@ def trace_fields(effect: Effect) -> dict[str, Any] | None:
     """The trace line for an effect (without time), or None for effects not traced."""
     if not effect.TRACE:
         return None
+    if isinstance(effect, Record):  # one flat line: the kind of entry and its fields
+        return {
+            "event": effect.TRACE,
+            "kind": type(effect.entry).__name__,
+            **dataclasses.asdict(effect.entry),
+        }
     return {"event": effect.TRACE, **dataclasses.asdict(effect)}

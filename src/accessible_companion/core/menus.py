@@ -38,6 +38,8 @@ class Action(StrEnum):
     """Turn voice commands off."""
     PAUSE = "pause"
     """Stop scanning until the next press."""
+    SNOOZE = "snooze"
+    """Not now: put off the offered rest (offers of rest only)."""
 
 
 @dataclass(frozen=True)

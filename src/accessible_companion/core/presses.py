@@ -21,6 +21,8 @@ class Press:
     """HoldReady was reported for the current press (held past long-press)."""
     moving: bool = False
     """Inverse mode: the current hold has passed acceptance and moves the highlight."""
+    spent: bool = False
+    """The current press already did something on its own (called for help): its release does nothing."""
 
 
 class PressFilter:
@@ -48,7 +50,7 @@ class PressFilter:
         if press.down_at is not None:
             return None  # a held key repeating: never a second press
         press.down_at = now
-        press.ready = press.moving = False
+        press.ready = press.moving = press.spent = False
         press.ignored = self.blocked(now, debounce)
         return None if press.ignored else press
 

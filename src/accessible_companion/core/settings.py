@@ -121,7 +121,19 @@ class Messages:
     mode: str = "Scanning mode {mode}."
     voice_on: str = "Voice commands on."
     voice_off: str = "Voice commands off."
-    rest: str = "Resting. Press when you are ready."
+    rest: str = "Resting for {minutes} minutes. Press when you are ready."
+    rest_half: str = "Halfway through your rest."
+    rest_over: str = "Your rest is over. Press when you are ready."
+    rested: str = "Welcome back."
+    rest_offer: str = "You have been active for {minutes} minutes. Rest now?"
+    rest_reminder: str = "Time for a rest. Rest now?"
+    rest_tired: str = "You seem tired. Rest, or scan slower?"
+    rest_choice: str = "Rest {minutes} minutes"
+    scan_slower: str = "Scan slower"
+    not_now: str = "Not now"
+    skip: str = "Skip"
+    help_cancelled: str = "Call for help cancelled."
+    help_answered: str = "Alert stopped."
     check_in: str = "Noted: {answer}."
     help: str = "Help is on the way."
     help_call: str = "Please come, I need help now."
@@ -201,6 +213,8 @@ class Switches:
     """Main switch: key names (space, enter, f9, a, ...) or mouse:left|middle|right|button8.."""
     switch2: tuple[str, ...] = ("enter",)
     """Second switch (select in every mode)."""
+    caregiver: tuple[str, ...] = ("escape",)
+    """Caregiver keys: stop a call for help (never grabbed, so they keep working elsewhere)."""
     grab: bool = True
     """Keep switch keys from typing into other windows (X11 passive grab of those keys only)."""
 
@@ -226,6 +240,8 @@ class Commands:
     sleep: tuple[str, ...] = ("go to sleep",)
     """While asleep, only the wake words are listened for."""
     wake: tuple[str, ...] = ("wake up",)
+    resume: tuple[str, ...] = ("i'm rested", "resume")
+    """Ends a rest early (in a rest only these and the help words are listened for)."""
 
 
 # name -> (low, high): allowed ranges of the listening settings.
@@ -266,6 +282,26 @@ class Listening:
     fillers: tuple[str, ...] = ()
     """Extra everyday words that are not commands, added to the language's built-in list:
     hearing one of them means "not talking to the companion"."""
+
+
+# (section, name) -> (low, high): allowed ranges of the care settings (the loader checks them).
+CARE_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("rest", "after_active_minutes"): (0, 600),
+    ("rest", "snooze_minutes"): (1, 240),
+    ("rest", "active_gap_seconds"): (10, 3600),
+    ("help", "hold_seconds"): (0.5, 10),
+    ("help", "presses"): (2, 6),
+    ("help", "within_seconds"): (0.5, 5),
+    ("help", "cancel_seconds"): (0, 30),
+    ("help", "repeat_seconds"): (3, 120),
+    ("help", "notify_timeout"): (1, 120),
+    ("help", "notify_retries"): (1, 10),
+    ("fatigue", "window"): (3, 50),
+    ("fatigue", "max_misses"): (1, 50),
+    ("fatigue", "undo_seconds"): (1, 30),
+    ("fatigue", "slowdown"): (1.1, 5),
+    ("fatigue", "cooldown_minutes"): (1, 600),
+}
 
 
 @dataclass(frozen=True)
@@ -327,8 +363,6 @@ class HelpCall:
     """A press within this long after the call cancels it, before anyone is notified."""
     repeat_seconds: float = 10.0
     """The chime and message repeat this often until acknowledged."""
-    acknowledge_keys: tuple[str, ...] = ("escape",)
-    """Caregiver keys that acknowledge the alert (a switch press also does, after the cancel window)."""
     notify_command: tuple[str, ...] = ()
     """A command to run (argv list; COMPANION_MESSAGE etc. in its environment), or empty."""
     webhook: str = ""

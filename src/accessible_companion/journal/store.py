@@ -29,6 +29,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
+from ..adapters.base import Post
+from ..core.events import AdapterError
 from ..core.records import (
     ENTRY_TYPES,
     Alert,
@@ -432,7 +434,10 @@ class JournalWriter:
         self._dropped = 0
         self._closed_reported = False
 
-    def start(self) -> None:
+    def start(self, post: Post | None = None) -> None:
+        """Start writing; with `post` (the loop's), problems also reach the loop as AdapterError."""
+        if post is not None and self._on_error is None:
+            self._on_error = lambda message: post(AdapterError("journal", message), time.monotonic())
         self._thread.start()
 
     def write(self, entry: Entry, at: float | None = None) -> None:
