@@ -8,7 +8,9 @@ terminal (pexpect), its screen output read and thrown away, in two states:
 - step: `--mode step`, after the first cue; nothing is scheduled, it waits for a press.
 - auto-idle: `--mode auto --interval 0.25`, after the trace shows `idle` (its passes done).
 
-each with `--no-speech` and with speech on a private PulseAudio server (null sink). CPU is
+each with `--no-speech` and with speech on a private PulseAudio server (null sink); then
+listening: step mode with voice commands on (the Korean example config and model), the
+microphone a silent null-sink monitor, after the model has loaded. CPU is
 utime+stime (+ waited-for children) from /proc/PID/stat over the window, as % of one
 core; RSS from /proc/PID/status at its end. With speech on, the PulseAudio server's own
 CPU over the same window is shown too (an open stream would cost it as well).
@@ -23,6 +25,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -66,9 +69,19 @@ def drain(child: pexpect.spawn, seconds: float) -> None:
 
 
 def wait_event(child: pexpect.spawn, trace: Path, name: str, timeout: float = 30.0) -> None:
+    wait_for(child, trace, lambda line: line.get("event") == name, timeout, name)
+
+
+def wait_for(
+    child: pexpect.spawn,
+    trace: Path,
+    match: Callable[[dict[str, Any]], bool],
+    timeout: float = 30.0,
+    name: str = "the line",
+) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        if any(line.get("event") == name for line in trace_events(trace)):
+        if any(match(line) for line in trace_events(trace)):
             return
         if not child.isalive():
             raise RuntimeError(f"the companion exited before {name!r}")
@@ -76,26 +89,34 @@ def wait_event(child: pexpect.spawn, trace: Path, name: str, timeout: float = 30
     raise TimeoutError(f"no {name!r} in the trace within {timeout:.0f} s")
 
 
+KOREAN = Path(__file__).resolve().parents[1] / "examples" / "ko"
+
+
 def measure(
     tmp: Path, mode: str, speech: PulseServer | None, seconds: float, settle: float
 ) -> dict[str, float | str]:
     trace = tmp / f"trace-{mode}-{'speech' if speech else 'nospeech'}.jsonl"
     args = ["-m", "accessible_companion", "run", "--input", "terminal", "--trace", str(trace), "--mode"]
-    args += ["step"] if mode == "step" else ["auto", "--interval", "0.25"]
+    args += ["auto", "--interval", "0.25"] if mode == "auto-idle" else ["step"]
+    if mode == "listening":
+        args += ["--config", str(KOREAN), "--voice"]
     env = {
         **os.environ,
         "TERM": "xterm-256color",
         "XDG_CACHE_HOME": str(tmp / "cache"),
         "XDG_STATE_HOME": str(tmp / "state"),
+        "XDG_DATA_HOME": str(tmp / "data"),
     }
     if speech is None:
         args.append("--no-speech")
     else:
-        env.update(speech.client_env())
+        env.update(speech.client_env(), PULSE_SOURCE=f"{speech.mic}.monitor")
     child = pexpect.spawn(sys.executable, args, env=env, dimensions=(40, 120), timeout=None)
     try:
         wait_event(child, trace, "ready")
-        if mode == "step":
+        if mode == "listening":
+            wait_for(child, trace, lambda line: str(line.get("text", "")).startswith("Voice commands ready"))
+        if mode in ("step", "listening"):
             wait_event(child, trace, "speech_end")  # the first cue said (or, without speech, skipped)
         else:
             wait_event(child, trace, "idle", timeout=60)
@@ -137,14 +158,17 @@ def main() -> None:
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ac-idle-")))
         server = stack.enter_context(PulseServer.start())
-        for speech in (None, server):
-            for mode in ("step", "auto-idle"):
+        states = [(None, "step"), (None, "auto-idle"), (server, "step"), (server, "auto-idle")]
+        states.append((server, "listening"))
+        with server.record(source=f"{server.mic}.monitor"):  # keeps the idle mic sink awake
+            for speech, mode in states:
                 got = measure(tmp, mode, speech, args.seconds, args.settle)
                 label = f"{mode:9} speech {'on ' if speech else 'off'}"
                 extra = f", PulseAudio server {got['server']:.2f}%" if "server" in got else ""
                 print(
                     f"{label}: CPU {got['cpu']:.2f}% of one core{extra}; RSS {got['rss']} "
-                    f"(peak {got['hwm']}), {got['threads']} threads, {got['trace']} trace lines while idle"
+                    f"(peak {got['hwm']}), {got['threads']} threads, {got['trace']} trace lines while idle",
+                    flush=True,
                 )
 
 

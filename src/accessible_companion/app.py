@@ -42,7 +42,28 @@ def check(path: Path | None) -> int:
         print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
         return 2
     print(config.summary())
+    settings = config.settings
+    if settings.voice_commands:
+        for warning in _unknown_voice_words(config):
+            print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _unknown_voice_words(config: Config) -> list[str]:
+    """Voice words the installed model lacks (vosk would drop them silently), or why unchecked."""
+    from .adapters.recognizer import load_model, missing_words
+
+    listening = config.settings.listening
+    try:
+        path = _model_locator(listening)()
+        model = load_model(path)
+    except Exception as error:
+        return [f"voice words not checked: {error}"]
+    phrases = every_phrase((menu.items for menu in config.menus.menus.values()), config.settings.commands)
+    missing = missing_words(model, phrases)
+    if not missing:
+        return []
+    return [f"the speech model in {path} does not know: {', '.join(missing)} (these can never be heard)"]
 
 
 def run(args: argparse.Namespace) -> int:

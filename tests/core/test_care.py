@@ -395,3 +395,24 @@ def test_phrases_and_speed_changes_are_journaled() -> None:
     choose(h, "Slower")
     assert records(h) == [PhraseUsed("home", "Water", "Water"), SpeedChanged(1.0, 1.25, "slower")]
     assert [e.label for _, e in h.effects if isinstance(e, Select)] == ["Water", "Slower"]
+
+
+def test_passes_missed_before_a_choice_count_but_a_scan_left_alone_does_not() -> None:
+    fatigue = FatigueWatch(window=4, max_misses=2)
+    menus = menu_set(home=["A", "B", "C"])
+    alone = Harness.start(menus, config(Mode.AUTO, fatigue=fatigue))
+    alone.wait(120)  # nobody there: the scan stops after its loops, and stays quiet
+    assert state(alone) == "idle"
+    assert records(alone) == []
+    assert alone.wait(600) == []
+    h = Harness.start(menus, config(Mode.AUTO, fatigue=fatigue))
+    while h.companion._passes < 1 or h.highlighted() != "B":  # one pass missed, then B
+        h.step()
+    h.press(1, hold=0.06)
+    assert records(h)[-1] == PhraseUsed("home", "B", "B")
+    while h.companion._passes < 1 or h.highlighted() != "C":
+        h.step()
+    h.press(1, hold=0.06)
+    h.wait(0.5)
+    assert FatigueSignal("misses", 2, 2) in records(h)
+    assert h.companion.view().menu == "~rest-offer"

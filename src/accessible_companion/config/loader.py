@@ -281,7 +281,7 @@ def _ranged_speech_values(settings: Settings) -> list[tuple[Location, float, tup
     for (section, name), limits in CARE_RANGES.items():
         found.append((("settings", section, name), getattr(getattr(settings, section), name), limits))
     for index, minutes in enumerate(settings.rest.choices_minutes):
-        found.append((("settings", "rest", "choices_minutes", index), minutes, (1, 240)))
+        found.append((("settings", "rest", "choices_minutes", index), minutes, (0.05, 240)))
     return found
 
 

@@ -347,7 +347,6 @@ class Companion:
         self._first = False
         self._index = (self._index + 1) % len(self._menu().items)
         if self._index == 0:
-            self._fatigue.missed_pass()
             self._passes += 1
             if self._passes >= self.settings.scanning.loops:
                 return self._idle(now, "loops")
@@ -448,6 +447,10 @@ class Companion:
             reaction = None
             if by_switch and self._mode() is Mode.AUTO and self._highlighted_at is not None:
                 reaction = (now - self._highlighted_at) / self.settings.scanning.interval
+            # Passes that went by before this choice were misses: the user wanted something
+            # here. Passes before the scan stopped by itself are not: nobody may be there.
+            for _ in range(min(self._passes, self.settings.fatigue.window)):
+                self._fatigue.missed_pass()
             self._fatigue.selected(now, reaction)
         # A call for help sounds its own alert.
         earcon = {Action.BACK: "back", Action.HELP: ""}.get(item.action, "select")
@@ -735,6 +738,7 @@ class Companion:
             press = self._presses.held(switch)
             if press is None or press.down_at is None or press.spent:
                 continue
+            # (In a rest nothing moves, so there a hold calls for help in inverse mode too.)
             if switch == 1 and self._mode() is Mode.INVERSE and self._phase is not Phase.RESTING:
                 continue
             times.append(press.down_at + self.settings.help.hold_seconds)

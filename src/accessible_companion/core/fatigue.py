@@ -2,7 +2,8 @@
 
 Two signs, each against a caregiver-set bound:
 - misses: a selection undone by Back within a few seconds (the wrong item was taken), or
-  a full pass of a menu without a press (the right moment went by);
+  a full pass of a menu before the press that finally chose (the right moment went by;
+  passes before the scan stopped by itself do not count: nobody may have been there);
 - slow presses: in auto scanning, the press comes later after its item's highlight than
   it did early in the session (median of the recent presses over the median of the first
   ones; as a share of the interval, so a slower scan alone does not look like fatigue).
@@ -57,7 +58,7 @@ class FatigueTracker:
         self._last_selection = None
 
     def missed_pass(self) -> None:
-        """A whole pass of a menu went by without a press."""
+        """A whole pass of a menu went by before the user chose."""
         self._outcomes.append(MISS)
 
     def due(self, now: float) -> Sign | None:

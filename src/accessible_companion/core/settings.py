@@ -287,7 +287,7 @@ class Listening:
 # (section, name) -> (low, high): allowed ranges of the care settings (the loader checks them).
 CARE_RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("rest", "after_active_minutes"): (0, 600),
-    ("rest", "snooze_minutes"): (1, 240),
+    ("rest", "snooze_minutes"): (0.05, 240),
     ("rest", "active_gap_seconds"): (10, 3600),
     ("help", "hold_seconds"): (0.5, 10),
     ("help", "presses"): (2, 6),

@@ -1,0 +1,133 @@
+"""End of speech -> voice command in the trace, with vosk's default and the tuned endpointing.
+
+    python -m bench.voice_latency [--trials 20] [--silences 0.5,0.3,0.2]
+
+A private PulseAudio server; its null sink `testmic` is the microphone (the listener
+reads its monitor through PortAudio, as the app does) and a parec recording of the same
+monitor tells when each clip's speech really ended. In this process: the real loop,
+core, VoiceListener (microphone, model, recognizer, rules) on the Korean example config
+and model, no speech output (nothing to mute). Each trial plays the `next` command clip
+and measures from the last loud sample of the clip (recording clock, +- its ~20-50 ms
+capture latency) to the trace's `input` line. `end_silence` 0.5 is the model's own
+model.conf; smaller values are the tuned copy the app makes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from bench.support import NoDisplay, RecordingTrace, percentile
+
+KOREAN = Path(__file__).resolve().parents[1] / "examples" / "ko"
+LOUD = 1500
+"""A monitor sample above this is speech; the clips' noise floor (-60 dBFS) is ~30."""
+
+
+def speech_end(samples: Any, start: int) -> int | None:
+    """Index of the last loud sample at or after `start`, or None."""
+    last = None
+    for index in range(start, len(samples)):
+        if abs(samples[index]) > LOUD:
+            last = index
+    return last
+
+
+def run(end_silence: float, trials: int, clip: Path, server: Any) -> list[float]:
+    from accessible_companion.adapters.speech import NullSpeech
+    from accessible_companion.adapters.voice_listener import VoiceListener
+    from accessible_companion.app import _model_locator
+    from accessible_companion.config import load_config
+    from accessible_companion.core.companion import Companion
+    from accessible_companion.core.settings import Mode
+    from accessible_companion.loop import Loop
+
+    config = load_config(KOREAN)
+    listening = dataclasses.replace(config.settings.listening, end_silence=end_silence)
+    settings = dataclasses.replace(config.settings, listening=listening).with_scanning(mode=Mode.STEP)
+    ready = threading.Event()
+    commands: list[float] = []
+
+    def written(at: float, event: str, fields: dict[str, Any]) -> None:
+        if event == "notice" and str(fields.get("text", "")).startswith("Voice commands ready"):
+            ready.set()
+        if event == "input" and fields.get("kind") == "command":
+            commands.append(at)
+
+    trace = RecordingTrace(written)
+    speech = NullSpeech()
+    listener = VoiceListener(listening, _model_locator(listening), (), settings.messages)
+    loop = Loop(Companion(config.menus, settings), speech, NoDisplay(), trace, listener)
+    speech.start(loop.post)
+    listener.start(loop.post)
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    latencies: list[float] = []
+    try:
+        if not ready.wait(60):
+            raise RuntimeError("the model did not load in 60 s")
+        time.sleep(1.0)
+        with server.record(source=f"{server.mic}.monitor") as recording:
+            for _ in range(trials):
+                mark = len(recording.samples())
+                heard = len(commands)
+                assert server.play(clip).wait(timeout=20) == 0
+                deadline = time.monotonic() + 5
+                while len(commands) == heard and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                time.sleep(0.3)
+                samples = recording.samples()
+                end = speech_end(samples, mark)
+                if len(commands) == heard or end is None:
+                    print("  (a trial was not heard as a command)", file=sys.stderr)
+                    continue
+                latencies.append((commands[heard] - recording.time_of(end)) * 1000)
+                time.sleep(0.5)
+    finally:
+        loop.stop()
+        thread.join(5)
+        listener.stop()
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--silences", default="0.5,0.3,0.2", help="end_silence values to compare")
+    args = parser.parse_args()
+    from tests.support.pulse import PulseServer
+    from tests.support.speech_clips import RELIABLE, make_clip
+
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ac-voice-")))
+        os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")
+        server = stack.enter_context(PulseServer.start())
+        os.environ.update(server.client_env(), PULSE_SOURCE=f"{server.mic}.monitor")
+        spec = RELIABLE["next"]
+        clip = make_clip(spec.words, tmp / "next.wav", spec.voice, spec.speed, spec.pitch)
+        print(f"command clip: {spec.words!r} ({spec.voice}, {spec.speed} wpm); target p50 <= 300 ms")
+        for silence in (float(s) for s in args.silences.split(",")):
+            got = run(silence, args.trials, clip, server)
+            label = "model default" if silence == 0.5 else "tuned"
+            if not got:
+                print(f"end_silence {silence:.2f} s ({label}): no command heard")
+                continue
+            print(
+                f"end_silence {silence:.2f} s ({label}): end of speech -> command line, n={len(got)} "
+                f"p50={percentile(got, 50):.0f} ms p95={percentile(got, 95):.0f} ms max={max(got):.0f} ms",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
