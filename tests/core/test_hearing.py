@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 
-from accessible_companion.core.hearing import UNKNOWN, HalfDuplex, Rules, Word, grammar, judge, parse_result
+from accessible_companion.core.hearing import (
+    UNKNOWN,
+    Endpointer,
+    HalfDuplex,
+    Rules,
+    Word,
+    grammar,
+    judge,
+    parse_result,
+    sounds_alike,
+)
 
 PHRASES = ("next", "go back", "water")
 RULES = Rules(min_confidence=0.9, min_seconds=0.15)
@@ -87,3 +97,30 @@ def test_half_duplex_mutes_while_speaking_and_for_the_tail() -> None:
     assert gate.open_at(12.4)
     gate.speaking(False, 13.0)  # a repeated "stopped" does not move the tail
     assert gate.open_at(12.5)
+
+
+def test_endpointer_ends_after_quiet_following_speech() -> None:
+    ends = Endpointer(end_silence=0.2)
+    blocks = [30.0] * 10 + [3000.0] * 6 + [40.0] * 3 + [35.0] * 2
+    heard = [ends.update(rms, 0.05) for rms in blocks]
+    # 0.3 s of speech, then the 4th quiet block (0.2 s) ends it; not before, not twice.
+    assert heard.index(True) == 19
+    assert heard.count(True) == 1
+
+
+def test_endpointer_ignores_clicks_and_follows_a_noisy_room() -> None:
+    ends = Endpointer(end_silence=0.1, min_voiced=0.1)
+    click = [ends.update(rms, 0.05) for rms in [20.0] * 5 + [5000.0] + [20.0] * 10]
+    assert True not in click  # 50 ms of sound is a click, not speech
+    room = Endpointer(end_silence=0.1)
+    steady = [room.update(rms, 0.05) for rms in [800.0, 820.0, 790.0] * 20]
+    assert True not in steady  # a loud but steady room is background, not speech
+    after = [room.update(rms, 0.05) for rms in [6000.0] * 4 + [800.0] * 3]
+    assert after.index(True) == 5 and after.count(True) == 1  # speech above the room, then 0.1 s
+
+
+def test_fillers_that_sound_like_a_phrase_are_left_out() -> None:
+    assert sounds_alike("계속", "계속해")  # one syllable more: 2 of 6 letters
+    assert not sounds_alike("날씨", "넘어가")
+    built = grammar(["계속", "물"], ["계속해", "날씨", "물론"])
+    assert built == ["계속", "물", "날씨"]

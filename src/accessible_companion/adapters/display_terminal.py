@@ -32,6 +32,8 @@ STATE_TEXT = {
     "hold-ready": "release to select",
     "idle": "paused — press to go on",
     "busy": "speaking",
+    "resting": "resting — press when ready",
+    "alert": "CALLING FOR HELP — press or Esc to stop",
 }
 """How each `View.state` is put into words for the caregiver."""
 
@@ -240,7 +242,7 @@ class TerminalDisplay:
         info = f" {clean(view.mode)} · every {format_interval(view.interval)} ·"
         state = f" {state_text(view.state)} "
         # Releasing at the right moment is the one thing here that is time-critical: make it loud.
-        urgent = view.state == "hold-ready"
+        urgent = view.state in ("hold-ready", "alert")
         right = [Segment(info, _INFO), Segment(state, _STATE_URGENT if urgent else _STATE)]
         right_width = cell_len(info) + cell_len(state)
         if right_width > width - 8:

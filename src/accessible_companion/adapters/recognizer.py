@@ -7,14 +7,17 @@ plus fillers; `core.hearing` decides what counts as a command.
 
 from __future__ import annotations
 
+import array
 import json
 import logging
+import math
+import sys
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..core.hearing import UNKNOWN, Rules, Verdict, grammar, judge, parse_result
+from ..core.hearing import UNKNOWN, Endpointer, Rules, Verdict, grammar, judge, parse_result
 from ..core.voice import normalize_words
 
 log = logging.getLogger(__name__)
@@ -71,10 +74,15 @@ def builtin_fillers(language: str) -> tuple[str, ...]:
 class Recognizer:
     """A vosk grammar recognizer that listens for a changing set of phrases."""
 
-    def __init__(self, model: Any, rate: int, rules: Rules, fillers: Sequence[str] = ()) -> None:
+    def __init__(
+        self, model: Any, rate: int, rules: Rules, fillers: Sequence[str] = (), end_silence: float = 0.0
+    ) -> None:
+        """`end_silence` > 0: end an utterance after that much quiet, without waiting for
+        vosk's own endpointing (which comes 0.6-1.0 s after the last word)."""
         self._model = model
         self._rate = rate
         self.rules = rules
+        self._endpointer = Endpointer(end_silence) if end_silence > 0 else None
         self._extra = [UNKNOWN] if knows(model, UNKNOWN) else []
         # Fillers the model lacks would be dropped by vosk anyway; dropping them here keeps
         # the grammar honest and saves vosk a warning per word.
@@ -114,9 +122,13 @@ class Recognizer:
         if self._rec is None:
             return None
         self._dirty = True
-        if not self._rec.AcceptWaveform(pcm):
-            return None
-        return self._verdict(self._rec.Result())
+        if self._rec.AcceptWaveform(pcm):
+            if self._endpointer is not None:
+                self._endpointer.reset()
+            return self._verdict(self._rec.Result())
+        if self._endpointer is not None and self._endpointer.update(_rms(pcm), len(pcm) / 2 / self._rate):
+            return self._verdict(self._rec.FinalResult())
+        return None
 
     def flush(self) -> Verdict | None:
         """End the utterance in progress now (for the end of a file or a test)."""
@@ -126,6 +138,8 @@ class Recognizer:
 
     def reset(self) -> None:
         """Forget the utterance in progress (the companion started speaking over it)."""
+        if self._endpointer is not None:
+            self._endpointer.reset()
         if self._rec is not None and self._dirty:
             self._rec.Reset()
             self._dirty = False
@@ -153,3 +167,13 @@ class Recognizer:
         rec.SetWords(True)
         self._dirty = False
         return rec
+
+
+def _rms(pcm: bytes) -> float:
+    """Loudness of int16 little-endian mono audio (~30 us for a 50 ms block)."""
+    samples = array.array("h", pcm[: len(pcm) // 2 * 2])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    if not samples:
+        return 0.0
+    return math.sqrt(sum(s * s for s in samples) / len(samples))

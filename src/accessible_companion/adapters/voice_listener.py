@@ -166,7 +166,8 @@ class VoiceListener:
     def _recognizer(self, rate: int) -> Recognizer:
         settings = self.settings
         fillers = (*builtin_fillers(settings.language), *settings.fillers)
-        return Recognizer(self._model, rate, Rules(settings.min_confidence, settings.min_seconds), fillers)
+        rules = Rules(settings.min_confidence, settings.min_seconds)
+        return Recognizer(self._model, rate, rules, fillers, settings.end_silence)
 
     def _microphone_state(self, state: MicrophoneState, detail: str) -> None:
         messages = self._messages

@@ -113,7 +113,9 @@ def load_config(path: Path | None = None) -> Config:
             raise ConfigError([Problem(files[0], 0, "no menus defined")])
         menus = fallback.menus
     used = tuple(files) + (fallback.files if fallback else ())
-    return Config(with_back_items(menus), settings, used)
+    # Back items say the caregiver's word, and are chosen by voice with the back command's words.
+    back = Item(settings.messages.back, action=Action.BACK, voice=settings.commands.back)
+    return Config(with_back_items(menus, back), settings, used)
 
 
 # Turning pydantic's errors into caregiver messages.

@@ -71,6 +71,9 @@ from .settings import Mode, Settings, clamp, fastest_interval
 from .view import View
 from .voice import command_words, normalize_words, phrase_table
 
+IDLE_WORDS = frozenset({"resume", "wake"})
+"""Commands that do nothing while scanning (they act in a rest, and while asleep)."""
+
 MODE_CYCLE = (Mode.AUTO, Mode.PRESS_HOLD, Mode.INVERSE, Mode.STEP)
 
 
@@ -96,7 +99,10 @@ class Companion:
         """`day_offset` turns the loop clock into local seconds since midnight
         ((now + day_offset) % 86400), for rests and check-ins at set times (None: none)."""
         made = check_in_menus(settings.check_ins, settings.messages)
-        self._all = dict(with_back_items(MenuSet({**menus.menus, **made}, menus.home)).menus)
+        # The Back items the companion adds say the caregiver's word for it, and are chosen
+        # by voice with the back command's words (no new words for the recognizer).
+        back = Item(settings.messages.back, action=Action.BACK, voice=settings.commands.back)
+        self._all = dict(with_back_items(MenuSet({**menus.menus, **made}, menus.home), back).menus)
         self.menus = MenuSet(self._all, menus.home)
         self.settings = settings
         self._day_offset = day_offset
@@ -225,9 +231,12 @@ class Companion:
             return ()
         wanted = {"wake"} if self._asleep else self._phase_commands()
         if wanted:
-            table = command_words(self.settings.commands)
-            return tuple(sorted(words for words, name in table.items() if name in wanted))
-        return tuple(sorted(phrase_table(self._menu().items, self.settings.commands)))
+            commands = command_words(self.settings.commands)
+            return tuple(sorted(words for words, name in commands.items() if name in wanted))
+        # Words that do nothing here (resume outside a rest, wake while awake) stay out:
+        # every phrase in the grammar is one more thing other speech can be heard as.
+        table = phrase_table(self._menu().items, self.settings.commands)
+        return tuple(sorted(words for words, meaning in table.items() if meaning.command not in IDLE_WORDS))
 
     def view(self) -> View:
         """A snapshot for displays."""

@@ -132,6 +132,8 @@ class Messages:
     scan_slower: str = "Scan slower"
     not_now: str = "Not now"
     skip: str = "Skip"
+    back: str = "Back"
+    """The label of the Back item added to every menu but home."""
     help_cancelled: str = "Call for help cancelled."
     help_answered: str = "Alert stopped."
     check_in: str = "Noted: {answer}."
@@ -273,8 +275,8 @@ class Listening:
     """Shorter than this is a click or a breath, not a command."""
     mute_tail: float = 0.4
     """Seconds after the companion stops speaking before the microphone is heard again."""
-    end_silence: float = 0.3
-    """Silence that ends a command (vosk endpointing); longer if this user pauses mid-phrase."""
+    end_silence: float = 0.25
+    """Quiet that ends a command; longer if this user pauses inside a phrase."""
     no_audio_seconds: float = 3.0
     """No audio at all for this long: the microphone is lost and reopened."""
     muted_seconds: float = 60.0
