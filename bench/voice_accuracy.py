@@ -40,7 +40,16 @@ from pathlib import Path
 from typing import Any
 
 from accessible_companion.adapters.recognizer import Recognizer, builtin_fillers, knows
-from accessible_companion.core.hearing import HalfDuplex, Rules, Verdict, Word, grammar, judge, parse_result
+from accessible_companion.core.hearing import (
+    HalfDuplex,
+    Rules,
+    Verdict,
+    Word,
+    grammar,
+    judge,
+    parse_result,
+    sounds_alike,
+)
 from accessible_companion.core.voice import normalize_words
 from bench.voice_corpus import CONDITIONS, Clip, build, command_meanings, home_phrases, korean_config, read
 
@@ -49,8 +58,6 @@ BLOCK = 800
 RATE = 16000
 LAG = 0.1
 """Seconds from the companion's speaker to its microphone (PulseAudio, measured ~100 ms)."""
-UNLIKE = 0.6
-"""A filler within this letter distance of a phrase word sounds like it (see sounds_like)."""
 OTHER_GROUPS = ("korean-sentence", "korean-word", "english", "babble", "noise", "own-cue")
 
 Raw = tuple[str, tuple[Word, ...]]
@@ -379,38 +386,9 @@ def print_detail(scores: Sequence[Score], clips: Sequence[Clip]) -> None:
                 print(f"  e.g. {s.name}, {kind}: " + "; ".join(lines[:3]))
 
 
-def jamo(word: str) -> list[str]:
-    """Korean letters (initial consonant, vowel, final consonant) of a word; other characters as is."""
-    letters: list[str] = []
-    for char in word:
-        code = ord(char) - 0xAC00
-        if 0 <= code < 11172:
-            letters += [f"L{code // 588}", f"V{code % 588 // 28}"] + ([f"T{code % 28}"] if code % 28 else [])
-        elif not char.isspace():
-            letters.append(char)
-    return letters
-
-
-def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
-
-
-def sounds_like(word: str, phrases: Iterable[str], limit: float = UNLIKE) -> bool:
-    """True when `word` is within `limit` (edit distance over letters, per letter) of a
-    phrase or a word of one: such a filler steals that phrase (measured)."""
-    letters = jamo(word)
-    for phrase in phrases:
-        for target in {phrase, *phrase.split()}:
-            other = jamo(target)
-            if edit_distance(letters, other) / max(len(letters), len(other)) <= limit:
-                return True
-    return False
+def sounds_like(word: str, phrases: Iterable[str]) -> bool:
+    """True when `word` sounds like a phrase or a word of one (as `grammar()` judges it)."""
+    return any(sounds_alike(word, target) for phrase in phrases for target in {phrase, *phrase.split()})
 
 
 def filler_lists(

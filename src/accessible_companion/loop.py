@@ -100,10 +100,8 @@ class Loop:
     def _feed(self, event: Event, at: float) -> None:
         now = self._advance_to(at)
         self._trace_input(event)
-        if isinstance(event, SpeechFinished) and event.utterance in self._sounding:
-            self._sounding.discard(event.utterance)
-            if not self._sounding and self.voice is not None:
-                self.voice.speaking(False, at)
+        if isinstance(event, SpeechFinished):
+            self._sound_ends(event.utterance, at)
         # An event that arrives just after a deadline is handled first: the display still
         # showed the old highlight when the switch went down, so that is what it acts on.
         self._dispatch(self.companion.handle(event, now))
@@ -147,6 +145,8 @@ class Loop:
                 elif isinstance(effect, Prepare):
                     self.speech.prepare(effect.texts, effect.voice)
             except Exception as error:  # a broken speech engine must not stop the switch
+                if isinstance(effect, Speak):
+                    self._sound_ends(effect.utterance, self._clock())  # it will never finish
                 self._adapter_failed("speech", error)
             if isinstance(effect, Record) and self.journal is not None:
                 self.journal.write(effect.entry, time.time())
@@ -171,6 +171,12 @@ class Loop:
             if not self._sounding:
                 self.voice.speaking(True, self._clock())
             self._sounding.add(utterance)
+
+    def _sound_ends(self, utterance: int, at: float) -> None:
+        if utterance in self._sounding:
+            self._sounding.discard(utterance)
+            if not self._sounding and self.voice is not None:
+                self.voice.speaking(False, at)
 
     def _adapter_failed(self, component: str, error: Exception) -> None:
         log.exception("%s failed", component)
