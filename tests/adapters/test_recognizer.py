@@ -6,6 +6,7 @@ example config (examples/ko) and espeak-ng's Korean voice (tests/support/speech_
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -195,3 +196,27 @@ def test_without_reset_vosk_aborts_there(tmp_path: Path) -> None:
     done = run_script(BARE_CHANGE_MID_UTTERANCE, tmp_path)
     assert done.returncode not in (0, 1), done.stderr[-2000:]  # killed by SIGABRT: -6, or 134 from a shell
     assert "survived" not in done.stdout
+
+
+def test_check_names_voice_words_the_model_lacks(tmp_path: Path) -> None:
+    """`check` with voice on loads the model and names words vosk would drop silently."""
+    config = tmp_path / "ko.yaml"
+    config.write_text(
+        "settings:\n  voice_commands: true\n  listening: {language: ko}\n"
+        "menus:\n  - id: home\n    items:\n      - {label: 물, voice: [물, xyzzy]}\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-m", "accessible_companion", "check", str(config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "does not know: " in warnings[0], done.stderr
+    unknown = warnings[0].split("does not know: ")[1].split(" (")[0].split(", ")
+    assert "xyzzy" in unknown and "물" not in unknown
