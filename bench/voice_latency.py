@@ -47,7 +47,7 @@ def run(end_silence: float, own: bool, trials: int, clip: Path, server: Any) -> 
     from accessible_companion.adapters.recognizer import Recognizer
     from accessible_companion.adapters.speech import NullSpeech
     from accessible_companion.adapters.voice_listener import VoiceListener
-    from accessible_companion.app import _model_locator
+    from accessible_companion.app import model_locator
     from accessible_companion.config import load_config
     from accessible_companion.core.companion import Companion
     from accessible_companion.core.settings import Mode
@@ -76,7 +76,7 @@ def run(end_silence: float, own: bool, trials: int, clip: Path, server: Any) -> 
     # The listener makes its recognizer through this name: swap in the one compared.
     setattr(voice_listener, "Recognizer", Recognizer if own else VoskEndpointing)  # noqa: B010
     speech = NullSpeech()
-    listener = VoiceListener(listening, _model_locator(listening), (), settings.messages)
+    listener = VoiceListener(listening, model_locator(listening), (), settings.messages)
     loop = Loop(Companion(config.menus, settings), speech, NoDisplay(), trace, listener)
     speech.start(loop.post)
     listener.start(loop.post)

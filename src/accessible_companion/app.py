@@ -55,7 +55,7 @@ def _unknown_voice_words(config: Config) -> list[str]:
 
     listening = config.settings.listening
     try:
-        path = _model_locator(listening)()
+        path = model_locator(listening)()
         model = load_model(path)
     except Exception as error:
         return [f"voice words not checked: {error}"]
@@ -196,12 +196,10 @@ def _with_voice(settings: Settings, on: bool, model: Path | None) -> Settings:
 
 def _voice_listener(config: Config, settings: Settings) -> VoiceListener:
     vocabulary = every_phrase((menu.items for menu in config.menus.menus.values()), settings.commands)
-    return VoiceListener(
-        settings.listening, _model_locator(settings.listening), vocabulary, settings.messages
-    )
+    return VoiceListener(settings.listening, model_locator(settings.listening), vocabulary, settings.messages)
 
 
-def _model_locator(listening: Listening) -> Callable[[], Path]:
+def model_locator(listening: Listening) -> Callable[[], Path]:
     """Finds the model on the listener's thread, when voice is first wanted."""
 
     def locate() -> Path:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .adapters.voice_listener import VoiceListener
-from .app import _model_locator
+from .app import model_locator
 from .config import ConfigError, load_config
 from .core.events import AdapterError, Event, Notice, VoiceCommand, VoiceRejected
 from .core.voice import command_words, every_phrase, normalize_words
@@ -56,7 +56,7 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
                 print(f"{component}: {message}", file=sys.stderr)
         sys.stdout.flush()
 
-    listener = VoiceListener(listening, _model_locator(listening), phrases, settings.messages)
+    listener = VoiceListener(listening, model_locator(listening), phrases, settings.messages)
     listener.start(post)
     listener.listen_for(phrases)
     print(f"Loading the speech model for '{listening.language}'; listening for {len(phrases)} phrases.")

@@ -680,17 +680,19 @@ class Companion:
 
     def _leave_made(self, now: float) -> list[Effect]:
         """Back to the caregiver's menu the companion's own questions were asked over."""
+        self._drop_made()
+        return [EnterMenu(self._menu().id), *self._restart(now)]
+
+    def _drop_made(self) -> None:
         while len(self._stack) > 1 and is_made_menu(self._stack[-1]):
             self._stack.pop()
-        return [EnterMenu(self._menu().id), *self._restart(now)]
 
     def _start_rest(self, minutes: float | None, now: float) -> list[Effect]:
         if minutes is None:
             choices = self.settings.rest.choices_minutes
             minutes = choices[len(choices) // 2] if choices else 15.0
         effects = self._answer_offer(taken=True, now=now)
-        while len(self._stack) > 1 and is_made_menu(self._stack[-1]):
-            self._stack.pop()
+        self._drop_made()
         self._rest = RestState(now, minutes * 60)
         self._active.reset()
         self._phase = Phase.RESTING
