@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from accessible_companion.adapters.speech import SpeechOutput
     from accessible_companion.core.events import Event
+    from accessible_companion.speech.speaker import SpeechOutput
     from tests.support.pulse import Recording
 
 LOUD = 300
@@ -280,10 +280,10 @@ class Bench:
 
     def output(self) -> tuple[SpeechOutput, Posts]:
         """A started SpeechOutput on a new CachedRender of the bench's directory, warmed up."""
-        from accessible_companion.adapters.speech import SpeechOutput
-        from accessible_companion.adapters.speech_cache import CachedRender
-        from accessible_companion.adapters.speech_render import Renderer
         from accessible_companion.core.effects import Speak
+        from accessible_companion.speech.cache import CachedRender
+        from accessible_companion.speech.render import Renderer
+        from accessible_companion.speech.speaker import SpeechOutput
 
         posts = Posts()
         out = SpeechOutput(self.settings, renderer=lambda: CachedRender(Renderer(self.tmp), self.cache))
@@ -327,9 +327,9 @@ class Bench:
             print(f"  {missing} cached cues had no sound on the monitor")
 
     def part_b(self) -> None:
-        from accessible_companion.adapters.speech_cache import CachedRender
-        from accessible_companion.adapters.speech_render import Renderer
         from accessible_companion.core.effects import Speak
+        from accessible_companion.speech.cache import CachedRender
+        from accessible_companion.speech.render import Renderer
         from bench.support import report
 
         print(

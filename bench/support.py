@@ -8,13 +8,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from accessible_companion.adapters.speech import NullSpeech
-from accessible_companion.adapters.trace import TraceWriter
 from accessible_companion.core.companion import Companion
 from accessible_companion.core.menus import Item, Menu, MenuSet
 from accessible_companion.core.settings import Settings
 from accessible_companion.core.view import View
 from accessible_companion.loop import Loop
+from accessible_companion.speech.speaker import NullSpeech
+from accessible_companion.trace import TraceWriter
 
 
 class RecordingTrace(TraceWriter):

@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from accessible_companion.adapters.recognizer import Recognizer, builtin_fillers, knows
-from accessible_companion.core.hearing import (
+from accessible_companion.core.commands import normalize_words
+from accessible_companion.voice.hearing import (
     HalfDuplex,
     Rules,
     Verdict,
@@ -50,7 +50,7 @@ from accessible_companion.core.hearing import (
     parse_result,
     sounds_alike,
 )
-from accessible_companion.core.voice import normalize_words
+from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, knows
 from bench.voice_corpus import CONDITIONS, Clip, build, command_meanings, home_phrases, korean_config, read
 
 BLOCK = 800
@@ -82,7 +82,7 @@ _worker: dict[str, Any] = {}
 
 
 def _load(path: str) -> None:
-    from accessible_companion.adapters.recognizer import load_model
+    from accessible_companion.voice.recognizer import load_model
 
     _worker["model"] = load_model(Path(path))
 

@@ -403,7 +403,7 @@ def build(quick: bool = False, root: Path | None = None, log: bool = True) -> tu
 
 def command_meanings(config: Config) -> dict[str, str]:
     """Phrase -> what it means in the home menu: a command name or an item's label."""
-    from accessible_companion.core.voice import phrase_table
+    from accessible_companion.core.commands import phrase_table
 
     companion = Companion(config.menus, config.settings)
     home = companion.menus.menus[companion.menus.home]

@@ -43,15 +43,15 @@ def speech_end(samples: Any, start: int) -> int | None:
 
 
 def run(end_silence: float, own: bool, trials: int, clip: Path, server: Any) -> list[float]:
-    from accessible_companion.adapters import voice_listener
-    from accessible_companion.adapters.recognizer import Recognizer
-    from accessible_companion.adapters.speech import NullSpeech
-    from accessible_companion.adapters.voice_listener import VoiceListener
     from accessible_companion.app import model_locator
     from accessible_companion.config import load_config
     from accessible_companion.core.companion import Companion
     from accessible_companion.core.settings import Mode
     from accessible_companion.loop import Loop
+    from accessible_companion.speech.speaker import NullSpeech
+    from accessible_companion.voice import listener as voice_listener
+    from accessible_companion.voice.listener import VoiceListener
+    from accessible_companion.voice.recognizer import Recognizer
 
     config = load_config(KOREAN)
     listening = dataclasses.replace(config.settings.listening, end_silence=end_silence)

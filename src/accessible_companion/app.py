@@ -13,22 +13,22 @@ from pathlib import Path
 from types import FrameType
 
 from . import __version__
-from .adapters.base import SpeechSink, SwitchSource
-from .adapters.display_terminal import TerminalDisplay
-from .adapters.display_thread import DisplayThread
-from .adapters.notify import Notifier
-from .adapters.speech import NullSpeech, speech_sink
-from .adapters.switch_terminal import TerminalSwitchSource
-from .adapters.switch_x11 import X11SwitchSource, x11_available
-from .adapters.trace import TraceWriter
-from .adapters.voice_listener import ModelUnavailableError, VoiceListener
 from .config import Config, ConfigError, load_config
+from .core.commands import every_phrase
 from .core.companion import Companion
 from .core.events import Notice
 from .core.settings import RANGES, Listening, Mode, Settings, timing_conflicts
-from .core.voice import every_phrase
+from .display.terminal import TerminalDisplay
+from .display.thread import DisplayThread
 from .journal import JournalWriter, journal_path
 from .loop import Loop
+from .notify.notifier import Notifier
+from .ports import SpeechSink, SwitchSource
+from .speech.speaker import NullSpeech, speech_sink
+from .switch.terminal import TerminalSwitchSource
+from .switch.x11 import X11SwitchSource, x11_available
+from .trace import TraceWriter
+from .voice.listener import ModelUnavailableError, VoiceListener
 
 
 def check(path: Path | None) -> int:
@@ -51,7 +51,7 @@ def check(path: Path | None) -> int:
 
 def _unknown_voice_words(config: Config) -> list[str]:
     """Voice words the installed model lacks (vosk would drop them silently), or why unchecked."""
-    from .adapters.recognizer import load_model, missing_words
+    from .voice.recognizer import load_model, missing_words
 
     listening = config.settings.listening
     try:
@@ -203,7 +203,7 @@ def model_locator(listening: Listening) -> Callable[[], Path]:
     """Finds the model on the listener's thread, when voice is first wanted."""
 
     def locate() -> Path:
-        from .voice_models import ModelError, find_model, tuned_model
+        from .voice.models import ModelError, find_model, tuned_model
 
         try:
             path = find_model(listening.language, listening.model)

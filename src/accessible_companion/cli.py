@@ -8,8 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, journal, voice_models
+from . import __version__, journal
 from .core.settings import RANGES, Mode
+from .voice import models as voice_models
 
 COMMANDS = ("run", "check", "say", "devices", "voices", "models", "voice", "journal")
 
@@ -93,11 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "journal":
         return journal.main(args)
     if args.command == "voice":
-        from . import voice_test
+        from .voice import tryout as voice_test
 
         return voice_test.main(args.config, args.model, args.seconds)
     if args.command in ("say", "devices", "voices"):
-        from . import audio_tools
+        from .speech import tools as audio_tools
 
         if args.command == "say":
             return audio_tools.say(args.text, args.voice, args.config)

@@ -13,8 +13,6 @@ import threading
 import time
 from collections.abc import Callable
 
-from .adapters.base import Display, HelpNotifier, JournalSink, SpeechSink, VoiceSource
-from .adapters.trace import TraceWriter
 from .core.companion import Companion
 from .core.effects import Effect, Notify, Prepare, Record, Speak, StopCue, trace_fields
 from .core.events import (
@@ -31,6 +29,8 @@ from .core.events import (
     VoiceCommand,
     VoiceRejected,
 )
+from .ports import Display, HelpNotifier, JournalSink, SpeechSink, VoiceSource
+from .trace import TraceWriter
 
 log = logging.getLogger(__name__)
 

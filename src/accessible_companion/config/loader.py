@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..adapters.keys import is_valid_key_name
 from ..core.care import minutes_of
+from ..core.commands import normalize_words
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
 from ..core.settings import CARE_RANGES, LISTENING_RANGES, RANGES, Settings, timing_conflicts
-from ..core.voice import normalize_words
+from ..switch.keys import is_valid_key_name
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
 from .yaml_lines import LinedYaml, Location, read_yaml

@@ -32,6 +32,7 @@ from .care import (
     offer_menu,
     scale_value,
 )
+from .commands import command_words, normalize_words, phrase_table
 from .effects import (
     AlertRaised,
     Effect,
@@ -69,7 +70,6 @@ from .presses import PressFilter
 from .records import Alert, CheckIn, FatigueSignal, NotifyResult, PhraseUsed, Rest, RestOffered, SpeedChanged
 from .settings import Mode, Settings, clamp, fastest_interval
 from .view import View
-from .voice import command_words, normalize_words, phrase_table
 
 IDLE_WORDS = frozenset({"resume", "wake"})
 """Commands that do nothing while scanning (they act in a rest, and while asleep)."""

@@ -29,7 +29,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
-from ..adapters.base import Post
 from ..core.events import AdapterError
 from ..core.records import (
     ENTRY_TYPES,
@@ -43,6 +42,7 @@ from ..core.records import (
     RestOffered,
     SpeedChanged,
 )
+from ..ports import Post
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,227 @@
+"""Audio output: plays one Pcm at a time through sounddevice (PortAudio), cut at once.
+
+`SpeechOutput` (speech.py) decides what to play and when; this module only knows how.
+"""
+
+from __future__ import annotations
+
+import array
+import logging
+import math
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from . import portaudio
+from .pcm import Pcm
+
+log = logging.getLogger(__name__)
+
+
+class OutputError(Exception):
+    """The audio device could not be opened or started; the message says why."""
+
+
+class AudioOut(Protocol):
+    """Plays one Pcm at a time."""
+
+    def prepare(self) -> None:
+        """Load what playing needs, ahead of the first utterance; raise OutputError."""
+
+    def play(self, pcm: Pcm, done: Callable[[bool], None], started: Callable[[], None]) -> None:
+        """Start playing; raise OutputError if the device cannot start.
+
+        `started()` is called once, from another thread, when the first samples go to
+        the device (for the trace's speech_start and the latency benchmarks).
+
+        `done(complete)` is called once, from another thread, when the stream ends:
+        complete=True once the last sample has been heard, False if it ended early
+        (device lost). It may also be called after `cut()`; callers then ignore it.
+        """
+
+    def cut(self) -> None:
+        """Stop now and release the stream (no-op when idle)."""
+
+    def close(self) -> None:
+        """Release the stream after it ended (no-op when idle)."""
+
+
+class _Feed:
+    """The PortAudio callback: copies the buffer out block by block, then silence.
+
+    The silence tail covers the stream's output latency: without it the last ~50 ms
+    were cut off (PortAudio's ALSA host ends the stream without draining), and the
+    finished callback, hence SpeechFinished, came that much before the audio ended.
+    """
+
+    def __init__(
+        self, data: bytes, stop: type[BaseException], started: Callable[[], None], frame_bytes: int = 2
+    ) -> None:
+        self.data = memoryview(data)
+        self.frame_bytes = frame_bytes
+        self._started: Callable[[], None] | None = started
+        self.pos = 0
+        self.tail_frames = 0
+        """Frames of silence to play after the data; set once the latency is known."""
+        self.padded = 0
+        self.complete = False
+        """True once the data and the tail went out (the stream then ends by itself)."""
+        self._stop = stop
+
+    def callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        # Runs on PortAudio's thread every block: no locks, no allocation beyond a slice.
+        if self._started is not None:
+            started, self._started = self._started, None
+            started()  # only posts to a queue: cheap enough for the audio thread
+        size = len(outdata)
+        chunk = self.data[self.pos : self.pos + size]
+        got = len(chunk)
+        outdata[:got] = chunk
+        self.pos += got
+        if got < size:
+            outdata[got:] = bytes(size - got)
+            self.padded += (size - got) // self.frame_bytes
+            if self.padded >= self.tail_frames:
+                self.complete = True
+                raise self._stop
+
+
+class SoundDeviceOutput:
+    """Plays on the default output device through sounddevice (PortAudio).
+
+    On Linux, PortAudio's ALSA "default" device is the right one: where a sound server
+    runs (PulseAudio, or PipeWire's pulse layer) the ALSA config routes "default" to it
+    (checked with PULSE_SERVER and libasound2-plugins), and without one it is ALSA's own
+    mixing default on the hardware. The "pulse" device exists only with
+    libasound2-plugins and fails without a server.
+    """
+
+    def __init__(
+        self,
+        device: int | str | None = None,
+        channel: str = "both",
+        blocksize: int = 512,
+        latency: float | str = "low",
+    ) -> None:
+        """`device`: an index or part of a name (None = default). `channel`: both, left or right.
+
+        `blocksize` frames per callback bounds how late a cut takes effect (512 = 23 ms at 22050 Hz).
+        """
+        self._device = device
+        self._channels = 1 if channel == "both" else 2
+        self._channel = channel
+        self._blocksize = blocksize
+        self._latency = latency
+        self._stream: Any = None
+        self._suspect = False
+        """True unless the last stream played to its end: it failed to open or start,
+        died (sound server killed), stalled or was cut. A failed open then lists the
+        devices again before giving up."""
+
+    @staticmethod
+    def _sounddevice() -> Any:
+        # Imported on the speech thread, not at startup: importing initialises PortAudio,
+        # and a missing libportaudio (OSError) must become a reported error, not a crash.
+        try:
+            import sounddevice
+        except Exception as error:
+            raise OutputError(f"cannot load the audio library: {error}") from error
+        return sounddevice
+
+    def prepare(self) -> None:
+        """Import sounddevice now (~0.1 s with PortAudio's device scan), off the first cue's path."""
+        self._sounddevice()
+
+    def _open(self, sd: Any, rate: int, feed: _Feed, finished: Callable[[], None], rescan: bool) -> Any:
+        def open_stream() -> Any:
+            return sd.RawOutputStream(
+                samplerate=rate,
+                channels=self._channels,
+                dtype="int16",
+                blocksize=self._blocksize,
+                latency=self._latency,
+                device=self._device,
+                callback=feed.callback,
+                finished_callback=finished,
+            )
+
+        try:
+            return open_stream()
+        except Exception as error:
+            if not rescan and self._has_output(sd):
+                raise
+            log.info("listing audio devices again (open failed: %s)", error)
+        # PortAudio lists devices only when it initialises. If that happened before the
+        # sound server was reachable (the app autostarted before PulseAudio/PipeWire, or
+        # a test set PULSE_SERVER after sounddevice was imported), it has no output device
+        # at all, so list them again. The same after a device failure (`rescan`): a list
+        # made while the server was down is empty and stays so when the server returns
+        # (opening fails with "Error querying device -1" until a new listing), and a
+        # replugged device may have a new index. A list made while the server ran stays
+        # usable across a server restart (ALSA "default" routes to whatever server listens
+        # on the socket): while the server is down opening fails at once (PaErrorCode
+        # -9993), and opens again as soon as it is back. Listing takes ~25-30 ms and
+        # stops every PortAudio stream in the process; ours is closed, and there are no
+        # others yet (a microphone reader will need to reopen its stream when it lands).
+        portaudio.rescan(sd)
+        return open_stream()
+
+    def _has_output(self, sd: Any) -> bool:
+        try:
+            sd.query_devices(self._device, "output")
+        except Exception:
+            return False
+        return True
+
+    def play(self, pcm: Pcm, done: Callable[[bool], None], started: Callable[[], None]) -> None:
+        """Open a stream at the Pcm's rate and start it (~2-3 ms with PulseAudio)."""
+        self.cut()
+        sd = self._sounddevice()
+        data = pcm.data if self._channels == 1 else to_one_side(pcm.data, self._channel)
+        feed = _Feed(data, sd.CallbackStop, started, frame_bytes=2 * self._channels)
+        rescan, self._suspect = self._suspect, True  # until this stream plays to its end
+
+        def finished() -> None:  # PortAudio's thread, once the stream is inactive
+            # A killed sound server ends the stream here too, at once and without an
+            # exception (stream.active False, feed.complete False): `done` tells.
+            if feed.complete:
+                self._suspect = False
+            done(feed.complete)
+
+        try:
+            stream = self._open(sd, pcm.rate, feed, finished, rescan)
+        except Exception as error:
+            raise OutputError(f"cannot open the audio output: {error}") from error
+        latency = stream.latency if isinstance(stream.latency, float) else 0.1
+        feed.tail_frames = math.ceil(latency * pcm.rate) + self._blocksize
+        self._stream = stream
+        try:
+            stream.start()
+        except Exception as error:
+            self.cut()
+            raise OutputError(f"cannot start the audio output: {error}") from error
+
+    def cut(self) -> None:
+        """Abort (drops what is buffered, ~1 ms) and close the stream."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            stream.abort()
+        except Exception as error:  # the device may already be gone
+            log.debug("abort failed: %s", error)
+        try:
+            stream.close()
+        except Exception as error:
+            log.debug("close failed: %s", error)
+
+    def close(self) -> None:
+        """Close the stream (it has ended by itself, so abort has nothing to drop)."""
+        self.cut()
+
+
+def to_one_side(mono: bytes, channel: str) -> bytes:
+    """Interleaved stereo with `mono` on the `left` or `right` channel and silence on the other."""
+    samples = array.array("h", mono)
+    stereo = array.array("h", bytes(4 * len(samples)))
+    stereo[0 if channel == "left" else 1 :: 2] = samples
+    return stereo.tobytes()

@@ -1,0 +1,433 @@
+"""Call-for-help notifications: the caregiver's own command and/or a webhook.
+
+The core decides when to notify (after the cancel window); the loop calls `notify()`,
+which only queues and returns at once. A dispatcher thread hands every (alert, channel)
+to a worker thread of its own, so a dead webhook never delays the command, a slow alert
+never delays a newer one, and nothing here can ever stall the switch.
+
+Each channel of each alert gets up to `retries` attempts, `retry_wait`, 2×, 4×, ... apart,
+and exactly one `NotifyDone` when it is delivered or finally given up (also on `stop()`).
+Every failed attempt is logged (this module's logger).
+
+The command is a fixed argv (no shell) and the message reaches it only through the
+environment: COMPANION_MESSAGE, COMPANION_TRIGGER (hold|gesture|voice|menu),
+COMPANION_ALERT (the alert id) and COMPANION_TIME (ISO 8601 local time with offset).
+Nothing user-dependent is ever put on the command line, so no message text can be taken
+for an option or need quoting, and the caregiver's configured line is exactly what runs.
+Exit status 0 means delivered. It runs in a new session (its own process group), so a
+timeout or `stop()` kills it and everything it started (`os.killpg`).
+
+The webhook gets a POST of the JSON `{"message", "trigger", "alert", "time"}`; any 2xx
+answer means delivered. Redirects are not followed (urllib would turn a redirected POST
+into a GET without the body and call that a success). The URL is never logged or put in
+a detail: webhook URLs often carry a secret token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import logging
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Literal
+from urllib.parse import urlsplit
+
+from .. import __version__
+from ..core.events import NotifyDone
+from ..ports import Post
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["command", "webhook"]
+
+DETAIL_MAX = 300
+"""Characters of a command's output or an HTTP error body kept in a detail."""
+
+STOP_WAIT = 1.5
+"""Seconds `stop()` waits for the threads; they are daemons, so a stuck one never keeps the app alive."""
+
+KILL_WAIT = 1.0
+"""Seconds to collect a killed command's output. A grandchild that left the process group
+can keep the pipe open for ever; after this it is abandoned."""
+
+WEBHOOK_GRACE = 0.25
+"""Seconds past `timeout` before a webhook attempt is abandoned. urllib's timeout bounds each
+socket operation but not name lookup or a server trickling bytes; this bounds the whole."""
+
+
+@dataclass(frozen=True)
+class _Alert:
+    """One call for help, as handed to `notify()`."""
+
+    alert: int
+    message: str
+    trigger: str
+    time: str
+    """When `notify()` was called: ISO 8601 local time with offset."""
+
+
+class Notifier:
+    """Sends each call for help to the caregiver's command and/or webhook, never blocking the caller."""
+
+    def __init__(
+        self,
+        command: Sequence[str] = (),
+        webhook: str = "",
+        timeout: float = 10.0,
+        retries: int = 3,
+        retry_wait: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`command` is an argv (a lone string is one program path, never split); `timeout` bounds
+        each attempt (seconds); `retries` is the number of attempts per channel in total;
+        `clock` stamps the posted events (the loop's clock)."""
+        argv = (command,) if isinstance(command, str) else tuple(command)
+        self._command = argv if argv and argv[0] else ()
+        self._webhook = webhook.strip()
+        self._timeout = max(float(timeout), 0.01)
+        self._retries = max(int(retries), 1)
+        self._retry_wait = max(float(retry_wait), 0.0)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._pending: deque[_Alert] = deque()
+        self._post: Post | None = None
+        self._dispatcher: threading.Thread | None = None
+        self._workers: set[threading.Thread] = set()
+        self._procs: set[subprocess.Popen[bytes]] = set()
+        """Commands running now, so `stop()` can kill them."""
+        self._stopping = threading.Event()
+        """Set by `stop()`; retry waits wait on it, so they end at once."""
+
+    @property
+    def configured(self) -> bool:
+        """True when there is a command or a webhook to notify."""
+        return bool(self._command or self._webhook)
+
+    def _channels(self) -> list[Kind]:
+        kinds: list[Kind] = []
+        if self._command:
+            kinds.append("command")
+        if self._webhook:
+            kinds.append("webhook")
+        return kinds
+
+    # --- called from the loop ---
+
+    def start(self, post: Post) -> None:
+        """Start the dispatcher thread; alerts notified before this are sent now."""
+        with self._lock:
+            self._post = post
+            if self._dispatcher is not None or self._stopping.is_set() or not self.configured:
+                return
+            self._dispatcher = threading.Thread(target=self._dispatch, name="notify", daemon=True)
+        self._dispatcher.start()
+
+    def notify(self, alert: int, message: str, trigger: str) -> None:
+        """Queue a call for help on every configured channel; returns at once and never raises."""
+        if not self.configured:
+            return
+        try:
+            stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+            with self._lock:
+                if self._stopping.is_set():
+                    log.warning("call for help %s after stop: not sent", alert)
+                    return
+                self._pending.append(_Alert(alert, str(message), str(trigger), stamp))
+                self._wake.notify()
+        except Exception:  # the caller is the event loop: it must never see this
+            log.exception("queueing call for help %s failed", alert)
+
+    def stop(self) -> None:
+        """Give up waiting retries, kill running commands and wait for the threads (at most ~1.5 s)."""
+        with self._lock:
+            self._stopping.set()
+            dropped = list(self._pending)
+            self._pending.clear()
+            procs = list(self._procs)
+            threads = [t for t in (self._dispatcher, *self._workers) if t is not None]
+            self._wake.notify_all()
+        for proc in procs:
+            _kill_group(proc)
+        # Alerts that never left the queue still get their one NotifyDone per channel.
+        for item in dropped:
+            for kind in self._channels():
+                self._send(NotifyDone(kind, False, "stopped before sending", attempts=0))
+                log.error("call for help %s: %s not sent: stopping", item.alert, kind)
+        deadline = time.monotonic() + STOP_WAIT
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(max(deadline - time.monotonic(), 0.0))
+        stuck = [t.name for t in threads if t.is_alive()]
+        if stuck:  # daemons: they cannot keep the app alive
+            log.warning("notify threads still running after stop: %s", ", ".join(stuck))
+
+    # --- the threads ---
+
+    def _dispatch(self) -> None:
+        """Hand each queued alert to one worker thread per channel."""
+        while True:
+            with self._wake:
+                while not self._pending and not self._stopping.is_set():
+                    self._wake.wait()
+                if self._stopping.is_set():
+                    return
+                item = self._pending.popleft()
+                for kind in self._channels():
+                    worker = threading.Thread(
+                        target=self._deliver,
+                        args=(kind, item),
+                        name=f"notify-{kind}-{item.alert}",
+                        daemon=True,
+                    )
+                    self._workers.add(worker)
+                    # Started under the lock so stop() either sees it or it sees stop().
+                    worker.start()
+
+    def _deliver(self, kind: Kind, item: _Alert) -> None:
+        """Try one channel until delivered, out of attempts or stopped; post its NotifyDone."""
+        attempt = self._run_command if kind == "command" else self._call_webhook
+        attempts, ok, detail = 0, False, "stopped before sending"
+        try:
+            while attempts < self._retries and not self._stopping.is_set():
+                attempts += 1
+                ok, detail = attempt(item)
+                if ok:
+                    log.info("call for help %s: %s delivered (%s)", item.alert, kind, detail)
+                    break
+                log.warning(
+                    "call for help %s: %s attempt %d of %d failed: %s",
+                    item.alert,
+                    kind,
+                    attempts,
+                    self._retries,
+                    detail,
+                )
+                if self._stopping.is_set():  # cut short by stop(): the detail says so
+                    break
+                # Backoff gives a network or a mount that is coming back time to do so.
+                wait = self._retry_wait * 2 ** (attempts - 1)
+                if attempts < self._retries and self._stopping.wait(wait):
+                    detail = f"stopped after: {detail}"
+                    break
+        except Exception as error:  # a bug here must still end in a NotifyDone
+            log.exception("call for help %s: %s failed", item.alert, kind)
+            ok, detail = False, _one_line(f"internal error: {error!r}")
+        finally:
+            with self._lock:
+                self._workers.discard(threading.current_thread())
+        if not ok:
+            log.error(
+                "call for help %s: %s gave up after %d attempt(s): %s", item.alert, kind, attempts, detail
+            )
+        self._send(NotifyDone(kind, ok, detail, attempts))
+
+    def _send(self, event: NotifyDone) -> None:
+        post = self._post
+        if post is None:
+            return
+        try:
+            post(event, self._clock())
+        except Exception:  # the loop's problem; the other channels carry on
+            log.exception("posting %r failed", event)
+
+    # --- the command ---
+
+    def _run_command(self, item: _Alert) -> tuple[bool, str]:
+        """Run the command once; (delivered, detail)."""
+        program = self._command[0]
+        env = dict(os.environ)
+        env.update(
+            {
+                # An environment value cannot hold NUL; drop it rather than fail the call.
+                "COMPANION_MESSAGE": item.message.replace("\0", ""),
+                "COMPANION_TRIGGER": item.trigger.replace("\0", ""),
+                "COMPANION_ALERT": str(item.alert),
+                "COMPANION_TIME": item.time,
+            }
+        )
+        with self._lock:
+            if self._stopping.is_set():
+                return False, "stopped"
+        try:
+            proc = subprocess.Popen(
+                self._command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,  # its own process group, so killpg reaches its children
+            )
+        except FileNotFoundError:
+            return False, f"command not found: {program}"
+        except PermissionError:
+            return False, f"command not executable: {program}"
+        except (OSError, ValueError, subprocess.SubprocessError) as error:
+            return False, _one_line(f"cannot run {program}: {error}")
+        with self._lock:
+            self._procs.add(proc)
+            stopped = self._stopping.is_set()
+        try:
+            if stopped:  # stop() came while it was starting and did not see it
+                _kill_group(proc)
+            try:
+                output, _ = proc.communicate(timeout=self._timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc)
+                output = _collect(proc)
+                return False, _with_output(f"timed out after {self._timeout:g} s", output)
+        finally:
+            with self._lock:
+                self._procs.discard(proc)
+        code = proc.returncode
+        if code == 0:
+            return True, "exit 0"
+        if code < 0:
+            if self._stopping.is_set() and code == -signal.SIGKILL:
+                return False, "stopped"
+            return False, _with_output(f"killed by {_signal_name(-code)}", output)
+        return False, _with_output(f"exit {code}", output)
+
+    # --- the webhook ---
+
+    def _call_webhook(self, item: _Alert) -> tuple[bool, str]:
+        """POST once, bounded by `timeout` in total; (delivered, detail)."""
+        result: list[tuple[bool, str]] = []
+
+        def run() -> None:
+            try:
+                answer = self._request(item)
+            except Exception as error:  # anything urllib or the socket layer can raise
+                answer = (False, _one_line(f"{type(error).__name__}: {error}"))
+            with self._wake:
+                result.append(answer)
+                self._wake.notify_all()
+
+        # A request cannot be cut short, so it runs on a helper this thread can stop waiting
+        # for: at the deadline, or at once when stop() sets _stopping and wakes everyone.
+        helper = threading.Thread(target=run, name=f"notify-http-{item.alert}", daemon=True)
+        helper.start()
+        with self._wake:
+            self._wake.wait_for(lambda: result or self._stopping.is_set(), self._timeout + WEBHOOK_GRACE)
+            if result:
+                return result[0]
+        if self._stopping.is_set():
+            return False, "stopped while sending"
+        # Stuck in name lookup or a trickling answer; the helper ends by itself later.
+        return False, f"timed out after {self._timeout:g} s"
+
+    def _request(self, item: _Alert) -> tuple[bool, str]:
+        url = urlsplit(self._webhook)
+        host = url.hostname or "?"
+        if url.scheme not in ("http", "https") or not url.hostname:
+            return False, "webhook URL must start with http:// or https:// and name a host"
+        body = json.dumps(
+            {"message": item.message, "trigger": item.trigger, "alert": item.alert, "time": item.time}
+        ).encode()
+        request = urllib.request.Request(
+            self._webhook,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "User-Agent": f"accessible-companion/{__version__}"},
+        )
+        opener = urllib.request.build_opener(_NoRedirect())
+        try:
+            with opener.open(request, timeout=self._timeout) as response:
+                status = int(response.status)
+                response.read(DETAIL_MAX)  # let the server finish its answer
+        except urllib.error.HTTPError as error:
+            try:
+                text = _read_some(error.fp)
+            finally:
+                error.close()
+            return False, _with_output(f"HTTP {error.code} {error.reason}".strip(), text)
+        except urllib.error.URLError as error:
+            reason = error.reason
+            if isinstance(reason, TimeoutError):
+                return False, f"timed out after {self._timeout:g} s"
+            if isinstance(reason, OSError) and reason.strerror:
+                return False, _one_line(f"cannot reach {host}: {reason.strerror}")
+            return False, _one_line(f"cannot reach {host}: {reason}")
+        except TimeoutError:  # the connection was made but the answer did not come in time
+            return False, f"timed out after {self._timeout:g} s"
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            return False, _one_line(f"{host}: {type(error).__name__}: {error}")
+        if 200 <= status < 300:
+            return True, f"HTTP {status}"
+        return False, f"HTTP {status}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Turns a redirect into an HTTPError: a redirected POST would lose its body."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        return None
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the command and everything in its process group."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+        os.killpg(proc.pid, signal.SIGKILL)
+    if proc.returncode is None:
+        with contextlib.suppress(OSError):
+            proc.kill()  # the leader, should it have left its group
+
+
+def _collect(proc: subprocess.Popen[bytes]) -> bytes:
+    """The output of a killed command, without waiting for a pipe a stray grandchild holds open."""
+    try:
+        output, _ = proc.communicate(timeout=KILL_WAIT)
+        return output or b""
+    except subprocess.TimeoutExpired:
+        if proc.stdout is not None:
+            proc.stdout.close()
+        proc.wait()
+        return b""
+
+
+def _read_some(stream: IO[bytes] | None) -> bytes:
+    if stream is None:
+        return b""
+    try:
+        return stream.read(DETAIL_MAX)
+    except Exception:  # the body is only a hint in the detail
+        return b""
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _with_output(head: str, output: bytes | str | None) -> str:
+    """`head`, then the output if any, on one line."""
+    text = output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
+    text = _one_line(text)
+    return _one_line(f"{head}: {text}") if text else head
+
+
+def _one_line(text: str, limit: int = DETAIL_MAX) -> str:
+    """Whitespace runs (newlines too) become one space; longer than `limit` is cut with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,197 @@
+"""Voice commands: the microphone, heard by vosk on a thread of its own.
+
+The loop says what can be said now (`listen_for`) and when the companion is making
+sound (`speaking`); the listener posts VoiceCommand for accepted phrases, VoiceRejected
+for the rest, and spoken Notices when voice turns unavailable or comes back. Nothing is
+loaded or opened while there is nothing to listen for, so a user with voice off pays
+neither the model's ~500 MB nor an open microphone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..audio.microphone import Block, Microphone, MicrophoneState
+from ..core.events import AdapterError, Notice, VoiceCommand, VoiceRejected
+from ..core.settings import Listening, Messages
+from ..ports import Post
+from .hearing import HalfDuplex, Rules, Verdict
+from .recognizer import Recognizer, builtin_fillers, load_model, missing_words
+
+log = logging.getLogger(__name__)
+
+READ_TIMEOUT = 0.2
+"""Seconds the thread waits for audio before it looks at new phrases or a stop."""
+
+
+class ModelUnavailableError(Exception):
+    """No usable speech model; the message says why and what to do (spoken and shown)."""
+
+
+class VoiceListener:
+    """Listens for what the loop says can be said now; posts what it heard."""
+
+    def __init__(
+        self,
+        settings: Listening,
+        locate: Callable[[], Path],
+        vocabulary: Sequence[str] = (),
+        messages: Messages | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`locate` returns the model folder to load (raising ModelUnavailableError);
+        `vocabulary` is every phrase of the config, checked against the model once."""
+        self.settings = settings
+        self._locate = locate
+        self._vocabulary = tuple(vocabulary)
+        self._messages = messages or Messages()
+        self._clock = clock
+        self._gate = HalfDuplex(settings.mute_tail)
+        self._wanted: tuple[str, ...] = ()
+        self._changed = threading.Condition()
+        self._post: Post | None = None
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self._model: Any = None
+        self._unavailable = False
+        """A model could not be had; said once, tried again when voice is turned on again."""
+        self._lost = False
+
+    # Called from the loop thread.
+
+    def start(self, post: Post) -> None:
+        """Begin; returns at once (the model loads on the listener's thread when needed)."""
+        self._post = post
+        self._thread = threading.Thread(target=self._run, name="voice-listener", daemon=True)
+        self._thread.start()
+
+    def listen_for(self, phrases: Sequence[str]) -> None:
+        """From now on, listen for these phrases (none: stop listening, close the microphone)."""
+        with self._changed:
+            if not phrases and self._wanted:
+                self._unavailable = False  # turning voice on again tries the model again
+            self._wanted = tuple(phrases)
+            self._changed.notify()
+
+    def speaking(self, active: bool, at: float) -> None:
+        """The companion started or stopped making sound at `at` (half-duplex)."""
+        self._gate.speaking(active, at)
+
+    def stop(self) -> None:
+        """Stop listening and close the microphone (waits briefly for the thread)."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+
+    # The listener thread.
+
+    def _run(self) -> None:
+        microphone: Microphone | None = None
+        recognizer: Recognizer | None = None
+        try:
+            while True:
+                with self._changed:
+                    while not self._stopping and (not self._wanted or self._unavailable):
+                        if microphone is not None:
+                            microphone.close()
+                            microphone, recognizer = None, None
+                        self._changed.wait()
+                    if self._stopping:
+                        return
+                    wanted = self._wanted
+                if self._model is None and not self._load():
+                    continue
+                if microphone is None:
+                    microphone = self._microphone()
+                block = microphone.read(READ_TIMEOUT)
+                if block is None:
+                    continue
+                if recognizer is None or recognizer.rate != block.rate:
+                    recognizer = self._recognizer(block.rate)
+                self._hear(recognizer, wanted, block)
+        except Exception as error:  # never take the process down; the switch goes on
+            log.exception("voice listener failed")
+            self._emit(AdapterError("voice", f"{type(error).__name__}: {error}"))
+        finally:
+            if microphone is not None:
+                microphone.close()
+
+    def _hear(self, recognizer: Recognizer, wanted: tuple[str, ...], block: Block) -> None:
+        recognizer.listen_for(wanted)
+        if not self._gate.open_at(block.captured):
+            recognizer.reset()  # its own voice, or the start of a word cut by it
+            return
+        verdict = recognizer.feed(block.data)
+        if verdict is not None:
+            self._emit(_event(verdict))
+
+    def _load(self) -> bool:
+        started = self._clock()
+        try:
+            path = self._locate()
+            self._model = load_model(path)
+        except Exception as error:  # ModelUnavailableError, ModelLoadError, a broken vosk install
+            log.warning("voice commands unavailable: %s", error)
+            with self._changed:
+                self._unavailable = True
+            spoken = self._messages.voice_unavailable.format(language=self.settings.language)
+            self._emit(Notice(spoken, spoken=True))
+            self._emit(Notice(str(error)))  # the details, for the screen and the trace
+            return False
+        log.info("speech model %s loaded in %.1f s", path, self._clock() - started)
+        missing = missing_words(self._model, self._vocabulary)
+        if missing:
+            # vosk would drop these silently: the phrase could never be heard.
+            self._emit(Notice("The speech model does not know: " + ", ".join(missing)))
+        self._emit(Notice(f"Voice commands ready ({path.name})."))
+        return True
+
+    def _microphone(self) -> Microphone:
+        settings = self.settings
+        return Microphone(
+            device=settings.microphone,
+            no_audio_seconds=settings.no_audio_seconds,
+            muted_seconds=settings.muted_seconds,
+            on_state=self._microphone_state,
+            clock=self._clock,
+        )
+
+    def _recognizer(self, rate: int) -> Recognizer:
+        settings = self.settings
+        fillers = (*builtin_fillers(settings.language), *settings.fillers)
+        rules = Rules(settings.min_confidence, settings.min_seconds)
+        return Recognizer(self._model, rate, rules, fillers, settings.end_silence)
+
+    def _microphone_state(self, state: MicrophoneState, detail: str) -> None:
+        messages = self._messages
+        match state:
+            case MicrophoneState.LOST:
+                self._lost = True
+                self._emit(AdapterError("microphone", detail))
+                self._emit(Notice(messages.microphone_lost, spoken=True))
+            case MicrophoneState.MUTED:
+                self._lost = True
+                self._emit(Notice(messages.microphone_muted, spoken=True))
+            case MicrophoneState.BACK:
+                if self._lost:
+                    self._lost = False
+                    self._emit(Notice(messages.microphone_back, spoken=True))
+            case MicrophoneState.LISTENING:
+                log.info("microphone open: %s", detail)
+
+    def _emit(self, event: Any) -> None:
+        if self._post is not None:
+            self._post(event, self._clock())
+
+
+def _event(verdict: Verdict) -> VoiceCommand | VoiceRejected:
+    if verdict.accepted:
+        return VoiceCommand(verdict.phrase, round(verdict.confidence, 3))
+    return VoiceRejected(verdict.text, verdict.reason, round(verdict.confidence, 3))

@@ -1,0 +1,78 @@
+"""`accessible-companion voice test`: listen and show what is heard, for a caregiver
+choosing command words that work for this user's voice.
+
+It runs the listener the companion uses (same microphone code, model, fillers and
+rejection rules), listening for every phrase of the config at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ..app import model_locator
+from ..config import ConfigError, load_config
+from ..core.commands import command_words, every_phrase, normalize_words
+from ..core.events import AdapterError, Event, Notice, VoiceCommand, VoiceRejected
+from .listener import VoiceListener
+
+
+def main(config_path: Path | None, model: Path | None, seconds: float | None) -> int:
+    """Print one line per thing heard until Ctrl-C or `seconds`; 0 if the model loaded."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    settings = config.settings
+    listening = settings.listening
+    if model is not None:
+        listening = dataclasses.replace(listening, model=str(model))
+    menus = [menu.items for menu in config.menus.menus.values()]
+    phrases = every_phrase(menus, settings.commands)
+    meanings = {words: f"command {name}" for words, name in command_words(settings.commands).items()}
+    for menu in config.menus.menus.values():
+        for item in menu.items:
+            for words in item.voice_words:
+                meanings.setdefault(normalize_words(words), f"item '{item.label}' ({menu.id})")
+    ready = threading.Event()
+    failed = threading.Event()
+
+    def post(event: Event, at: float) -> None:
+        match event:
+            case VoiceCommand(phrase=phrase, confidence=confidence):
+                print(f"heard  {phrase!r:24} confidence {confidence:.2f}  -> {meanings.get(phrase, '?')}")
+            case VoiceRejected(text=text, reason=reason, confidence=confidence):
+                print(f"heard  {text!r:24} confidence {confidence:.2f}  not taken: {reason}")
+            case Notice(text=text):
+                print(text)
+                if text.startswith("Voice commands ready"):
+                    ready.set()
+            case AdapterError(component=component, message=message):
+                print(f"{component}: {message}", file=sys.stderr)
+        sys.stdout.flush()
+
+    listener = VoiceListener(listening, model_locator(listening), phrases, settings.messages)
+    listener.start(post)
+    listener.listen_for(phrases)
+    print(f"Loading the speech model for '{listening.language}'; listening for {len(phrases)} phrases.")
+    print(
+        "Say a command or an item's words. Lines show what was heard, how sure (0-1), and what it"
+        f" would do; below {listening.min_confidence:g} it is not taken. Ctrl-C stops."
+    )
+    sys.stdout.flush()
+    end = None if seconds is None else time.monotonic() + seconds
+    try:
+        while end is None or time.monotonic() < end:
+            if failed.is_set():
+                break
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.stop()
+    return 0 if ready.is_set() else 1

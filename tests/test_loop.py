@@ -1,0 +1,131 @@
+"""The loop tells the voice listener what can be said now and when the companion makes sound.
+
+A recording stand-in for the listener (the real one is tested end to end with a real
+model and a real microphone in tests/e2e/test_run_voice.py); speech is NullSpeech, which
+finishes each utterance at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from accessible_companion.core.companion import Companion
+from accessible_companion.core.events import Notice, VoiceCommand, VoiceRejected
+from accessible_companion.core.menus import Action, Item, Menu, MenuSet
+from accessible_companion.core.settings import Settings
+from accessible_companion.loop import Loop
+from accessible_companion.ports import Post
+from accessible_companion.speech.speaker import NullSpeech
+from bench.support import NoDisplay, RecordingTrace
+
+MENUS = MenuSet(
+    {
+        "home": Menu(
+            "home", "Home", (Item("Water", voice=("water",)), Item("More", action=Action.MENU, menu="more"))
+        ),
+        "more": Menu("more", "More", (Item("Tea", voice=("tea",)),)),
+    }
+)
+
+
+class Listener:
+    """Records what the loop tells it."""
+
+    def __init__(self) -> None:
+        self.phrases: list[tuple[str, ...]] = []
+        self.sound: list[bool] = []
+        self.post: Post | None = None
+
+    def start(self, post: Post) -> None:
+        self.post = post
+
+    def listen_for(self, phrases: Sequence[str]) -> None:
+        self.phrases.append(tuple(phrases))
+
+    def speaking(self, active: bool, at: float) -> None:
+        self.sound.append(active)
+
+    def stop(self) -> None:
+        pass
+
+
+def running(settings: Settings) -> tuple[Loop, Listener, RecordingTrace, Callable[[], None]]:
+    listener = Listener()
+    trace = RecordingTrace()
+    speech = NullSpeech()
+    loop = Loop(Companion(MENUS, settings), speech, NoDisplay(), trace, listener)
+    speech.start(loop.post)
+    listener.start(loop.post)
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        loop.stop()
+        thread.join(timeout=5)
+
+    return loop, listener, trace, stop
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_voice_off_listens_for_nothing() -> None:
+    loop, listener, trace, stop = running(Settings())
+    try:
+        wait_until(lambda: bool(trace.lines))
+        loop.post(VoiceCommand("water"), time.monotonic())
+        wait_until(lambda: any(f.get("source") == "voice" for _, _, f in trace.lines))
+        time.sleep(0.1)
+    finally:
+        stop()
+    assert listener.phrases == [()]
+    assert not any(event == "select" for _, event, _ in trace.lines)
+
+
+def test_listens_for_the_current_menu_and_follows_menu_changes() -> None:
+    loop, listener, trace, stop = running(dataclasses.replace(Settings(), voice_commands=True))
+    try:
+        wait_until(lambda: bool(listener.phrases))
+        assert "water" in listener.phrases[0] and "next" in listener.phrases[0]
+        assert "tea" not in listener.phrases[0]
+        loop.post(VoiceCommand("more"), time.monotonic())
+        wait_until(lambda: any("tea" in p for p in listener.phrases))
+        loop.post(VoiceRejected("the tea", "not a command", 0.8), time.monotonic())
+        wait_until(lambda: any(f.get("kind") == "rejected" for _, _, f in trace.lines))
+    finally:
+        stop()
+    assert "water" not in listener.phrases[-1]
+    rejected = [f for _, e, f in trace.lines if e == "input" and f.get("kind") == "rejected"]
+    assert rejected == [
+        {
+            "source": "voice",
+            "kind": "rejected",
+            "key": "the tea",
+            "reason": "not a command",
+            "confidence": 0.8,
+        }
+    ]
+    assert [f["label"] for _, e, f in trace.lines if e == "select"] == ["More"]
+
+
+def test_muted_while_sounding_and_unmuted_when_all_speech_ended() -> None:
+    loop, listener, trace, stop = running(dataclasses.replace(Settings(), voice_commands=True))
+    try:
+        wait_until(lambda: listener.sound[-1:] == [False])
+        loop.post(Notice("Microphone lost.", spoken=True), time.monotonic())
+        wait_until(lambda: any(e == "notice" for _, e, _ in trace.lines))
+        wait_until(lambda: len(listener.sound) >= 4 and listener.sound[-1] is False)
+    finally:
+        stop()
+    # Every True is followed by a False: the listener is never left deaf.
+    assert listener.sound[0] is True
+    assert all(a != b for a, b in zip(listener.sound, listener.sound[1:], strict=False))
+    spoken = [f["text"] for _, e, f in trace.lines if e == "speak"]
+    assert "Microphone lost." in spoken

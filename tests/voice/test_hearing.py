@@ -1,0 +1,126 @@
+"""The rules that decide whether something heard is a command, and the half-duplex gate."""
+
+from __future__ import annotations
+
+import json
+
+from accessible_companion.voice.hearing import (
+    UNKNOWN,
+    Endpointer,
+    HalfDuplex,
+    Rules,
+    Word,
+    grammar,
+    judge,
+    parse_result,
+    sounds_alike,
+)
+
+PHRASES = ("next", "go back", "water")
+RULES = Rules(min_confidence=0.9, min_seconds=0.15)
+
+
+def words(*spec: tuple[str, float]) -> tuple[Word, ...]:
+    """Words 0.3 s long, one after the other."""
+    return tuple(Word(text, conf, 0.3 * i, 0.3 * i + 0.3) for i, (text, conf) in enumerate(spec))
+
+
+def test_an_allowed_phrase_heard_surely_is_accepted() -> None:
+    verdict = judge("go back", words(("go", 0.95), ("back", 1.0)), PHRASES, RULES)
+    assert verdict.accepted
+    assert verdict.phrase == "go back"
+    assert verdict.confidence == 0.95
+
+
+def test_a_run_of_grammar_words_is_not_a_command() -> None:
+    # The bigram grammar happily outputs "next next water" for a sentence.
+    verdict = judge("next next water", words(("next", 1.0), ("next", 1.0), ("water", 1.0)), PHRASES, RULES)
+    assert not verdict.accepted
+    assert verdict.reason == "not a command"
+
+
+def test_a_filler_is_not_a_command() -> None:
+    verdict = judge("today", words(("today", 1.0)), PHRASES, RULES)
+    assert (verdict.accepted, verdict.reason) == (False, "not a command")
+
+
+def test_one_unsure_word_rejects_the_phrase() -> None:
+    verdict = judge("go back", words(("go", 1.0), ("back", 0.62)), PHRASES, RULES)
+    assert not verdict.accepted
+    assert verdict.reason == "unsure (0.62)"
+    assert verdict.confidence == 0.62
+
+
+def test_too_short_to_be_speech() -> None:
+    verdict = judge("next", (Word("next", 1.0, 2.0, 2.1),), PHRASES, RULES)
+    assert not verdict.accepted
+    assert verdict.reason.startswith("too short")
+    assert judge("next", (Word("next", 1.0, 2.0, 2.2),), PHRASES, RULES).accepted
+
+
+def test_unknown_word_marker_rejects() -> None:
+    verdict = judge(f"next {UNKNOWN}", words(("next", 1.0), (UNKNOWN, 1.0)), PHRASES, RULES)
+    assert (verdict.accepted, verdict.reason) == (False, "unknown word")
+
+
+def test_case_and_punctuation_do_not_matter() -> None:
+    assert judge("Water!", words(("water", 1.0)), PHRASES, RULES).phrase == "water"
+
+
+def test_grammar_leaves_out_fillers_that_are_words_of_a_phrase() -> None:
+    built = grammar(PHRASES, ["today", "go", "back", "Water", "the"], known=[UNKNOWN])
+    assert built == ["go back", "next", "water", "the", "today", UNKNOWN]
+
+
+def test_parse_result_reads_words_and_confidence() -> None:
+    result = json.dumps(
+        {
+            "text": "go back",
+            "result": [{"word": "go", "conf": 0.5, "start": 1.0, "end": 1.2}, {"word": "back"}],
+        }
+    )
+    text, parsed = parse_result(result)
+    assert text == "go back"
+    assert parsed[0] == Word("go", 0.5, 1.0, 1.2)
+    assert parsed[1].confidence == 1.0
+
+
+def test_half_duplex_mutes_while_speaking_and_for_the_tail() -> None:
+    gate = HalfDuplex(tail=0.4)
+    assert gate.open_at(10.0)
+    gate.speaking(True, 10.0)
+    assert gate.open_at(9.99)  # captured before the companion spoke
+    assert not gate.open_at(10.0)
+    assert not gate.open_at(11.5)
+    gate.speaking(False, 12.0)
+    assert not gate.open_at(12.39)  # the speaker's buffer and the room still sound
+    assert gate.open_at(12.4)
+    gate.speaking(False, 13.0)  # a repeated "stopped" does not move the tail
+    assert gate.open_at(12.5)
+
+
+def test_endpointer_ends_after_quiet_following_speech() -> None:
+    ends = Endpointer(end_silence=0.2)
+    blocks = [30.0] * 10 + [3000.0] * 6 + [40.0] * 3 + [35.0] * 2
+    heard = [ends.update(rms, 0.05) for rms in blocks]
+    # 0.3 s of speech, then the 4th quiet block (0.2 s) ends it; not before, not twice.
+    assert heard.index(True) == 19
+    assert heard.count(True) == 1
+
+
+def test_endpointer_ignores_clicks_and_follows_a_noisy_room() -> None:
+    ends = Endpointer(end_silence=0.1, min_voiced=0.1)
+    click = [ends.update(rms, 0.05) for rms in [20.0] * 5 + [5000.0] + [20.0] * 10]
+    assert True not in click  # 50 ms of sound is a click, not speech
+    room = Endpointer(end_silence=0.1)
+    steady = [room.update(rms, 0.05) for rms in [800.0, 820.0, 790.0] * 20]
+    assert True not in steady  # a loud but steady room is background, not speech
+    after = [room.update(rms, 0.05) for rms in [6000.0] * 4 + [800.0] * 3]
+    assert after.index(True) == 5 and after.count(True) == 1  # speech above the room, then 0.1 s
+
+
+def test_fillers_that_sound_like_a_phrase_are_left_out() -> None:
+    assert sounds_alike("계속", "계속해")  # one syllable more: 2 of 6 letters
+    assert not sounds_alike("날씨", "넘어가")
+    built = grammar(["계속", "물"], ["계속해", "날씨", "물론"])
+    assert built == ["계속", "물", "날씨"]
