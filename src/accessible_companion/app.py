@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     notice = getattr(switch, "notice", "")
     if notice:
         print(notice, file=sys.stderr)
-        loop.post(Notice(notice), time.monotonic())
+        loop.post(Notice(notice, level="warning", kind="input"), time.monotonic())
     # Audio libraries print straight to file descriptor 2; on a full-screen display that
     # would scribble over the menu, so their output goes to a log file instead.
     log_file = _stderr_to_log() if terminal.fullscreen else None

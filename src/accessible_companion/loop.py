@@ -126,9 +126,9 @@ class Loop:
             case AdapterError(component=component, message=message):
                 log.warning("%s: %s", component, message)
                 self.trace.write("error", component=component, message=message)
-            case Notice(text=text, spoken=spoken):
+            case Notice(text=text, spoken=spoken, level=level, kind=kind):
                 log.info("notice: %s", text)
-                self.trace.write("notice", text=text, spoken=spoken)
+                self.trace.write("notice", text=text, spoken=spoken, level=level, kind=kind)
 
     def _dispatch(self, effects: list[Effect]) -> None:
         for effect in effects:

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from accessible_companion.core.view import View
 from accessible_companion.display import block_font
-from accessible_companion.display.terminal import TerminalDisplay, notice_level
+from accessible_companion.display.terminal import TerminalDisplay
 
 HOME = ("Phrases", "Fatigue strategies", "Rest", "Call caregiver", "Settings", "Quit")
 
@@ -198,7 +198,7 @@ def test_empty_menu_and_no_highlight_are_drawn() -> None:
 def test_error_notice_is_marked_beyond_colour() -> None:
     console = terminal()
     display = TerminalDisplay(console)
-    display.show(home(0, notice="Speech engine failed: no audio device"))
+    display.show(home(0, notice="Speech engine failed: no audio device", notice_level="error"))
     rows = frame(console)
     display.close()
     assert any(row.strip() == "! Speech engine failed: no audio device" for row in rows)
@@ -285,10 +285,17 @@ def test_plain_prints_one_line_per_changed_view_and_nothing_when_unchanged() -> 
             ["[home] ▶ Fatigue strategies (2/6) · release to select"],
         ),
         (
-            home(1, interval=2.0, state="hold-ready", notice="Cannot open audio device"),
+            home(
+                1, interval=2.0, state="hold-ready", notice="Cannot open audio device", notice_level="error"
+            ),
             ["  ! Cannot open audio device"],
         ),
-        (home(1, interval=2.0, state="hold-ready", notice="Cannot open audio device"), []),
+        (
+            home(
+                1, interval=2.0, state="hold-ready", notice="Cannot open audio device", notice_level="error"
+            ),
+            [],
+        ),
         (home(None, interval=2.0, state="idle"), ["[home] Home: 6 items · paused — press to go on"]),
     ]
     for view, expected in steps:
@@ -323,8 +330,12 @@ def test_a_broken_pipe_stops_output_without_raising() -> None:
     display.close()
 
 
-def test_notice_levels() -> None:
-    assert notice_level("Speech engine failed") == "error"
-    assert notice_level("Switch not found: using the keyboard") == "error"
-    assert notice_level("Audio device lost, retrying") == "warning"
-    assert notice_level("Interval set to 2 s") == "info"
+def test_a_notice_is_marked_by_the_level_it_carries_not_by_its_words() -> None:
+    console = terminal()
+    display = TerminalDisplay(console, fullscreen=False)
+    display.show(home(0, notice="음성 인식 모델이 없습니다", notice_level="error"))
+    display.show(home(1, notice="Speech engine failed once, now fine", notice_level="info"))
+    display.close()
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert "  ! 음성 인식 모델이 없습니다" in lines
+    assert "  notice: Speech engine failed once, now fine" in lines

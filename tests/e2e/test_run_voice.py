@@ -43,8 +43,8 @@ def voice_lines(app: Companion, kind: str, after: int = 0) -> list[TraceLine]:
     ]
 
 
-def notice(text: str) -> Callable[[TraceLine], bool]:
-    return lambda line: line.get("event") == "notice" and str(line.get("text", "")).startswith(text)
+def notice(kind: str) -> Callable[[TraceLine], bool]:
+    return lambda line: line.get("event") == "notice" and line.get("kind") == kind
 
 
 def quiet(app: Companion, timeout: float = 15.0) -> None:
@@ -87,7 +87,7 @@ def start(server: PulseServer, display: str, tmp_path: Path, *args: str, **env: 
         env={"DISPLAY": display, **server.client_env(), "PULSE_SOURCE": f"{MIC}.monitor", **env},
     )
     app.wait_for(event("ready"))
-    app.wait_for(notice("Voice commands ready"), timeout=READY_TIMEOUT)
+    app.wait_for(notice("voice_ready"), timeout=READY_TIMEOUT)
     return app
 
 

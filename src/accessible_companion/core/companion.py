@@ -69,7 +69,7 @@ from .pacing import Dwell, estimate_seconds
 from .presses import PressFilter
 from .records import Alert, CheckIn, FatigueSignal, NotifyResult, PhraseUsed, Rest, RestOffered, SpeedChanged
 from .settings import Mode, Settings, clamp, fastest_interval
-from .view import View
+from .view import NoticeLevel, View
 
 IDLE_WORDS = frozenset({"resume", "wake"})
 """Commands that do nothing while scanning (they act in a rest, and while asleep)."""
@@ -120,6 +120,7 @@ class Companion:
         self._main_pending: set[int] = set()
         self._cue_id: int | None = None
         self._notice = ""
+        self._notice_level: NoticeLevel = "info"
         self._asleep = False
         """Voice sleep: only the wake words are listened for."""
         self._last_main = ""
@@ -186,16 +187,16 @@ class Companion:
                 self._dwell.speech_ended(utterance, now)
                 return []
             case AdapterError(component=component, message=message):
-                self._notice = f"{component}: {message}"
+                self._show(f"{component}: {message}", "error")
                 return list(self._sound("main", "", "error"))
-            case Notice(text=text, spoken=spoken):
-                self._notice = text
+            case Notice(text=text, spoken=spoken, level=level):
+                self._show(text, level)
                 return [self._speak("main", text)] if spoken else []
             case NotifyDone(kind=kind, ok=ok, detail=detail):
                 record = Record(NotifyResult(kind, ok, detail))
                 if ok:
                     return [record]
-                self._notice = f"help {kind}: {detail}"
+                self._show(f"help {kind}: {detail}", "error")
                 return [record, *self._sound("main", "", "error")]
             case SpeechStarted() | VoiceRejected():
                 return []
@@ -260,7 +261,11 @@ class Companion:
             interval=self.settings.scanning.interval,
             speaking=speaking,
             notice=self._notice,
+            notice_level=self._notice_level,
         )
+
+    def _show(self, text: str, level: NoticeLevel = "info") -> None:
+        self._notice, self._notice_level = text, level
 
     # Helpers for reading state.
 
@@ -505,7 +510,7 @@ class Companion:
             case Action.VOICE_ON | Action.VOICE_OFF:
                 self.voice_commands = item.action is Action.VOICE_ON
                 text = messages.voice_on if self.voice_commands else messages.voice_off
-                self._notice = text
+                self._show(text)
                 return [
                     SettingChanged("voice", self.voice_commands),
                     self._speak("main", text),
@@ -528,7 +533,7 @@ class Companion:
         self.settings = self.settings.with_scanning(interval=interval)
         template = self.settings.messages.slower if action is Action.SLOWER else self.settings.messages.faster
         text = template.format(seconds=f"{interval:g}")
-        self._notice = f"interval {interval:g} s"
+        self._show(f"interval {interval:g} s")
         return [
             SettingChanged("interval", interval),
             Record(SpeedChanged(timing.interval, interval, reason)),
@@ -540,7 +545,7 @@ class Companion:
             mode = MODE_CYCLE[(MODE_CYCLE.index(self._mode()) + 1) % len(MODE_CYCLE)]
         self.settings = self.settings.with_scanning(mode=mode)
         text = self.settings.messages.mode.format(mode=mode.value)
-        self._notice = f"mode {mode.value}"
+        self._show(f"mode {mode.value}")
         return [SettingChanged("mode", mode.value), self._speak("main", text), *self._restart(now)]
 
     # Voice.
@@ -782,7 +787,7 @@ class Companion:
         self._phase = Phase.ALERT
         self._dwell.clear()
         self._frozen = None
-        self._notice = message
+        self._show(message)
         effects += [AlertRaised(self._alerts, trigger), StopCue(), *self._sound("main", message, "alert")]
         if help_call.cancel_seconds <= 0:
             effects += self._notify(now)
@@ -812,7 +817,7 @@ class Companion:
             cancelled,
         )
         messages = self.settings.messages
-        self._notice = ""
+        self._show("")
         self._presses.guard_until = now + self.settings.scanning.post_selection_pause
         text = messages.help_cancelled if cancelled else messages.help_answered
         return [Record(record), self._speak("main", text), *self._restart(now)]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .view import NoticeLevel
+
 SwitchSource = Literal["switch", "terminal", "voice"]
 
 
@@ -107,6 +109,12 @@ class Notice:
     text: str
     spoken: bool = False
     """Also say it with the main voice (for news a user without a screen must hear)."""
+    level: NoticeLevel = "info"
+    """`info` (news), `warning` (something degraded, the rest works) or `error`."""
+    kind: str = ""
+    """What it is about, for code that acts on it (never match `text`, it may be translated):
+    `voice_ready`, `voice_unavailable`, `microphone_lost`, `microphone_muted`,
+    `microphone_back`, `speech_back`, `input` (where presses come from); "" for other news."""
 
 
 @dataclass(frozen=True)

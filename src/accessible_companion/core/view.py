@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+NoticeLevel = Literal["info", "warning", "error"]
+"""How serious a notice is: news, something degraded, something failed."""
 
 
 @dataclass(frozen=True)
@@ -27,3 +31,5 @@ class View:
     """Text being spoken now, if any."""
     notice: str = ""
     """Last problem or status worth showing (an adapter error, a setting change)."""
+    notice_level: NoticeLevel = "info"
+    """How serious `notice` is (said by whoever raised it, never guessed from its words)."""

@@ -10,11 +10,9 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
-import re
 import textwrap
 import threading
 from collections.abc import Iterable
-from typing import Literal
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -22,7 +20,7 @@ from rich.live import Live
 from rich.segment import Segment
 from rich.style import Style
 
-from ..core.view import View
+from ..core.view import NoticeLevel, View
 from . import block_font
 
 STATE_TEXT = {
@@ -37,14 +35,6 @@ STATE_TEXT = {
 }
 """How each `View.state` is put into words for the caregiver."""
 
-NoticeLevel = Literal["error", "warning", "info"]
-
-_ERROR_WORDS = re.compile(
-    r"\b(error|errors|fail|failed|failure|fails|cannot|can't|could not|couldn't|unable|not found|"
-    r"missing|denied|crash(ed)?|exception|unavailable|no (audio|speech|sound|voice|device|switch))\b",
-    re.IGNORECASE,
-)
-_WARNING_WORDS = re.compile(r"\b(warning|retrying|retry|lost|disconnected|fallback|falling back)\b", re.I)
 
 Line = list[Segment]
 
@@ -76,15 +66,6 @@ _TO_ASCII = str.maketrans("▶·—↑↓█┏━┓┃┗┛", ">--^v#+-+|++")
 def state_text(state: str) -> str:
     """The caregiver-facing words for a `View.state`."""
     return STATE_TEXT.get(state, state)
-
-
-def notice_level(notice: str) -> NoticeLevel:
-    """Guess from its words whether a notice reports an error, a warning or just news."""
-    if _ERROR_WORDS.search(notice):
-        return "error"
-    if _WARNING_WORDS.search(notice):
-        return "warning"
-    return "info"
 
 
 def clean(text: str) -> str:
@@ -222,7 +203,7 @@ class TerminalDisplay:
         speak_max, notice_max = (3, 2) if roomy else (2 if height >= 16 else 1, 1)
         header = self._header(view, width)
         speaking = self._speaking(view.speaking, width, speak_max)
-        notice = self._notice(view.notice, width, notice_max)
+        notice = self._notice(view.notice, view.notice_level, width, notice_max)
         gap = [[Segment(" " * width)]] if roomy else []
         # The panel is sized for the longest speech and notice, so its height (and the list's
         # position) stays put while the text below changes; it leaves part of the list visible.
@@ -355,11 +336,10 @@ class TerminalDisplay:
             lines.append([head, Segment(" "), Segment(set_cell_size(part, width - indent), _SPEAK_TEXT)])
         return lines
 
-    def _notice(self, notice: str, width: int, max_lines: int) -> list[Line]:
+    def _notice(self, notice: str, level: NoticeLevel, width: int, max_lines: int) -> list[Line]:
         text = clean(notice)
         if not text:
             return [[Segment(" " * width)]]
-        level = notice_level(text)
         # A "!" as well as the colour, so the alarm does not depend on seeing red.
         prefix = " ! " if level in ("error", "warning") else "   "
         style = _NOTICE[level]
@@ -395,7 +375,7 @@ class TerminalDisplay:
         if view.speaking and (last is None or last.speaking != view.speaking):
             lines.append(f"  speaking: {clean(view.speaking)}")
         if view.notice and (last is None or last.notice != view.notice):
-            mark = "!" if notice_level(view.notice) != "info" else "notice:"
+            mark = "!" if view.notice_level != "info" else "notice:"
             lines.append(f"  {mark} {clean(view.notice)}")
         if lines:
             self._write(lines)

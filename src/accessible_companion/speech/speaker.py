@@ -244,7 +244,7 @@ class SpeechOutput:
         with self._lock:
             if self._problems.pop(kind, None) is None:
                 return
-        self._send(Notice(_RECOVERED[kind]))
+        self._send(Notice(_RECOVERED[kind], kind="speech_back"))
 
     # --- the speech thread ---
 

@@ -142,15 +142,17 @@ class VoiceListener:
             with self._changed:
                 self._unavailable = True
             spoken = self._messages.voice_unavailable.format(language=self.settings.language)
-            self._emit(Notice(spoken, spoken=True))
-            self._emit(Notice(str(error)))  # the details, for the screen and the trace
+            self._emit(Notice(spoken, spoken=True, level="warning", kind="voice_unavailable"))
+            self._emit(
+                Notice(str(error), level="warning", kind="voice_unavailable")
+            )  # the details, for the screen and the trace
             return False
         log.info("speech model %s loaded in %.1f s", path, self._clock() - started)
         missing = missing_words(self._model, self._vocabulary)
         if missing:
             # vosk would drop these silently: the phrase could never be heard.
-            self._emit(Notice("The speech model does not know: " + ", ".join(missing)))
-        self._emit(Notice(f"Voice commands ready ({path.name})."))
+            self._emit(Notice("The speech model does not know: " + ", ".join(missing), level="warning"))
+        self._emit(Notice(f"Voice commands ready ({path.name}).", kind="voice_ready"))
         return True
 
     def _microphone(self) -> Microphone:
@@ -175,14 +177,18 @@ class VoiceListener:
             case MicrophoneState.LOST:
                 self._lost = True
                 self._emit(AdapterError("microphone", detail))
-                self._emit(Notice(messages.microphone_lost, spoken=True))
+                self._emit(
+                    Notice(messages.microphone_lost, spoken=True, level="warning", kind="microphone_lost")
+                )
             case MicrophoneState.MUTED:
                 self._lost = True
-                self._emit(Notice(messages.microphone_muted, spoken=True))
+                self._emit(
+                    Notice(messages.microphone_muted, spoken=True, level="warning", kind="microphone_muted")
+                )
             case MicrophoneState.BACK:
                 if self._lost:
                     self._lost = False
-                    self._emit(Notice(messages.microphone_back, spoken=True))
+                    self._emit(Notice(messages.microphone_back, spoken=True, kind="microphone_back"))
             case MicrophoneState.LISTENING:
                 log.info("microphone open: %s", detail)
 

@@ -48,9 +48,9 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
                 print(f"heard  {phrase!r:24} confidence {confidence:.2f}  -> {meanings.get(phrase, '?')}")
             case VoiceRejected(text=text, reason=reason, confidence=confidence):
                 print(f"heard  {text!r:24} confidence {confidence:.2f}  not taken: {reason}")
-            case Notice(text=text):
+            case Notice(text=text, kind=kind):
                 print(text)
-                if text.startswith("Voice commands ready"):
+                if kind == "voice_ready":
                     ready.set()
             case AdapterError(component=component, message=message):
                 print(f"{component}: {message}", file=sys.stderr)
