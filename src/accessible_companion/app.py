@@ -17,7 +17,8 @@ from .config import Config, ConfigError, load_config
 from .core.commands import every_phrase
 from .core.companion import Companion
 from .core.events import Notice
-from .core.settings import RANGES, Listening, Mode, Settings, timing_conflicts
+from .core.limits import LIMITS
+from .core.settings import Listening, Mode, Settings, timing_conflicts
 from .display.terminal import TerminalDisplay
 from .display.thread import DisplayThread
 from .journal import JournalWriter, journal_path
@@ -173,7 +174,7 @@ def _with_overrides(settings: Settings, mode: str | None, interval: float | None
     if mode is not None:
         changes["mode"] = Mode(mode)
     if interval is not None:
-        low, high, _ = RANGES["interval"]
+        low, high = LIMITS["scanning.interval"].low, LIMITS["scanning.interval"].high
         if not low <= interval <= high:
             raise ValueError(f"--interval {interval:g} is outside {low:g} to {high:g} seconds")
         changes["interval"] = interval

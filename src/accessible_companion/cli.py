@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, journal
-from .core.settings import RANGES, Mode
+from .core.limits import LIMITS
+from .core.settings import Mode
 from .voice import models as voice_models
 
 COMMANDS = ("run", "check", "say", "devices", "voices", "models", "voice", "journal")
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         "--trace", type=Path, help="append one JSON line per input, highlight, selection, speech"
     )
     run.add_argument("--mode", choices=[m.value for m in Mode], help="scanning mode for this run")
-    low, high, _ = RANGES["interval"]
+    low, high = LIMITS["scanning.interval"].low, LIMITS["scanning.interval"].high
     run.add_argument("--interval", type=float, help=f"scan interval in seconds ({low:g} to {high:g})")
     run.add_argument(
         "--input",

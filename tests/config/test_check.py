@@ -117,6 +117,14 @@ BROKEN: dict[str, tuple[dict[str, str], list[str]]] = {
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  commands:\n    sleep: [stop]\n"},
         ["settings.yaml:3: commands: 'stop' is both stop and sleep"],
     ),
+    "an item with the caregiver's back words, in a menu that gets a Back item": (
+        {
+            "menus.yaml": HOME_OK + "      - label: More\n        menu: more\n"
+            "  - id: more\n    items:\n      - label: Behind\n        voice: zurück\n",
+            "settings.yaml": "settings:\n  commands:\n    back: [zurück]\n  messages:\n    back: Zurück\n",
+        },
+        ["menus.yaml:8: items 'Behind' and 'Zurück' in menu 'more' have the same voice words 'zurück'"],
+    ),
     "bad message placeholder": (
         {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  messages:\n    slower: Slower {secs}\n"},
         ["settings.yaml:3: messages.slower: bad placeholder 'secs'"],
@@ -212,3 +220,13 @@ def test_the_built_in_settings_file_spells_out_the_code_defaults() -> None:
     from accessible_companion.core.settings import Settings
 
     assert load_config().settings == Settings()
+
+
+def test_the_english_back_word_is_free_when_the_caregiver_chose_another(tmp_path: Path) -> None:
+    # The Back items say and hear the caregiver's words, so an item may use "back".
+    more = "  - id: more\n    items:\n      - label: back\n"
+    menus = HOME_OK + "      - label: More\n        menu: more\n" + more
+    settings = "settings:\n  commands:\n    back: [zurück]\n"
+    config = load_config(write(tmp_path, {"menus.yaml": menus, "settings.yaml": settings}))
+    back = config.menus["more"].items[-1]
+    assert (back.label, back.voice) == ("Back", ("zurück",))

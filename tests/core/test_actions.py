@@ -8,8 +8,9 @@ import pytest
 
 from accessible_companion.core.effects import Effect, EnterMenu, Prepare, SettingChanged, Speak
 from accessible_companion.core.events import AdapterError
+from accessible_companion.core.limits import LIMITS
 from accessible_companion.core.menus import Action, Item
-from accessible_companion.core.settings import RANGES, Earcons, Mode
+from accessible_companion.core.settings import Earcons, Mode
 from tests.support.harness import Harness, highlight_times, highlights, menu_set, of_type, selected, settings
 
 
@@ -45,7 +46,7 @@ def test_slower_lengthens_the_interval_and_the_next_dwell_uses_it() -> None:
 
 
 def test_faster_is_clamped_to_the_allowed_range() -> None:
-    low = RANGES["interval"][0]
+    low = LIMITS["scanning.interval"].low
     h = first_item(Item("Faster", action=Action.FASTER), interval=low, speed_step=2.0)
     new = select_first(h)
     assert of_type(new, SettingChanged) == [SettingChanged("interval", low)]

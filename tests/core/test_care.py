@@ -105,7 +105,17 @@ def test_long_gaps_do_not_count_as_active() -> None:
         h.wait(300)
         h.press(1)
     assert h.companion.view().menu == "home"
-    assert h.companion._active.seconds == pytest.approx(270)
+    # 270 s counted: 20 s more is not yet the 5 minutes of a lower bound; 10 s more is.
+    low = Harness.start(MENUS, config(rest=RestPacing(after_active_minutes=5, active_gap_seconds=30)))
+    for _ in range(10):
+        low.wait(300)
+        low.press(1)
+    low.wait(19.9)
+    low.press(1)
+    assert low.companion.view().menu == "home"
+    low.wait(9.9)
+    low.press(1)
+    assert low.companion.view().menu == "~rest-offer"
 
 
 def test_not_now_snoozes_the_offer() -> None:
@@ -145,7 +155,10 @@ def test_scheduled_reminder_and_check_in_at_times_of_day() -> None:
     assert main_texts(asked) == ["How is your energy?"]
     assert h.companion.view().labels == ("low", "medium", "high", "Back")
     # The next reminder is tomorrow.
-    assert h.companion._next_reminder == pytest.approx(60 + 24 * 3600)
+    choose(h, "low")
+    tomorrow = 60 + 24 * 3600
+    assert "Time for a rest. Rest now?" not in main_texts(h.wait(tomorrow - 1 - h.now))
+    assert main_texts(h.wait(2)) == ["Time for a rest. Rest now?"]
 
 
 def test_time_of_day_wraps_past_midnight() -> None:
@@ -248,12 +261,14 @@ def test_a_caregivers_check_in_item_records_its_answer() -> None:
 
 
 def test_every_offer_and_question_can_be_answered_in_every_mode() -> None:
-    check_ins = CheckIns(scale=("low", "high"), follow_ups=(FollowUp("Pain?", ("yes", "no")),))
+    # Loop time 0 is 09:59:59.5, so the check-in falls due at 0.5 s.
+    check_ins = CheckIns(
+        scale=("low", "high"), follow_ups=(FollowUp("Pain?", ("yes", "no")),), times=("10:00",)
+    )
     for mode in Mode:
-        h = Harness.start(MENUS, config(mode, check_ins=check_ins, rest=RestPacing(after_active_minutes=0)))
-        h.wait(0.5)
-        h.companion._check_in_due = True
-        h.wait(0.5)
+        care = config(mode, check_ins=check_ins, rest=RestPacing(after_active_minutes=0))
+        h = Harness.start(MENUS, care, day_offset=10 * 3600 - 0.5)
+        h.wait(1.0)
         h.send(VoiceCommand("nothing"))  # any event lets the due question be asked
         assert h.companion.view().menu == "~check-in", mode
         for _ in range(400):  # wait for auto scanning, or step through
@@ -406,12 +421,19 @@ def test_passes_missed_before_a_choice_count_but_a_scan_left_alone_does_not() ->
     assert records(alone) == []
     assert alone.wait(600) == []
     h = Harness.start(menus, config(Mode.AUTO, fatigue=fatigue))
-    while h.companion._passes < 1 or h.highlighted() != "B":  # one pass missed, then B
-        h.step()
+
+    def after_one_pass(label: str) -> None:
+        """Let the highlight go past the last item, round again to `label`."""
+        while h.highlighted() != "C":
+            h.step()
+        h.step()  # round to A: one pass
+        while h.highlighted() != label:
+            h.step()
+
+    after_one_pass("B")  # one pass missed, then B
     h.press(1, hold=0.06)
     assert records(h)[-1] == PhraseUsed("home", "B", "B")
-    while h.companion._passes < 1 or h.highlighted() != "C":
-        h.step()
+    after_one_pass("C")
     h.press(1, hold=0.06)
     h.wait(0.5)
     assert FatigueSignal("misses", 2, 2) in records(h)

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from accessible_companion.config import load_config
 from accessible_companion.config.loader import HELP_MARGIN
 from accessible_companion.core.effects import Effect, Select
+from accessible_companion.core.limits import LIMITS
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet, paths_from_home, with_back_items
 from accessible_companion.core.settings import (
     DEBOUNCE_SHARE,
-    RANGES,
     FatigueWatch,
     HelpCall,
     Mode,
@@ -140,8 +140,8 @@ def test_every_default_item_is_selectable_by_switch_alone(mode: Mode) -> None:
 
 
 def _timing(name: str) -> st.SearchStrategy[float]:
-    low, high, _ = RANGES[name]
-    return st.floats(min_value=low, max_value=high, allow_nan=False)
+    limit = LIMITS[f"scanning.{name}"]
+    return st.floats(min_value=limit.low, max_value=limit.high, allow_nan=False)
 
 
 @st.composite
@@ -156,7 +156,7 @@ def scanning_settings(draw: st.DrawFn) -> Scanning:
         mode=draw(st.sampled_from(list(Mode))),
         interval=interval,
         first_item_extra=draw(_timing("first_item_extra")),
-        loops=draw(st.integers(min_value=1, max_value=int(RANGES["loops"][1]))),
+        loops=draw(st.integers(min_value=1, max_value=int(LIMITS["scanning.loops"].high))),
         acceptance=acceptance,
         debounce=debounce,
         long_press=long_press,
@@ -189,11 +189,11 @@ def menu_trees(draw: st.DrawFn) -> MenuSet:
 def test_every_item_of_any_valid_config_is_selectable(
     menus: MenuSet, scanning: Scanning, speech: float
 ) -> None:
-    full = with_back_items(menus)
-    total = sum(len(m.items) for m in full.menus.values())
     # A valid config holds for help clearly longer than a long press (the loader checks it).
     # This driver presses far faster than a person can, so in inverse mode it would make
     # the help gesture (3 presses within 1.5 s) by accident: it is given one it never makes.
     help_call = HelpCall(hold_seconds=scanning.long_press + HELP_MARGIN, within_seconds=0.0)
     config = Settings(scanning=scanning, help=help_call, **QUIET_CARE)
+    full = with_back_items(menus, config)
+    total = sum(len(m.items) for m in full.menus.values())
     assert select_everywhere(full, config, speech) == total

@@ -15,8 +15,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..core.care import minutes_of
 from ..core.commands import normalize_words
+from ..core.limits import LIMITS, Limit
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
-from ..core.settings import CARE_RANGES, LISTENING_RANGES, RANGES, Settings, timing_conflicts
+from ..core.settings import Settings, timing_conflicts
 from ..switch.keys import is_valid_key_name
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
@@ -28,7 +29,6 @@ _ACTION_KEYS = {"menu": Action.MENU, "mode": Action.MODE, "minutes": Action.REST
 _PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low", "language": "en", "minutes": "5"}
 HELP_MARGIN = 0.5
 """Seconds a hold for help must exceed a long press by, so the two are told apart."""
-_VOICE_RANGES: dict[str, tuple[float, float]] = {"volume": (0, 1), "rate": (50, 500), "pitch": (0, 100)}
 
 
 @dataclass(frozen=True)
@@ -98,24 +98,22 @@ def load_config(path: Path | None = None) -> Config:
 
     if problems:
         raise ConfigError(problems)
-    if settings_at is not None:
-        problems += _check_settings(*settings_at)
-    if menus_at:
-        menus = _build_menus(menus_at, problems)
-    if problems:
-        raise ConfigError(problems)
-
     # A config may give only settings or only menus; the built-in config fills the rest.
     fallback = None if (settings_at and menus_at) or path == base else load_config(base)
     settings = settings_at[0] if settings_at else fallback.settings if fallback else Settings()
+    if settings_at is not None:
+        problems += _check_settings(*settings_at)
+    if menus_at:
+        menus = _build_menus(menus_at, settings, problems)
+    if problems:
+        raise ConfigError(problems)
+
     if not menus_at:
         if fallback is None:
             raise ConfigError([Problem(files[0], 0, "no menus defined")])
         menus = fallback.menus
     used = tuple(files) + (fallback.files if fallback else ())
-    # Back items say the caregiver's word, and are chosen by voice with the back command's words.
-    back = Item(settings.messages.back, action=Action.BACK, voice=settings.commands.back)
-    return Config(with_back_items(menus, back), settings, used)
+    return Config(with_back_items(menus, settings), settings, used)
 
 
 # Turning pydantic's errors into caregiver messages.
@@ -186,15 +184,7 @@ def _known_prefix(location: Location, doc: LinedYaml) -> Location:
 def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
     problems: list[Problem] = []
     scanning = settings.scanning
-    for name, (low, high, unit) in RANGES.items():
-        value = getattr(scanning, name)
-        if not low <= value <= high:
-            problems.append(
-                doc.problem(
-                    ("settings", "scanning", name),
-                    f"scanning.{name}: {value:g} is outside its range {low:g} to {high:g} {unit}",
-                )
-            )
+    problems += _range_problems(settings, doc, scanning=True)
     for name, message in timing_conflicts(scanning):
         problems.append(doc.problem(("settings", "scanning", name), message))
     if settings.help.hold_seconds < scanning.long_press + HELP_MARGIN:
@@ -215,10 +205,7 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
         )
     for index, text in enumerate(settings.check_ins.times):
         problems += _time_problem(doc, ("settings", "check_ins", "times", index), text)
-    for ranged, value, (low, high) in _ranged_speech_values(settings):
-        if not low <= value <= high:
-            name = ".".join(str(part) for part in ranged[1:])
-            problems.append(doc.problem(ranged, f"{name}: {value:g} is not {low} to {high}"))
+    problems += _range_problems(settings, doc, scanning=False)
     spoken: dict[str, str] = {}
     for field in fields(settings.commands):
         for index, words in enumerate(getattr(settings.commands, field.name)):
@@ -268,26 +255,35 @@ def _time_problem(doc: LinedYaml, where: Location, text: str) -> list[Problem]:
     return []
 
 
-def _ranged_speech_values(settings: Settings) -> list[tuple[Location, float, tuple[float, float]]]:
-    """(location, value, allowed range) of every voice setting and earcon volume."""
-    found: list[tuple[Location, float, tuple[float, float]]] = []
-    for voice in ("cue", "main"):
-        out = getattr(settings.speech, voice)
-        for name, limits in _VOICE_RANGES.items():
-            found.append((("settings", "speech", voice, name), getattr(out, name), limits))
-    for field in fields(settings.speech.earcons):
-        volume = getattr(settings.speech.earcons, field.name)
-        found.append((("settings", "speech", "earcons", field.name), volume, (0, 1)))
-    for name, limits in LISTENING_RANGES.items():
-        found.append((("settings", "listening", name), getattr(settings.listening, name), limits))
-    for (section, name), limits in CARE_RANGES.items():
-        found.append((("settings", section, name), getattr(getattr(settings, section), name), limits))
-    for index, minutes in enumerate(settings.rest.choices_minutes):
-        found.append((("settings", "rest", "choices_minutes", index), minutes, (0.05, 240)))
-    return found
+def _range_problems(settings: Settings, doc: LinedYaml, scanning: bool) -> list[Problem]:
+    """Values outside their `LIMITS` row: the scanning timings (whose message names the
+    unit) or every other section's."""
+    problems: list[Problem] = []
+    for path, limit in LIMITS.items():
+        if path.startswith("scanning.") != scanning:
+            continue
+        parts = path.split(".")
+        value: Any = settings
+        for part in parts:
+            value = getattr(value, part)
+        values = enumerate(value) if isinstance(value, tuple) else [(None, value)]
+        for index, number in values:
+            where: Location = ("settings", *parts) if index is None else ("settings", *parts, index)
+            if not limit.low <= number <= limit.high:
+                problems.append(doc.problem(where, _range_message(where, number, limit)))
+    return problems
 
 
-def _build_menus(menus_at: list[tuple[MenuModel, LinedYaml, int]], problems: list[Problem]) -> MenuSet:
+def _range_message(where: Location, value: float, limit: Limit) -> str:
+    name = ".".join(str(part) for part in where[1:])
+    if where[1] == "scanning":
+        return f"{name}: {value:g} is outside its range {limit.low:g} to {limit.high:g} {limit.unit}"
+    return f"{name}: {value:g} is not {limit.low} to {limit.high}"
+
+
+def _build_menus(
+    menus_at: list[tuple[MenuModel, LinedYaml, int]], settings: Settings, problems: list[Problem]
+) -> MenuSet:
     menus: dict[str, Menu] = {}
     where: dict[str, tuple[LinedYaml, Location]] = {}
     item_ids: dict[str, str] = {}
@@ -349,7 +345,8 @@ def _build_menus(menus_at: list[tuple[MenuModel, LinedYaml, int]], problems: lis
         if menu_id not in reached:
             doc, location = where[menu_id]
             problems.append(doc.problem((*location, "id"), f"menu '{menu_id}' cannot be reached from home"))
-    _check_voice_clashes(with_back_items(menu_set), where, problems)
+    # The Back items the companion adds are checked too, with the caregiver's back words.
+    _check_voice_clashes(with_back_items(menu_set, settings), where, problems)
     return menu_set
 
 

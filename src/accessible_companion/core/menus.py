@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .settings import Mode
+from .settings import Mode, Settings
 
 
 class Action(StrEnum):
@@ -82,9 +82,6 @@ class Item:
         return self.voice or (self.label,)
 
 
-BACK_ITEM = Item(label="Back", action=Action.BACK)
-
-
 @dataclass(frozen=True)
 class Menu:
     """A menu: a title and its items in scan order."""
@@ -105,8 +102,15 @@ class MenuSet:
         return self.menus[menu_id]
 
 
-def with_back_items(menus: MenuSet, back: Item = BACK_ITEM) -> MenuSet:
-    """Every menu but home gets a Back item at its end unless it has one already."""
+def back_item(settings: Settings) -> Item:
+    """The Back item the companion adds: it says the caregiver's word for Back and is chosen
+    by voice with the back command's words (so it adds no new words for the recognizer)."""
+    return Item(settings.messages.back, action=Action.BACK, voice=settings.commands.back)
+
+
+def with_back_items(menus: MenuSet, settings: Settings) -> MenuSet:
+    """Every menu but home gets the Back item at its end unless it has one already."""
+    back = back_item(settings)
     fixed: dict[str, Menu] = {}
     for menu_id, menu in menus.menus.items():
         needs_back = menu_id != menus.home and all(i.action is not Action.BACK for i in menu.items)

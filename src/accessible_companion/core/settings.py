@@ -1,14 +1,12 @@
-"""Settings as frozen values, with the allowed range of every timing in one table.
-
-The config loader checks caregiver files against `RANGES`; the core uses the same table
-to clamp run-time changes (slower/faster), so the two can never disagree.
-"""
+"""Settings as frozen values. Their allowed ranges are in one table, `limits.LIMITS`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
+
+from .limits import LIMITS
 
 
 class Mode(StrEnum):
@@ -24,25 +22,6 @@ class Mode(StrEnum):
     """Switch 1 = next, switch 2 = select (a long hold of switch 1 also selects)."""
 
 
-# name -> (low, high, unit): allowed ranges, inclusive. Seconds unless the unit says so.
-RANGES: dict[str, tuple[float, float, str]] = {
-    "interval": (0.25, 10.0, "s"),
-    "first_item_extra": (0.0, 5.0, "s"),
-    "loops": (1, 20, "passes"),
-    "acceptance": (0.0, 2.0, "s"),
-    "debounce": (0.0, 2.0, "s"),
-    "long_press": (0.2, 5.0, "s"),
-    "post_selection_pause": (0.0, 5.0, "s"),
-    "speed_step": (1.05, 2.0, "x"),
-}
-
-
-def clamp(name: str, value: float) -> float:
-    """Clamp `value` into the allowed range of setting `name`."""
-    low, high, _ = RANGES[name]
-    return min(max(value, low), high)
-
-
 # Debounce may take at most this share of the interval (Proloquo2Go caps it at 50%):
 # a press must fit between the end of debounce and the end of an item's dwell.
 DEBOUNCE_SHARE = 0.5
@@ -50,7 +29,7 @@ DEBOUNCE_SHARE = 0.5
 
 def fastest_interval(debounce: float) -> float:
     """The shortest interval that still leaves room for a press after debounce."""
-    return max(RANGES["interval"][0], debounce / DEBOUNCE_SHARE)
+    return max(LIMITS["scanning.interval"].low, debounce / DEBOUNCE_SHARE)
 
 
 def timing_conflicts(scanning: Scanning) -> list[tuple[str, str]]:
@@ -246,17 +225,6 @@ class Commands:
     """Ends a rest early (in a rest only these and the help words are listened for)."""
 
 
-# name -> (low, high): allowed ranges of the listening settings.
-LISTENING_RANGES: dict[str, tuple[float, float]] = {
-    "min_confidence": (0.0, 1.0),
-    "min_seconds": (0.0, 2.0),
-    "mute_tail": (0.0, 3.0),
-    "end_silence": (0.1, 2.0),
-    "no_audio_seconds": (1.0, 60.0),
-    "muted_seconds": (5.0, 3600.0),
-}
-
-
 @dataclass(frozen=True)
 class Listening:
     """How voice commands are heard (vosk, offline)."""
@@ -284,26 +252,6 @@ class Listening:
     fillers: tuple[str, ...] = ()
     """Extra everyday words that are not commands, added to the language's built-in list:
     hearing one of them means "not talking to the companion"."""
-
-
-# (section, name) -> (low, high): allowed ranges of the care settings (the loader checks them).
-CARE_RANGES: dict[tuple[str, str], tuple[float, float]] = {
-    ("rest", "after_active_minutes"): (0, 600),
-    ("rest", "snooze_minutes"): (0.05, 240),
-    ("rest", "active_gap_seconds"): (10, 3600),
-    ("help", "hold_seconds"): (0.5, 10),
-    ("help", "presses"): (2, 6),
-    ("help", "within_seconds"): (0.5, 5),
-    ("help", "cancel_seconds"): (0, 30),
-    ("help", "repeat_seconds"): (3, 120),
-    ("help", "notify_timeout"): (1, 120),
-    ("help", "notify_retries"): (1, 10),
-    ("fatigue", "window"): (3, 50),
-    ("fatigue", "max_misses"): (1, 50),
-    ("fatigue", "undo_seconds"): (1, 30),
-    ("fatigue", "slowdown"): (1.1, 5),
-    ("fatigue", "cooldown_minutes"): (1, 600),
-}
 
 
 @dataclass(frozen=True)

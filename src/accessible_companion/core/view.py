@@ -22,7 +22,8 @@ class View:
     highlight: int | None
     """Index of the highlighted item, or None."""
     state: str
-    """`scanning`, `waiting` (for a press), `held`, `hold-ready` or `idle`."""
+    """`scanning`, `waiting` (for a press), `held`, `hold-ready` or `idle` (from the scan);
+    `resting` or `alert` (from care, which stops the scan meanwhile)."""
     mode: str
     """Scanning mode name."""
     interval: float
@@ -33,3 +34,14 @@ class View:
     """Last problem or status worth showing (an adapter error, a setting change)."""
     notice_level: NoticeLevel = "info"
     """How serious `notice` is (said by whoever raised it, never guessed from its words)."""
+
+
+@dataclass
+class Shown:
+    """The notice a display shows until the next one (parts of the core set it)."""
+
+    text: str = ""
+    level: NoticeLevel = "info"
+
+    def show(self, text: str, level: NoticeLevel = "info") -> None:
+        self.text, self.level = text, level

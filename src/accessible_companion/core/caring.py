@@ -1,0 +1,342 @@
+"""Care over the scan (see README: Rest, check-ins and the call for help): offers of rest,
+rests, check-in questions, the call for help and signs of fatigue. Pure: time comes in as
+`now`; the pieces it is built from (active time, set times, menus it asks with) are in
+`care.py`.
+
+Care stops and starts the scan through the scanner's methods and reads it only as values
+(`calm()`, `holds()`, `menu_id`, `rules`), never its inner state.
+"""
+
+from __future__ import annotations
+
+from .care import (
+    CHECK_IN,
+    FOLLOW_UP,
+    REST_OFFER,
+    ActiveTime,
+    AlertState,
+    RestState,
+    is_made_menu,
+    next_time,
+    offer_menu,
+    scale_value,
+)
+from .effects import AlertRaised, Effect, Idle, Notify, Record, StopCue
+from .fatigue import FatigueTracker
+from .menus import Action, Item
+from .records import Alert, CheckIn, FatigueSignal, Rest, RestOffered
+from .scanner import Scanner
+from .settings import Settings
+from .utterances import Utterances
+from .view import Shown
+
+
+class Care:
+    """Rests, check-ins, the call for help and fatigue, for one session."""
+
+    def __init__(
+        self,
+        scanner: Scanner,
+        utterances: Utterances,
+        shown: Shown,
+        day_offset: float | None,
+    ) -> None:
+        """`day_offset` turns the loop clock into local seconds since midnight (None: unknown,
+        so nothing happens at set times)."""
+        self._scanner = scanner
+        self._speech = utterances
+        self._shown = shown
+        self._day_offset = day_offset
+        settings = self._settings
+        self._active = ActiveTime(settings.rest.active_gap_seconds)
+        self._snoozed_until = -float("inf")
+        self._offer_reason = ""
+        """Why the open offer of rest was made, until it is answered."""
+        self._rest: RestState | None = None
+        self._alert: AlertState | None = None
+        self._alerts = 0
+        self._gesture: list[float] = []
+        """When the recent presses began (for the help gesture)."""
+        self._fatigue = FatigueTracker(settings.fatigue)
+        self._next_reminder: float | None = None
+        self._next_check_in: float | None = None
+        self._reminder_due = False
+        self._check_in_due = False
+
+    @property
+    def _settings(self) -> Settings:
+        return self._scanner.settings
+
+    def start(self, now: float) -> None:
+        settings = self._settings
+        self._next_reminder = next_time(settings.rest.reminders, now, self._day_offset)
+        self._next_check_in = next_time(settings.check_ins.times, now, self._day_offset)
+
+    # What the rest of the core reads.
+
+    @property
+    def state(self) -> str:
+        """`alert` or `resting` (the scan is stopped meanwhile), or "" when care is quiet."""
+        return "alert" if self._alert is not None else "resting" if self._rest is not None else ""
+
+    def listened_for(self) -> set[str]:
+        """In a rest or an alert only a few commands are listened for (empty: all of them)."""
+        if self._alert is not None:
+            return {"stop"}
+        if self._rest is not None:
+            return {"resume", "help"}
+        return set()
+
+    def deadlines(self) -> list[float]:
+        found = [self._next_reminder, self._next_check_in, self._help_hold_deadline()]
+        if self._rest is not None:
+            found.append(self._rest.end if self._rest.halfway_said else self._rest.halfway)
+        if self._alert is not None:
+            found.append(self._alert.next_repeat)
+            if not self._alert.notified:
+                found.append(self._alert.cancel_until)
+        return [time for time in found if time is not None]
+
+    # What the user did.
+
+    def touch(self, now: float) -> None:
+        """The user did something: active time goes on."""
+        self._active.touch(now)
+
+    def pressed(self, now: float) -> list[Effect] | None:
+        """A press in an alert or a rest ends it; None: care has no use for the press."""
+        if self._alert is not None:
+            return self.end_alert(now, "user")
+        if self._rest is not None:
+            return self.end_rest(now, "user")
+        return None
+
+    def gestured(self, now: float) -> bool:
+        """This press completes the help gesture (quick presses in a row)."""
+        help_call = self._settings.help
+        self._gesture = [t for t in self._gesture if now - t <= help_call.within_seconds] + [now]
+        if len(self._gesture) >= help_call.presses:
+            self._gesture.clear()
+            return True
+        return False
+
+    def selected(self, back: bool, now: float, reaction: float | None, passes: int) -> None:
+        """An item was selected (`back`: a Back item), `passes` full passes after its menu began."""
+        if back:
+            self._fatigue.backed(now)
+            return
+        # Passes that went by before this choice were misses: the user wanted something
+        # here. Passes before the scan stopped by itself are not: nobody may be there.
+        for _ in range(min(passes, self._settings.fatigue.window)):
+            self._fatigue.missed_pass()
+        self._fatigue.selected(now, reaction)
+
+    def act(self, item: Item, now: float) -> list[Effect]:
+        """The care actions: help, check-in, rest, not now."""
+        if item.action is Action.HELP:
+            return self.raise_alert("menu", now, item.say)
+        if item.action is Action.CHECK_IN:
+            return self._checked_in(item, now)
+        if item.action is Action.REST:
+            return self._start_rest(item.minutes, now)
+        return [*self.answer_offer(taken=False, now=now), *self._scanner.leave_made(now)]
+
+    # Time.
+
+    def tick(self, now: float) -> list[Effect]:
+        """Deadlines of care: set times, a hold for help, a rest's cues and end, the alert."""
+        settings = self._settings
+        if self._next_reminder is not None and now >= self._next_reminder:
+            self._reminder_due = True
+            self._next_reminder = next_time(settings.rest.reminders, now, self._day_offset)
+        if self._next_check_in is not None and now >= self._next_check_in:
+            self._check_in_due = True
+            self._next_check_in = next_time(settings.check_ins.times, now, self._day_offset)
+        deadline = self._help_hold_deadline()
+        if deadline is not None and now >= deadline:
+            self._scanner.spend_holds()
+            return self.raise_alert("hold", now)
+        if self._rest is not None:
+            if now >= self._rest.end:
+                return self.end_rest(now, "time")
+            if now >= self._rest.halfway and not self._rest.halfway_said:
+                self._rest.halfway_said = True
+                return [self._speech.speak("cue", settings.messages.rest_half)]
+        return self._alert_tick(now)
+
+    def due(self, now: float) -> list[Effect]:
+        """Questions and offers whose time has come, asked at a calm moment: no rest or alert,
+        a caregiver's menu, nothing held (and, the companion checks, no phrase being said)."""
+        if self.state or not self._scanner.calm():
+            return []
+        if self._check_in_due:
+            self._check_in_due = False
+            return self._begin_check_in(now)
+        if self._reminder_due:
+            self._reminder_due = False
+            return self._offer("scheduled", now)
+        sign = self._fatigue.due(now)
+        if sign is not None:
+            record = Record(FatigueSignal(sign.kind, sign.value, sign.threshold))
+            return [record, *self._offer("fatigue", now)]
+        rest = self._settings.rest
+        if 0 < rest.after_active_minutes * 60 <= self._active.seconds and now >= self._snoozed_until:
+            return self._offer("active", now)
+        return []
+
+    # Offers of rest, and rests.
+
+    def _offer(self, reason: str, now: float) -> list[Effect]:
+        settings = self._settings
+        messages = settings.messages
+        text = {
+            "active": messages.rest_offer.format(minutes=f"{self._active.seconds / 60:.0f}"),
+            "scheduled": messages.rest_reminder,
+            "fatigue": messages.rest_tired,
+        }[reason]
+        self._scanner.add_menu(offer_menu(reason, settings.rest, messages, text))
+        self._offer_reason = reason
+        # An offer left unanswered is not made again at once.
+        self._snoozed_until = now + settings.rest.snooze_minutes * 60
+        return [self._speech.speak("main", text), *self._scanner.enter(REST_OFFER, now)]
+
+    def answer_offer(self, taken: bool, now: float) -> list[Effect]:
+        """The open offer of rest was taken or put off (nothing if none is open)."""
+        reason, self._offer_reason = self._offer_reason, ""
+        if not reason:
+            return []
+        if not taken:
+            self._snoozed_until = now + self._settings.rest.snooze_minutes * 60
+        return [Record(RestOffered(reason, taken))]
+
+    def _start_rest(self, minutes: float | None, now: float) -> list[Effect]:
+        if minutes is None:
+            choices = self._settings.rest.choices_minutes
+            minutes = choices[len(choices) // 2] if choices else 15.0
+        effects = self.answer_offer(taken=True, now=now)
+        self._scanner.drop_made()
+        self._rest = RestState(now, minutes * 60)
+        self._active.reset()
+        self._scanner.stop()
+        text = self._settings.messages.rest.format(minutes=f"{minutes:g}")
+        return [*effects, StopCue(), Idle(self._scanner.menu_id, "rest"), self._speech.speak("main", text)]
+
+    def end_rest(self, now: float, by: str) -> list[Effect]:
+        """`by` the user (a press, the resume words), `time`, or `help` (an alert took over)."""
+        rest, self._rest = self._rest, None
+        if rest is None:
+            return []
+        lasted = min(now - rest.started, rest.planned)
+        record = Record(Rest(rest.planned, round(lasted, 1), by))
+        messages = self._settings.messages
+        if by == "time":
+            return [record, *self._scanner.idle_now(now, "rest", messages.rest_over)]
+        if by == "user":
+            return [record, self._speech.speak("main", messages.rested), *self._scanner.restart(now)]
+        return [record]
+
+    # Check-ins.
+
+    def _begin_check_in(self, now: float) -> list[Effect]:
+        question = self._speech.speak("main", self._settings.check_ins.question)
+        return [question, *self._scanner.enter(CHECK_IN, now)]
+
+    def _checked_in(self, item: Item, now: float) -> list[Effect]:
+        scanner = self._scanner
+        menu = scanner.menu_id
+        if not item.answer and not is_made_menu(menu):
+            return self._begin_check_in(now)  # "check in" from a menu: ask the question
+        check_ins = self._settings.check_ins
+        effects: list[Effect] = []
+        if item.answer:
+            value = scale_value(scanner.index, check_ins.scale) if menu == CHECK_IN else None
+            effects.append(Record(CheckIn(scanner.menu.title, item.answer, value)))
+            said = item.say or self._settings.messages.check_in.format(answer=item.answer)
+            effects.append(self._speech.speak("main", said))
+        if not is_made_menu(menu):
+            return [*effects, *scanner.restart(now)]
+        number = 0 if menu == CHECK_IN else int(menu.removeprefix(FOLLOW_UP)) + 1
+        if number < len(check_ins.follow_ups):
+            question = self._speech.speak("main", check_ins.follow_ups[number].question)
+            return [*effects, question, *scanner.enter(f"{FOLLOW_UP}{number}", now, replace=True)]
+        return [*effects, *scanner.leave_made(now)]
+
+    # The call for help.
+
+    def _help_hold_deadline(self) -> float | None:
+        """When a switch held now calls for help: a very long hold, where a hold does not
+        move the scan (in a rest nothing moves, so there every mode's hold calls)."""
+        if self._alert is not None:
+            return None
+        hold_calls = self._scanner.rules.hold_calls_help or self._rest is not None
+        times = [
+            since + self._settings.help.hold_seconds
+            for switch, since in self._scanner.holds()
+            if switch != 1 or hold_calls
+        ]
+        return min(times) if times else None
+
+    def raise_alert(self, trigger: str, now: float, message: str = "") -> list[Effect]:
+        """Call for help (`trigger`: hold, gesture, voice or menu); once, until it ends."""
+        if self._alert is not None:
+            return []
+        effects = self.end_rest(now, "help")
+        help_call = self._settings.help
+        message = message or self._settings.messages.help_call
+        self._alerts += 1
+        self._alert = AlertState(
+            self._alerts,
+            trigger,
+            message,
+            raised=now,
+            cancel_until=now + help_call.cancel_seconds,
+            next_repeat=now + help_call.repeat_seconds,
+        )
+        self._scanner.stop()
+        self._shown.show(message)
+        alarm = self._speech.sound("main", message, "alert")
+        effects += [AlertRaised(self._alerts, trigger), StopCue(), *alarm]
+        if help_call.cancel_seconds <= 0:
+            effects += self._notify()
+        return effects
+
+    def _alert_tick(self, now: float) -> list[Effect]:
+        alert = self._alert
+        if alert is None:
+            return []
+        effects: list[Effect] = []
+        if not alert.notified and now >= alert.cancel_until:
+            effects += self._notify()
+        if now >= alert.next_repeat:
+            alert.next_repeat = now + self._settings.help.repeat_seconds
+            effects += self._speech.sound("main", alert.message, "alert")
+        return effects
+
+    def _notify(self) -> list[Effect]:
+        alert = self._alert
+        if alert is None:
+            return []
+        alert.notified = True
+        help_call = self._settings.help
+        effects: list[Effect] = [Notify(alert.number, alert.message, alert.trigger)]
+        if help_call.notify_command or help_call.webhook:
+            effects.append(self._speech.speak("main", self._settings.messages.help))
+        return effects
+
+    def end_alert(self, now: float, by: str) -> list[Effect]:
+        """`by` the user (a press or the stop words) or the `caregiver`'s key."""
+        alert, self._alert = self._alert, None
+        if alert is None:
+            return []
+        cancelled = by == "user" and not alert.notified
+        record = Alert(
+            alert.trigger,
+            "" if cancelled else by,
+            None if cancelled else round(now - alert.raised, 1),
+            cancelled,
+        )
+        messages = self._settings.messages
+        self._shown.show("")
+        self._scanner.guard(now)
+        text = messages.help_cancelled if cancelled else messages.help_answered
+        return [Record(record), self._speech.speak("main", text), *self._scanner.restart(now)]

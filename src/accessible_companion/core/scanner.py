@@ -1,0 +1,357 @@
+"""The scan: the menu stack, the highlight, its dwell and passes, and what a press means in
+the current mode (the mode's row in `modes.RULES`). Pure: time comes in as `now`.
+
+The scanner knows nothing of rests or alerts: care stops it (`stop`) and starts it again
+(`restart`, `idle`), and asks it for plain values (`calm`, `holds`, `menu_id`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from .care import is_made_menu
+from .effects import Effect, EnterMenu, Highlight, HoldReady, Idle, Prepare, Record, SettingChanged, StopCue
+from .limits import clamp
+from .menus import Action, Item, Menu, MenuSet
+from .modes import RULES, ModeRules, next_mode
+from .pacing import Dwell
+from .presses import PressFilter
+from .records import SpeedChanged
+from .settings import Mode, Settings, fastest_interval
+from .utterances import Utterances
+from .view import Shown
+
+PressOutcome = Literal["select", "step", "restart"]
+
+
+class ScanPhase(StrEnum):
+    """Where the scan is (its value is `View.state` unless care is resting or alerting)."""
+
+    SCANNING = "scanning"
+    """The highlight moves by itself (auto), or while the switch is held (inverse)."""
+    WAITING = "waiting"
+    """The highlight stays until a press moves it (press-hold, step, inverse not held)."""
+    IDLE = "idle"
+    """Stopped: after its loops, paused, or by care (a rest, an alert). Nothing highlighted."""
+
+
+class Scanner:
+    """Switch scanning through a set of menus."""
+
+    def __init__(self, menus: MenuSet, settings: Settings, utterances: Utterances, shown: Shown) -> None:
+        """`menus` holds every menu, the companion's own too; care adds its offers to it."""
+        self._all = dict(menus.menus)
+        self.menus = MenuSet(self._all, menus.home)
+        self.settings = settings
+        """Changes at run time (interval, mode); the rest of the core reads it here."""
+        self._speech = utterances
+        self._shown = shown
+        self._stack: list[str] = [menus.home]
+        self._index = 0
+        self._first = True
+        self._passes = 0
+        self._phase = ScanPhase.WAITING
+        self._dwell = Dwell()
+        self._frozen: float | None = None
+        self._presses = PressFilter()
+        self._cue_id: int | None = None
+        self._highlighted_at: float | None = None
+
+    # Values the rest of the core reads.
+
+    @property
+    def rules(self) -> ModeRules:
+        return RULES[self.settings.scanning.mode]
+
+    @property
+    def menu(self) -> Menu:
+        return self.menus[self._stack[-1]]
+
+    @property
+    def menu_id(self) -> str:
+        return self._stack[-1]
+
+    @property
+    def index(self) -> int:
+        return self._index
+
+    @property
+    def item(self) -> Item:
+        return self.menu.items[self._index]
+
+    @property
+    def passes(self) -> int:
+        """Full passes of this menu since it was (re)started."""
+        return self._passes
+
+    @property
+    def highlighting(self) -> bool:
+        """An item is highlighted: scanning, or waiting for a press."""
+        return self._phase is not ScanPhase.IDLE
+
+    @property
+    def idle(self) -> bool:
+        return self._phase is ScanPhase.IDLE
+
+    def state(self) -> str:
+        """`View.state` as the scan sees it: its phase, or `held`/`hold-ready` during a press."""
+        held = self._presses.held(1) or self._presses.held(2)
+        if held is not None and self.highlighting:
+            return "hold-ready" if held.ready else "held"
+        return self._phase.value
+
+    def calm(self) -> bool:
+        """A moment to ask a question: in a caregiver's menu, with no press held."""
+        return not is_made_menu(self.menu_id) and not any(self._presses.held(s) for s in (1, 2))
+
+    def holds(self) -> list[tuple[int, float]]:
+        """(switch, since when) of the presses held now that have not done anything yet."""
+        found = []
+        for switch in (1, 2):
+            press = self._presses.held(switch)
+            if press is not None and press.down_at is not None and not press.spent:
+                found.append((switch, press.down_at))
+        return found
+
+    def spend_holds(self) -> None:
+        """The presses held now did something on their own: their releases do nothing."""
+        for switch in (1, 2):
+            press = self._presses.held(switch)
+            if press is not None:
+                press.spent = True
+
+    def reaction(self, now: float) -> float | None:
+        """Where the highlight moves by itself: how late a press at `now` came after the
+        highlight, in intervals (a sign of fatigue when it grows)."""
+        if not self.rules.moves_by_itself or self._highlighted_at is None:
+            return None
+        return (now - self._highlighted_at) / self.settings.scanning.interval
+
+    def deadlines(self) -> list[float]:
+        """When the scan needs a Tick: the dwell's end, a hold reaching acceptance or long-press."""
+        found = [self._dwell.deadline() if self._phase is ScanPhase.SCANNING else None]
+        timing, rules = self.settings.scanning, self.rules
+        held = self._presses.held(1)
+        if held is not None and held.down_at is not None and self.highlighting:
+            if rules.hold_moves and not held.moving:
+                found.append(held.down_at + timing.acceptance)
+            if rules.long_hold_selects and not held.ready:
+                found.append(held.down_at + timing.long_press)
+        return [time for time in found if time is not None]
+
+    # Switch input.
+
+    def fresh(self, switch: int) -> bool:
+        """A down of `switch` now would be a new press, not a held key repeating."""
+        return self._presses.switches[switch].down_at is None
+
+    def down(self, switch: int, now: float, spent: bool = False) -> None:
+        """A switch went down; `spent`: this press already did something (the help gesture)."""
+        timing = self.settings.scanning
+        press = self._presses.down(switch, now, timing.debounce)
+        if spent:
+            self._presses.switches[switch].spent = True
+        elif press is not None and self._phase is ScanPhase.SCANNING and self.rules.moves_by_itself:
+            self._frozen = self._dwell.freeze(now)  # the highlight waits for the release
+
+    def released(self, switch: int, now: float) -> float | None:
+        """A switch came up: seconds held if that was a press to act on, else None."""
+        result = self._presses.up(switch, now)
+        if result is None:
+            return None
+        held, press = result
+        if press.spent:
+            return None  # this hold called for help; its release is not a press
+        if held < self.settings.scanning.acceptance:
+            if self._phase is ScanPhase.SCANNING and self.rules.moves_by_itself:
+                self._dwell.thaw(now, self._frozen)  # too short to count: carry on as before
+            return None
+        return held
+
+    def tapped(self, now: float) -> bool:
+        """A press from a device without releases: True if it counts."""
+        return self._presses.tap(now, self.settings.scanning.debounce)
+
+    def take_press(self, switch: int, held: float | None) -> PressOutcome:
+        """What an accepted press does here (`held` None: a tap of unknown length)."""
+        rules = self.rules
+        if self._phase is ScanPhase.IDLE:
+            return "restart"
+        if switch != 1 or rules.switch1_selects:
+            return "select"
+        if rules.hold_moves:
+            # A tap cannot hold, so it steps; a real hold selects on release.
+            if held is None:
+                return "step"
+            self.stop(ScanPhase.WAITING)
+            return "select"
+        if rules.long_hold_selects and held is not None and held >= self.settings.scanning.long_press:
+            return "select"
+        return "step"
+
+    def guard(self, now: float) -> None:
+        """A selection was made: presses are ignored for the post-selection pause."""
+        self._presses.guard_until = now + self.settings.scanning.post_selection_pause
+
+    # Time.
+
+    def speech_ended(self, utterance: int, now: float) -> None:
+        self._dwell.speech_ended(utterance, now)
+
+    def tick(self, now: float) -> list[Effect]:
+        """A hold reaching long-press or acceptance; the dwell ending."""
+        effects: list[Effect] = []
+        timing, rules = self.settings.scanning, self.rules
+        held = self._presses.held(1)
+        if held is not None and held.down_at is not None and self.highlighting:
+            if rules.long_hold_selects and not held.ready and now >= held.down_at + timing.long_press:
+                held.ready = True
+                effects.append(HoldReady(switch=1))
+            if rules.hold_moves and not held.moving and now >= held.down_at + timing.acceptance:
+                held.moving = True
+                self._phase = ScanPhase.SCANNING
+                self._schedule(now, timing.interval)
+        deadline = self._dwell.deadline()
+        if deadline is not None and now >= deadline and self._phase is ScanPhase.SCANNING:
+            # The fallback fired: these never reported an end.
+            self._speech.ended(self._dwell.waiting_for)
+            effects += self._advance(now)
+        return effects
+
+    def _advance(self, now: float) -> list[Effect]:
+        """The dwell ended: move to the next item, or stop after the last loop."""
+        self._first = False
+        self._index = (self._index + 1) % len(self.menu.items)
+        if self._index == 0:
+            self._passes += 1
+            if self._passes >= self.settings.scanning.loops:
+                return self.idle_now(now, "loops")
+        return self._highlight(now)
+
+    # Moving the highlight.
+
+    def _highlight(self, now: float) -> list[Effect]:
+        self._highlighted_at = now
+        item = self.item
+        cue = item.cue_text if self.settings.speech.cues else ""
+        sounds = self._speech.sound("cue", cue, "highlight")
+        self._cue_id = sounds[0].utterance if sounds else None
+        if self._phase is ScanPhase.SCANNING:
+            timing = self.settings.scanning
+            self._schedule(now, timing.interval + (timing.first_item_extra if self._first else 0.0))
+        return [Highlight(self.menu.id, self._index, item.label), *sounds]
+
+    def _schedule(self, now: float, length: float) -> None:
+        """Start the dwell of the highlighted item, after any speech it must wait for."""
+        cue = self._cue_id if self.settings.scanning.auditory else None
+        waiting, spoken = self._speech.awaited(cue)
+        self._dwell.start(now, length, waiting, spoken)
+
+    def point_at(self, index: int) -> Highlight:
+        """Highlight item `index` at once (chosen by voice); it is selected next."""
+        self._index = index
+        return Highlight(self.menu.id, index, self.item.label)
+
+    def step(self, now: float) -> list[Effect]:
+        self._first = False
+        self._index = (self._index + 1) % len(self.menu.items)
+        return self._highlight(now)
+
+    def stop(self, phase: ScanPhase = ScanPhase.IDLE) -> None:
+        """Stop the highlight where it is: no dwell pending, nothing frozen."""
+        self._phase = phase
+        self._dwell.clear()
+        self._frozen = None
+
+    def restart(self, now: float) -> list[Effect]:
+        """Start scanning the current menu from its first item."""
+        self._index = 0
+        self._passes = 0
+        self._first = True
+        self.stop(ScanPhase.SCANNING if self.rules.moves_by_itself else ScanPhase.WAITING)
+        return self._highlight(now)
+
+    def idle_now(self, now: float, reason: str, message: str | None = None) -> list[Effect]:
+        """Stop and wait for a press, saying `message` (None: the usual one)."""
+        self.stop()
+        text = message if message is not None else self.settings.messages.idle
+        return [StopCue(), Idle(self.menu.id, reason), *self._speech.sound("cue", text, "idle")]
+
+    # Menus.
+
+    def add_menu(self, menu: Menu) -> None:
+        """Add (or replace) one of the companion's own menus."""
+        self._all[menu.id] = menu
+
+    def enter(self, menu_id: str, now: float, push: bool = True, replace: bool = False) -> list[Effect]:
+        """Open a menu (`replace`: instead of the current one) and scan it from the top."""
+        if replace:
+            self._stack.pop()
+        if push:
+            self._stack.append(menu_id)
+        items = self.menus[menu_id].items
+        spoken = (Action.SPEAK, Action.HELP, Action.CHECK_IN)
+        # After the first cue, so that cue is not kept waiting behind the others.
+        return [
+            EnterMenu(menu_id),
+            *self.restart(now),
+            Prepare("cue", tuple(item.cue_text for item in items)),
+            Prepare("main", tuple(item.say_text for item in items if item.action in spoken)),
+        ]
+
+    def navigate(self, item: Item, now: float) -> list[Effect]:
+        """The moving actions: a submenu, back, home, pause."""
+        if item.action is Action.MENU:
+            return self.enter(item.menu, now)
+        if item.action is Action.PAUSE:
+            return self.idle_now(now, "pause")
+        if item.action is Action.HOME:
+            del self._stack[1:]
+        elif len(self._stack) > 1:
+            self._stack.pop()
+        return [EnterMenu(self.menu_id), *self.restart(now)]
+
+    def drop_made(self) -> None:
+        """Close the companion's own menus (offers, questions) on top of the stack."""
+        while len(self._stack) > 1 and is_made_menu(self._stack[-1]):
+            self._stack.pop()
+
+    def leave_made(self, now: float) -> list[Effect]:
+        """Back to the caregiver's menu the companion's own questions were asked over."""
+        self.drop_made()
+        return [EnterMenu(self.menu_id), *self.restart(now)]
+
+    # Settings the menus change.
+
+    def change_speed(self, action: Action, now: float) -> list[Effect]:
+        """Slower or faster from a menu: stay on the item, so pressing again repeats it."""
+        effects = self.new_speed(action, action.value)
+        self._first = True
+        self._dwell.clear()
+        return [*effects, *self._highlight(now)]
+
+    def new_speed(self, action: Action, reason: str) -> list[Effect]:
+        """A slower (or faster) interval, within its range and above what debounce allows."""
+        timing = self.settings.scanning
+        factor = timing.speed_step if action is Action.SLOWER else 1 / timing.speed_step
+        interval = timing.interval * factor
+        interval = round(max(clamp("scanning.interval", interval), fastest_interval(timing.debounce)), 2)
+        self.settings = self.settings.with_scanning(interval=interval)
+        messages = self.settings.messages
+        template = messages.slower if action is Action.SLOWER else messages.faster
+        self._shown.show(f"interval {interval:g} s")
+        return [
+            SettingChanged("interval", interval),
+            Record(SpeedChanged(timing.interval, interval, reason)),
+            self._speech.speak("main", template.format(seconds=f"{interval:g}")),
+        ]
+
+    def change_mode(self, mode: Mode | None, now: float) -> list[Effect]:
+        """To `mode`, or (None) the next one in the cycle."""
+        if mode is None:
+            mode = next_mode(self.settings.scanning.mode)
+        self.settings = self.settings.with_scanning(mode=mode)
+        text = self.settings.messages.mode.format(mode=mode.value)
+        self._shown.show(f"mode {mode.value}")
+        return [SettingChanged("mode", mode.value), self._speech.speak("main", text), *self.restart(now)]

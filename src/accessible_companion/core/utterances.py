@@ -1,0 +1,77 @@
+"""Bookkeeping of what the companion says: utterance ids, what is still sounding, the main
+phrases not yet finished (care waits for them; so does the next dwell), and the last main
+phrase (for `repeat`). Pure: the speech adapter reports ends as events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .effects import Speak, Voice
+from .pacing import estimate_seconds
+from .settings import Speech
+
+
+class Utterances:
+    """Makes `Speak` effects and remembers them until their end is reported."""
+
+    def __init__(self, speech: Speech) -> None:
+        self._speech = speech
+        self._next = 1
+        self._speaking: dict[int, tuple[Voice, str]] = {}
+        self._main_pending: set[int] = set()
+        self.last_main = ""
+        """The last phrase said to the room, for `repeat`."""
+
+    def speak(self, voice: Voice, text: str, earcon: str = "") -> Speak:
+        """Say `text` (after `earcon`) with `voice`, under a new utterance id."""
+        if voice == "main" and text:
+            self.last_main = text
+        utterance = self._next
+        self._next += 1
+        self._speaking[utterance] = (voice, text)
+        if voice == "main":
+            self._main_pending.add(utterance)
+        return Speak(utterance, voice, text, earcon)
+
+    def sound(self, voice: Voice, text: str, earcon: str) -> list[Speak]:
+        """Speak `text` after `earcon`, leaving out an earcon whose volume is 0; [] if nothing is left."""
+        if earcon and getattr(self._speech.earcons, earcon) <= 0:
+            earcon = ""
+        return [self.speak(voice, text, earcon)] if text or earcon else []
+
+    def ended(self, utterances: Iterable[int]) -> None:
+        """These utterances finished (or were given up on)."""
+        for utterance in list(utterances):
+            self._speaking.pop(utterance, None)
+            self._main_pending.discard(utterance)
+
+    @property
+    def main_pending(self) -> bool:
+        """A phrase to the room is still being said."""
+        return bool(self._main_pending)
+
+    def sounding(self, utterance: int | None) -> bool:
+        return utterance in self._speaking
+
+    def awaited(self, cue: int | None) -> tuple[set[int], float]:
+        """What a dwell must wait for (the main phrases pending, and `cue` while it sounds),
+        with a rough estimate of how long they take to say."""
+        waiting = set(self._main_pending)
+        if cue is not None and cue in self._speaking:
+            waiting.add(cue)
+        spoken = sum(
+            estimate_seconds(text, self._rate(voice))
+            for utterance, (voice, text) in self._speaking.items()
+            if utterance in waiting
+        )
+        return waiting, spoken
+
+    def now_saying(self) -> str:
+        """The text being said, for the display: the latest main phrase, else the latest cue."""
+        texts = [(voice, text) for voice, text in self._speaking.values() if text]
+        mains = [text for voice, text in texts if voice == "main"]
+        return mains[-1] if mains else texts[-1][1] if texts else ""
+
+    def _rate(self, voice: Voice) -> int:
+        return (self._speech.cue if voice == "cue" else self._speech.main).rate
