@@ -8,6 +8,9 @@ problem, then replaces each changed file atomically. Unchanged files are never r
 Items are addressed by their menu id and position (from 0), as the caregiver sees them.
 An edit that cannot make sense (no such menu, a position past the end) raises `EditError`
 at once; whether the whole config still holds together is the loader's job, at `save()`.
+
+(Over 500 lines on purpose: every edit shares the helpers that find a menu's file and carry
+a caregiver's comment lines along with an item; apart, one rule would live in two places.)
 """
 
 from __future__ import annotations
