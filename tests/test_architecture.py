@@ -4,6 +4,7 @@
   that does I/O, reads a clock or starts threads, and call no such thing: that is what lets
   the core be tested with a fake clock and replayed from a trace.
 - The core imports nothing from outside `core/`: adapters depend on it, never the reverse.
+- bench/ and rigs/ import nothing from tests/: what both need lives in rigs/.
 - No import cycles between the package's modules, at module level or inside functions (an
   import inside a function runs later, but a cycle through it is still a tangle to undo).
   `if TYPE_CHECKING:` imports never run and are left out.
@@ -214,6 +215,20 @@ def test_the_core_imports_nothing_from_outside_the_core() -> None:
     ]
     if problems:
         pytest.fail("the core depends on nothing outside it:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+def test_bench_and_rigs_import_nothing_from_tests() -> None:
+    problems = [
+        f"{path.relative_to(ROOT)} line {imported.line}: imports {imported.module}"
+        for folder in ("bench", "rigs")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for imported in imports(".".join(path.relative_to(ROOT).with_suffix("").parts), path, {})
+        if imported.module == "tests" or imported.module.startswith("tests.")
+    ]
+    if problems:
+        pytest.fail(
+            "tests/ is for tests only; move shared parts to rigs/:\n  " + "\n  ".join(problems), pytrace=False
+        )
 
 
 def import_graph() -> dict[str, set[str]]:
