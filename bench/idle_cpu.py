@@ -32,7 +32,7 @@ from typing import Any
 
 import pexpect
 
-from tests.support.pulse import PulseServer
+from rigs.pulse import PulseServer
 
 TICK = os.sysconf("SC_CLK_TCK")
 

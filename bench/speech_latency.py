@@ -32,16 +32,17 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rigs.recorder import Recorder  # no audio import: safe before PULSE_SERVER is set
+
 if TYPE_CHECKING:
     from accessible_companion.core.events import Event
     from accessible_companion.speech.speaker import SpeechOutput
-    from tests.support.pulse import Recording
+    from rigs.pulse import Recording
 
 LOUD = 300
 """A monitor sample above this (of 32767) is sound; the cue voice (volume 0.6) peaks in the thousands."""
@@ -63,31 +64,6 @@ for text in json.loads(sys.argv[1]):
     engine.runAndWait()
     print(json.dumps([called, queued, time.monotonic()]), flush=True)
 """
-
-
-class Posts:
-    """What the adapter posts, with the time it posted it."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Event, float]] = []
-        self._cond = threading.Condition()
-
-    def post(self, event: Event, at: float) -> None:
-        with self._cond:
-            self.items.append((event, at))
-            self._cond.notify_all()
-
-    def wait(self, match: Callable[[Event], bool], timeout: float = 15.0) -> tuple[Event, float]:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                for event, at in reversed(self.items):
-                    if match(event):
-                        return event, at
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError("nothing matching was posted in time")
-                self._cond.wait(left)
 
 
 def first_loud(samples: array.array[int], recording: Recording, start: float, end: float) -> float | None:
@@ -151,7 +127,7 @@ class Ids:
 
 
 def highlights(
-    out: SpeechOutput, posts: Posts, ids: Ids, texts: list[str], play_out: bool
+    out: SpeechOutput, posts: Recorder, ids: Ids, texts: list[str], play_out: bool
 ) -> tuple[list[float], list[tuple[float, float]], int]:
     """Speak each text as a cue; return (speak->SpeechStarted ms, (speak time, end time), odd endings)."""
     from accessible_companion.core.effects import Speak
@@ -164,12 +140,12 @@ def highlights(
         utterance = ids.next()
         called = time.monotonic()
         out.speak(Speak(utterance, "cue", text))
-        _, at = posts.wait(started(utterance))
+        _, at = posts.latest(started(utterance))
         latencies.append((at - called) * 1000)
         if not play_out:
             time.sleep(0.1)
             out.stop_cue()
-        event, ended = posts.wait(finished(utterance))
+        event, ended = posts.latest(finished(utterance))
         assert isinstance(event, SpeechFinished)
         odd += event.interrupted == play_out  # cut when it should have played out, or the reverse
         spans.append((called, ended))
@@ -192,7 +168,7 @@ def onsets(recording: Recording, spans: list[tuple[float, float]]) -> tuple[list
 
 
 def interrupts(
-    out: SpeechOutput, posts: Posts, ids: Ids, trials: int, next_texts: list[str]
+    out: SpeechOutput, posts: Recorder, ids: Ids, trials: int, next_texts: list[str]
 ) -> tuple[list[float], list[float], list[float], int]:
     """Return (speak->cut-finish ms, started->speak gaps ms, speak times, odd endings)."""
     from accessible_companion.core.effects import Speak
@@ -205,18 +181,18 @@ def interrupts(
     for n in range(trials):
         long_id = ids.next()
         out.speak(Speak(long_id, "cue", LONG_CUE))
-        _, began = posts.wait(started(long_id))
+        _, began = posts.latest(started(long_id))
         time.sleep(max(0.0, began + 0.3 - time.monotonic()))
         short_id = ids.next()
         called = time.monotonic()
         out.speak(Speak(short_id, "cue", next_texts[n % len(next_texts)]))
-        event, at = posts.wait(finished(long_id))
+        event, at = posts.latest(finished(long_id))
         assert isinstance(event, SpeechFinished)
         odd += not event.interrupted
         cuts.append((at - called) * 1000)
         gaps.append((called - began) * 1000)
         calls.append(called)
-        posts.wait(finished(short_id))
+        posts.latest(finished(short_id))
         time.sleep(0.1)
     return cuts, gaps, calls, odd
 
@@ -252,7 +228,7 @@ def main() -> None:
     parser.add_argument("--play-out", action="store_true", help="let each highlight's cue finish")
     args = parser.parse_args()
 
-    from tests.support.pulse import PulseServer
+    from rigs.pulse import PulseServer
 
     with PulseServer.start() as server:
         # Before sounddevice (PortAudio) is loaded: it reads the server once, at init.
@@ -278,19 +254,19 @@ class Bench:
         self.cached: list[float] = []
         self.heard: list[float] = []
 
-    def output(self) -> tuple[SpeechOutput, Posts]:
+    def output(self) -> tuple[SpeechOutput, Recorder]:
         """A started SpeechOutput on a new CachedRender of the bench's directory, warmed up."""
         from accessible_companion.core.effects import Speak
         from accessible_companion.speech.cache import CachedRender
         from accessible_companion.speech.render import Renderer
         from accessible_companion.speech.speaker import SpeechOutput
 
-        posts = Posts()
+        posts = Recorder()
         out = SpeechOutput(self.settings, renderer=lambda: CachedRender(Renderer(self.tmp), self.cache))
         out.start(posts.post)
         warm = self.ids.next()
         out.speak(Speak(warm, "cue", "Ready"))  # loads the engine and PortAudio, opens the device once
-        posts.wait(finished(warm), timeout=30)
+        posts.latest(finished(warm), timeout=30)
         return out, posts
 
     def part_a(self) -> None:
@@ -339,7 +315,7 @@ class Bench:
         for text in (LONG_CUE, *self.texts[:5]):
             utterance = self.ids.next()
             out.speak(Speak(utterance, "cue", text))  # cached first: the trials measure the cut, not espeak
-            posts.wait(finished(utterance), timeout=30)
+            posts.latest(finished(utterance), timeout=30)
         cuts, gaps, calls, odd = interrupts(out, posts, self.ids, self.args.trials, self.texts[:5])
         out.stop()
         report("  speak() -> SpeechFinished(interrupted=True)", cuts, "p95 <= 30 ms")

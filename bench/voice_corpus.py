@@ -35,7 +35,7 @@ from accessible_companion.config import load_config
 from accessible_companion.config.loader import Config
 from accessible_companion.core.companion import Companion
 from accessible_companion.core.settings import VoiceOut
-from tests.support.speech_clips import RATE, Samples, noise_floor, pad, seed_of, synthesize, to_pcm, write_wav
+from rigs.speech_clips import RATE, Samples, noise_floor, pad, seed_of, synthesize, to_pcm, write_wav
 
 VERSION = 1
 """Bump when clips are made differently: the cache folder changes with it."""
@@ -415,7 +415,7 @@ def command_meanings(config: Config) -> dict[str, str]:
 
 def read(folder: Path, clip: Clip) -> bytes:
     """The clip's 16 kHz mono int16 PCM."""
-    from tests.support.speech_clips import read_pcm
+    from rigs.speech_clips import read_pcm
 
     rate, pcm = read_pcm(folder / clip.file)
     assert rate == RATE

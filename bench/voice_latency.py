@@ -123,8 +123,8 @@ def main() -> None:
         "--silences", default="0.25,0.2", help="end_silence values for the companion's own endpointing"
     )
     args = parser.parse_args()
-    from tests.support.pulse import PulseServer
-    from tests.support.speech_clips import RELIABLE, make_clip
+    from rigs.pulse import PulseServer
+    from rigs.speech_clips import RELIABLE, make_clip
 
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ac-voice-")))

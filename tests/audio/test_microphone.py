@@ -25,7 +25,8 @@ import pytest
 
 from accessible_companion.audio import portaudio
 from accessible_companion.audio.microphone import RETRY_MAX, Block, Microphone, MicrophoneState
-from tests.support.pulse import MIC, PulseServer, loud_windows, pulse_server, rms
+from rigs.pulse import MIC, PulseServer, loud_windows, rms
+from tests.support.fixtures import pulse_server
 
 __all__ = ["pulse_server"]  # a fixture: imported so pytest finds it
 

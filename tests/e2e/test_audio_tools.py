@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pulse import PulseServer, loud_windows, pulse_server
+from rigs.pulse import PulseServer, loud_windows
+from tests.support.fixtures import pulse_server
 
 pytestmark = pytest.mark.real
 _ = pulse_server  # a fixture, used by name below

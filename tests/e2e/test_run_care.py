@@ -13,9 +13,10 @@ import pytest
 
 from accessible_companion.core.records import Alert, CheckIn, Rest, RestOffered
 from accessible_companion.journal import Journal
+from rigs.xvfb import xdotool
 from tests.e2e.test_run_switch import press
+from tests.support.fixtures import xvfb_display
 from tests.support.process import Companion, TraceLine, event
-from tests.support.xvfb import xdotool, xvfb_display
 
 pytestmark = pytest.mark.real
 _ = xvfb_display  # a fixture, used by name below

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from rigs.pulse import PulseServer, loud_windows
 from tests.e2e.test_run_switch import press
+from tests.support.fixtures import pulse_server, xvfb_display
 from tests.support.process import Companion, event
-from tests.support.pulse import PulseServer, loud_windows, pulse_server
-from tests.support.xvfb import xvfb_display
 
 pytestmark = pytest.mark.real
 _ = (pulse_server, xvfb_display)  # fixtures, used by name below

@@ -11,8 +11,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from rigs.xvfb import xdotool
+from tests.support.fixtures import xvfb_display
 from tests.support.process import Companion, event
-from tests.support.xvfb import xdotool, xvfb_display
 
 pytestmark = pytest.mark.real
 _ = xvfb_display  # a fixture, used by name below

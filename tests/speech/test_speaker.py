@@ -21,7 +21,7 @@ import pytest
 from accessible_companion.audio.output import OutputError, SoundDeviceOutput
 from accessible_companion.audio.pcm import Pcm, scale
 from accessible_companion.core.effects import Speak
-from accessible_companion.core.events import AdapterError, Event, Notice, SpeechFinished
+from accessible_companion.core.events import SpeechFinished
 from accessible_companion.core.settings import Speech, VoiceOut
 from accessible_companion.speech import speaker as speech
 from accessible_companion.speech.cache import CachedRender
@@ -29,60 +29,13 @@ from accessible_companion.speech.earcons import RATE as EARCON_RATE
 from accessible_companion.speech.earcons import earcon
 from accessible_companion.speech.render import Renderer, RenderError
 from accessible_companion.speech.speaker import NullSpeech, SpeechOutput, speech_sink
-from tests.support.pulse import PulseServer, Recording, loud_windows, pulse_server, rms
+from rigs.pulse import PulseServer, Recording, loud_windows, rms
+from rigs.recorder import Recorder
+from tests.support.fixtures import pulse_server
 
 __all__ = ["pulse_server"]  # a fixture: imported so pytest finds it
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Events:
-    """Collects what the adapter posts, with the time it was posted."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Event, float]] = []
-        self._cond = threading.Condition()
-
-    def post(self, event: Event, at: float) -> None:
-        with self._cond:
-            self.items.append((event, at))
-            self._cond.notify_all()
-
-    def finishes(self) -> dict[int, list[tuple[SpeechFinished, float]]]:
-        with self._cond:
-            found: dict[int, list[tuple[SpeechFinished, float]]] = {}
-            for event, at in self.items:
-                if isinstance(event, SpeechFinished):
-                    found.setdefault(event.utterance, []).append((event, at))
-            return found
-
-    def errors(self) -> list[str]:
-        with self._cond:
-            return [e.message for e, _ in self.items if isinstance(e, AdapterError)]
-
-    def notices(self) -> list[str]:
-        with self._cond:
-            return [e.text for e, _ in self.items if isinstance(e, Notice)]
-
-    def wait(self, *utterances: int, timeout: float = 10.0) -> dict[int, tuple[SpeechFinished, float]]:
-        """Wait until each utterance has finished; return its (event, time)."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                done = self.finishes()
-                if all(u in done for u in utterances):
-                    return {u: done[u][0] for u in utterances}
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(
-                        f"no SpeechFinished for {set(utterances) - set(done)} in {timeout} s"
-                    )
-                self._cond.wait(left)
-
-    def assert_each_finished_once(self, count: int) -> None:
-        done = self.finishes()
-        assert sorted(done) == list(range(1, count + 1))
-        assert all(len(v) == 1 for v in done.values()), done
 
 
 # --- fakes for the queueing rules: a renderer and a device that keep time ---
@@ -170,8 +123,8 @@ LOUD = Speech(cue=VoiceOut(volume=1.0), main=VoiceOut(volume=1.0))
 
 
 @pytest.fixture
-def events() -> Events:
-    return Events()
+def events() -> Recorder:
+    return Recorder()
 
 
 @pytest.fixture
@@ -180,7 +133,7 @@ def fake() -> FakeOutput:
 
 
 @pytest.fixture
-def output(events: Events, fake: FakeOutput) -> Iterator[SpeechOutput]:
+def output(events: Recorder, fake: FakeOutput) -> Iterator[SpeechOutput]:
     made = SpeechOutput(LOUD, output=fake, renderer=FakeRenderer)
     made.start(events.post)
     yield made
@@ -195,12 +148,12 @@ def m(utterance: int, text: str) -> Speak:
     return Speak(utterance, "main", text)
 
 
-def test_a_new_cue_cuts_the_sounding_cue(output: SpeechOutput, events: Events, fake: FakeOutput) -> None:
+def test_a_new_cue_cuts_the_sounding_cue(output: SpeechOutput, events: Recorder, fake: FakeOutput) -> None:
     output.speak(c(1, "a long cue that takes almost a second"))
     time.sleep(0.15)
     cut_at = time.monotonic()
     output.speak(c(2, "short"))
-    done = events.wait(1, 2)
+    done = events.wait_finished(1, 2)
     assert done[1][0].interrupted
     assert done[1][1] - cut_at < 0.05
     assert not done[2][0].interrupted
@@ -210,14 +163,14 @@ def test_a_new_cue_cuts_the_sounding_cue(output: SpeechOutput, events: Events, f
 
 
 def test_main_is_never_cut_by_a_cue_and_only_the_newest_waiting_cue_is_kept(
-    output: SpeechOutput, events: Events, fake: FakeOutput
+    output: SpeechOutput, events: Recorder, fake: FakeOutput
 ) -> None:
     output.speak(m(1, "main speech for the room"))
     time.sleep(0.05)
     asked = time.monotonic()
     for n in (2, 3, 4):
         output.speak(c(n, f"cue {n}"))
-    done = events.wait(1, 2, 3, 4)
+    done = events.wait_finished(1, 2, 3, 4)
     assert not done[1][0].interrupted
     assert done[2][0].interrupted and done[3][0].interrupted  # stale: dropped at once
     assert done[2][1] - asked < 0.05 and done[3][1] - asked < 0.05
@@ -229,13 +182,13 @@ def test_main_is_never_cut_by_a_cue_and_only_the_newest_waiting_cue_is_kept(
 
 
 def test_main_cuts_a_sounding_cue_and_mains_play_in_order(
-    output: SpeechOutput, events: Events, fake: FakeOutput
+    output: SpeechOutput, events: Recorder, fake: FakeOutput
 ) -> None:
     output.speak(c(1, "a cue that is still sounding"))
     time.sleep(0.1)
     for n in (2, 3, 4):
         output.speak(m(n, f"main {n}"))
-    done = events.wait(1, 2, 3, 4)
+    done = events.wait_finished(1, 2, 3, 4)
     assert done[1][0].interrupted
     assert [done[n][0].interrupted for n in (2, 3, 4)] == [False, False, False]
     assert done[2][1] < done[3][1] < done[4][1]
@@ -243,22 +196,22 @@ def test_main_cuts_a_sounding_cue_and_mains_play_in_order(
 
 
 def test_stop_cue_cuts_a_cue_and_drops_a_waiting_one(
-    output: SpeechOutput, events: Events, fake: FakeOutput
+    output: SpeechOutput, events: Recorder, fake: FakeOutput
 ) -> None:
     output.speak(c(1, "a cue that is still sounding"))
     time.sleep(0.1)
     output.stop_cue()
-    assert events.wait(1)[1][0].interrupted
+    assert events.wait_finished(1)[1][0].interrupted
     output.speak(m(2, "main speech"))
     output.speak(c(3, "waiting cue"))
     output.stop_cue()
-    done = events.wait(2, 3)
+    done = events.wait_finished(2, 3)
     assert done[3][0].interrupted
     assert not done[2][0].interrupted
     assert fake.what("play") == ["a cue that is still sounding", "main speech"]
 
 
-def test_stop_finishes_everything_at_once(output: SpeechOutput, events: Events) -> None:
+def test_stop_finishes_everything_at_once(output: SpeechOutput, events: Recorder) -> None:
     output.speak(m(1, "main speech that is sounding now"))
     output.speak(m(2, "main speech that waits"))
     output.speak(c(3, "a cue that waits"))
@@ -266,14 +219,16 @@ def test_stop_finishes_everything_at_once(output: SpeechOutput, events: Events) 
     started = time.monotonic()
     output.stop()
     assert time.monotonic() - started < 1.0
-    done = events.wait(1, 2, 3, timeout=0.5)
+    done = events.wait_finished(1, 2, 3, timeout=0.5)
     assert all(event.interrupted for event, _ in done.values())
     output.speak(c(4, "after stop"))
-    assert events.wait(4, timeout=0.5)[4][0].interrupted
+    assert events.wait_finished(4, timeout=0.5)[4][0].interrupted
     events.assert_each_finished_once(4)
 
 
-def test_every_speak_finishes_exactly_once_under_a_random_storm(output: SpeechOutput, events: Events) -> None:
+def test_every_speak_finishes_exactly_once_under_a_random_storm(
+    output: SpeechOutput, events: Recorder
+) -> None:
     rng = random.Random(3)
     count = 300
     for n in range(1, count + 1):
@@ -285,17 +240,17 @@ def test_every_speak_finishes_exactly_once_under_a_random_storm(output: SpeechOu
         if rng.random() < 0.1:
             output.stop_cue()
         time.sleep(rng.choice([0, 0, 0.001, 0.01, 0.05]))
-    events.wait(*range(1, count + 1), timeout=60)
+    events.wait_finished(*range(1, count + 1), timeout=60)
     events.assert_each_finished_once(count)
 
 
-def test_blank_text_finishes_at_once(output: SpeechOutput, events: Events, fake: FakeOutput) -> None:
+def test_blank_text_finishes_at_once(output: SpeechOutput, events: Recorder, fake: FakeOutput) -> None:
     output.speak(c(1, "  "))
-    assert not events.wait(1)[1][0].interrupted
+    assert not events.wait_finished(1)[1][0].interrupted
     assert fake.what("play") == []
 
 
-def test_engine_that_cannot_start_is_reported_once_and_retried(events: Events, fake: FakeOutput) -> None:
+def test_engine_that_cannot_start_is_reported_once_and_retried(events: Recorder, fake: FakeOutput) -> None:
     attempts = []
 
     def broken_then_fine() -> FakeRenderer:
@@ -309,29 +264,29 @@ def test_engine_that_cannot_start_is_reported_once_and_retried(events: Events, f
     try:
         for n in (1, 2):
             output.speak(c(n, f"cue {n}"))
-            events.wait(n)
+            events.wait_finished(n)
         assert events.errors() == ["cannot start the speech engine: no espeak"]
         assert [events.finishes()[n][0][0].interrupted for n in (1, 2)] == [True, True]
         output.speak(c(3, "cue 3"))
-        assert not events.wait(3)[3][0].interrupted
+        assert not events.wait_finished(3)[3][0].interrupted
         assert events.notices()[-1] == "speech engine working again"
     finally:
         output.stop()
 
 
-def test_render_failures_are_reported_once(output: SpeechOutput, events: Events) -> None:
+def test_render_failures_are_reported_once(output: SpeechOutput, events: Recorder) -> None:
     for n in (1, 2, 3):
         output.speak(m(n, f"fail {n}"))
-    done = events.wait(1, 2, 3)
+    done = events.wait_finished(1, 2, 3)
     assert all(event.interrupted for event, _ in done.values())
     assert events.errors() == ["could not render speech: fake failure"]
     output.speak(m(4, "fine"))
-    assert not events.wait(4)[4][0].interrupted
+    assert not events.wait_finished(4)[4][0].interrupted
     assert events.notices()[-1] == "speech rendering working again"
 
 
 def test_device_failures_are_reported_once_and_the_device_retried(
-    events: Events, monkeypatch: pytest.MonkeyPatch
+    events: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(speech, "RETRY_FIRST", 0.0)  # no backoff here: see the backoff tests
     fake = FakeOutput(fail=2)
@@ -340,7 +295,7 @@ def test_device_failures_are_reported_once_and_the_device_retried(
     try:
         for n in (1, 2, 3):
             output.speak(m(n, f"main {n}"))
-        done = events.wait(1, 2, 3)
+        done = events.wait_finished(1, 2, 3)
         assert [done[n][0].interrupted for n in (1, 2, 3)] == [True, True, False]
         assert events.errors() == ["cannot open the audio output: fake"]
         assert events.notices() == ["audio output working again"]
@@ -352,7 +307,7 @@ def test_device_failures_are_reported_once_and_the_device_retried(
     ("end", "message"), [("never", "audio output stalled"), ("lost", "audio output stopped during speech")]
 )
 def test_a_stream_that_stalls_or_dies_is_cut_and_reported(
-    events: Events, monkeypatch: pytest.MonkeyPatch, end: str, message: str
+    events: Recorder, monkeypatch: pytest.MonkeyPatch, end: str, message: str
 ) -> None:
     monkeypatch.setattr(speech, "STALL_MARGIN", 0.2)
     output = SpeechOutput(LOUD, output=FakeOutput(end=end), renderer=FakeRenderer)
@@ -360,7 +315,7 @@ def test_a_stream_that_stalls_or_dies_is_cut_and_reported(
     try:
         output.speak(m(1, "main"))
         output.speak(m(2, "main"))
-        done = events.wait(1, 2, timeout=3)
+        done = events.wait_finished(1, 2, timeout=3)
         assert done[1][0].interrupted and done[2][0].interrupted
         assert events.errors() == [message]
     finally:
@@ -390,7 +345,7 @@ class CountingOutput(FakeOutput):
         super().play(pcm, done, started)
 
 
-def test_a_failing_device_is_tried_with_backoff_and_reset_by_a_played_utterance(events: Events) -> None:
+def test_a_failing_device_is_tried_with_backoff_and_reset_by_a_played_utterance(events: Recorder) -> None:
     clock = Clock()
     fake = CountingOutput(clock, fail=8)
     output = SpeechOutput(LOUD, output=fake, renderer=FakeRenderer, clock=clock)
@@ -402,7 +357,7 @@ def test_a_failing_device_is_tried_with_backoff_and_reset_by_a_played_utterance(
         n += 1
         clock.now = 1000.0 + at
         output.speak(c(n, f"cue {n}"))
-        return events.wait(n)[n][0]
+        return events.wait_finished(n)[n][0]
 
     try:
         # Tried at 0, then 0.5, 1, 2, 4, 8, 10, 10 s after each failed try; never in between.
@@ -431,7 +386,7 @@ def test_a_failing_device_is_tried_with_backoff_and_reset_by_a_played_utterance(
     events.assert_each_finished_once(n)
 
 
-def test_while_backing_off_utterances_finish_at_once_without_rendering(events: Events) -> None:
+def test_while_backing_off_utterances_finish_at_once_without_rendering(events: Recorder) -> None:
     rendered: list[str] = []
 
     class Counting(FakeRenderer):
@@ -445,11 +400,11 @@ def test_while_backing_off_utterances_finish_at_once_without_rendering(events: E
     output.start(events.post)
     try:
         output.speak(m(1, "first"))
-        events.wait(1)
+        events.wait_finished(1)
         asked = time.monotonic()
         for n in range(2, 12):
             output.speak(m(n, f"main {n}"))
-        done = events.wait(*range(2, 12))
+        done = events.wait_finished(*range(2, 12))
         assert all(event.interrupted for event, _ in done.values())
         assert max(at for _, at in done.values()) - asked < 0.05
         assert rendered == ["first"]
@@ -460,7 +415,7 @@ def test_while_backing_off_utterances_finish_at_once_without_rendering(events: E
 
 @pytest.mark.parametrize("end", ["lost", "never"])
 def test_a_stream_that_dies_or_stalls_starts_the_backoff(
-    events: Events, monkeypatch: pytest.MonkeyPatch, end: str
+    events: Recorder, monkeypatch: pytest.MonkeyPatch, end: str
 ) -> None:
     monkeypatch.setattr(speech, "STALL_MARGIN", 0.2)
     clock = Clock()
@@ -469,14 +424,14 @@ def test_a_stream_that_dies_or_stalls_starts_the_backoff(
     output.start(events.post)
     try:
         output.speak(m(1, "main speech"))
-        assert events.wait(1, timeout=3)[1][0].interrupted
+        assert events.wait_finished(1, timeout=3)[1][0].interrupted
         output.speak(m(2, "main speech"))
-        assert events.wait(2)[2][0].interrupted
+        assert events.wait_finished(2)[2][0].interrupted
         assert len(fake.attempts) == 1  # not tried during the backoff
         fake.end = "complete"  # the sound server is back
         clock.now += speech.RETRY_FIRST
         output.speak(m(3, "main speech"))
-        assert not events.wait(3)[3][0].interrupted
+        assert not events.wait_finished(3)[3][0].interrupted
         assert len(fake.attempts) == 2
         assert len(events.errors()) == 1
         assert events.notices() == ["audio output working again"]
@@ -565,28 +520,28 @@ def test_sounddevice_output_lists_devices_again_only_after_a_failure(monkeypatch
     assert not play() and sd.rescans == 4
 
 
-def test_a_voice_that_is_not_found_is_reported_once(events: Events, fake: FakeOutput) -> None:
+def test_a_voice_that_is_not_found_is_reported_once(events: Recorder, fake: FakeOutput) -> None:
     settings = Speech(cue=VoiceOut(voice="missing", volume=1.0), main=VoiceOut(volume=1.0))
     output = SpeechOutput(settings, output=fake, renderer=FakeRenderer)
     output.start(events.post)
     try:
         output.speak(c(1, "cue"))
         output.speak(c(2, "cue"))
-        events.wait(1, 2)
+        events.wait_finished(1, 2)
         assert events.errors() == ["cue voice 'missing' not found or not usable; using the default voice"]
     finally:
         output.stop()
 
 
 def test_null_speech_finishes_at_once() -> None:
-    events = Events()
+    events = Recorder()
     sink = NullSpeech()
     sink.speak(c(1, "before start"))
     sink.start(events.post)
     sink.speak(m(2, "hello"))
     sink.stop_cue()
     sink.stop()
-    done = events.wait(1, 2, timeout=0.1)
+    done = events.wait_finished(1, 2, timeout=0.1)
     assert not done[1][0].interrupted and not done[2][0].interrupted
     assert isinstance(speech_sink(Speech(enabled=False)), NullSpeech)
     assert isinstance(speech_sink(Speech()), SpeechOutput)
@@ -625,7 +580,7 @@ def rendered(text: str, voice: VoiceOut) -> float:
 
 
 @pytest.fixture
-def real(events: Events) -> Iterator[SpeechOutput]:
+def real(events: Recorder) -> Iterator[SpeechOutput]:
     made = SpeechOutput(Speech())
     made.start(events.post)
     yield made
@@ -644,14 +599,14 @@ def timed_speak(output: SpeechOutput, request: Speak) -> float:
 
 @pytest.mark.real
 def test_main_speech_is_heard_and_finishes_when_the_audio_ends(
-    pulse_server: PulseServer, real: SpeechOutput, events: Events
+    pulse_server: PulseServer, real: SpeechOutput, events: Recorder
 ) -> None:
     text = "Could you please bring me a glass of water"
     length = rendered(text, Speech().main)
     with pulse_server.record() as recording:
         time.sleep(0.3)  # the engine loads in the background meanwhile
         spoken = timed_speak(real, m(1, text))
-        finished, at = events.wait(1)[1]
+        finished, at = events.wait_finished(1)[1]
         time.sleep(0.3)
         samples = recording.stop()
     assert not finished.interrupted
@@ -675,7 +630,7 @@ def test_main_speech_is_heard_and_finishes_when_the_audio_ends(
 
 @pytest.mark.real
 def test_a_new_cue_cuts_the_sounding_cue_at_once(
-    pulse_server: PulseServer, real: SpeechOutput, events: Events
+    pulse_server: PulseServer, real: SpeechOutput, events: Recorder
 ) -> None:
     long = "Scanning the food and drink menu, with tea, coffee, water, juice and soup"
     short = "Yes"
@@ -686,7 +641,7 @@ def test_a_new_cue_cuts_the_sounding_cue_at_once(
         timed_speak(real, c(1, long))
         time.sleep(0.3)
         cut = timed_speak(real, c(2, short))
-        done = events.wait(1, 2)
+        done = events.wait_finished(1, 2)
         time.sleep(0.3)
         samples = recording.stop()
     (first, first_at), (second, second_at) = done[1], done[2]
@@ -708,7 +663,7 @@ def test_a_new_cue_cuts_the_sounding_cue_at_once(
 
 @pytest.mark.real
 def test_main_speech_is_not_cut_by_a_cue(
-    pulse_server: PulseServer, real: SpeechOutput, events: Events
+    pulse_server: PulseServer, real: SpeechOutput, events: Recorder
 ) -> None:
     text = "I would like to sit up a little, please"
     cue = "Drinks"
@@ -719,7 +674,7 @@ def test_main_speech_is_not_cut_by_a_cue(
         spoken = timed_speak(real, m(1, text))
         time.sleep(0.3)
         timed_speak(real, c(2, cue))
-        done = events.wait(1, 2)
+        done = events.wait_finished(1, 2)
         time.sleep(0.3)
         samples = recording.stop()
     (main, main_at), (cue_done, cue_at) = done[1], done[2]
@@ -734,7 +689,7 @@ def test_main_speech_is_not_cut_by_a_cue(
 
 
 @pytest.mark.real
-def test_stop_silences_main_speech(pulse_server: PulseServer, real: SpeechOutput, events: Events) -> None:
+def test_stop_silences_main_speech(pulse_server: PulseServer, real: SpeechOutput, events: Recorder) -> None:
     with pulse_server.record() as recording:
         time.sleep(0.3)
         real.speak(m(1, "This is a long phrase for the room that will be stopped halfway through"))
@@ -742,7 +697,7 @@ def test_stop_silences_main_speech(pulse_server: PulseServer, real: SpeechOutput
         stopped = time.monotonic()
         real.stop()
         took = time.monotonic() - stopped
-        finished = events.wait(1)[1][0]
+        finished = events.wait_finished(1)[1][0]
         time.sleep(0.3)
         samples = recording.stop()
     assert finished.interrupted
@@ -756,7 +711,7 @@ def test_stop_silences_main_speech(pulse_server: PulseServer, real: SpeechOutput
 
 @pytest.mark.real
 def test_a_dead_sound_server_is_reported_and_never_hangs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, events: Events
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, events: Recorder
 ) -> None:
     monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path / 'no-such-socket'}")
     output = SpeechOutput(Speech())
@@ -764,10 +719,10 @@ def test_a_dead_sound_server_is_reported_and_never_hangs(
     try:
         timed_speak(output, c(1, "Drinks"))
         timed_speak(output, m(2, "Water, please"))
-        done = events.wait(1, 2)
+        done = events.wait_finished(1, 2)
         assert done[1][0].interrupted and done[2][0].interrupted
         timed_speak(output, c(3, "Food"))
-        assert events.wait(3)[3][0].interrupted
+        assert events.wait_finished(3)[3][0].interrupted
         errors = events.errors()
         assert len(errors) == 1, errors  # once, not once per utterance
         assert errors[0].startswith("cannot open the audio output")
@@ -844,7 +799,7 @@ class SlowCountingRenderer(FakeRenderer):
 
 
 def test_prepared_texts_are_rendered_ahead_and_a_cue_never_waits_behind_them(
-    events: Events, fake: FakeOutput
+    events: Recorder, fake: FakeOutput
 ) -> None:
     inner = SlowCountingRenderer()
     made = SpeechOutput(LOUD, output=fake, renderer=lambda: CachedRender(inner, None))
@@ -854,7 +809,7 @@ def test_prepared_texts_are_rendered_ahead_and_a_cue_never_waits_behind_them(
         made.prepare(menu, "cue")
         time.sleep(0.1)  # a few rendered ahead
         made.speak(c(1, "urgent"))
-        events.wait(1)
+        events.wait_finished(1)
         ahead_before_cue = inner.rendered.index("urgent")
         # The cue waited for at most the one render already running (plus the ~3 done before it).
         assert 1 <= ahead_before_cue <= 5, inner.rendered[:8]
@@ -864,7 +819,7 @@ def test_prepared_texts_are_rendered_ahead_and_a_cue_never_waits_behind_them(
         # After the cue, rendering ahead went on where it stopped, each item once.
         assert sorted(inner.rendered) == sorted([*menu, "urgent"])
         made.speak(c(2, "item 7"))
-        events.wait(2)
+        events.wait_finished(2)
         assert inner.rendered.count("item 7") == 1  # spoken from the cache
         assert fake.what("play")[-1] == "item 7"
     finally:
@@ -887,14 +842,14 @@ class CapturingOutput(FakeOutput):
         threading.Timer(pcm.duration, done, args=(True,)).start()
 
 
-def test_an_earcon_plays_alone_or_before_the_words_at_its_own_volume(events: Events) -> None:
+def test_an_earcon_plays_alone_or_before_the_words_at_its_own_volume(events: Recorder) -> None:
     out = CapturingOutput()
     made = SpeechOutput(LOUD, output=out, renderer=FakeRenderer)
     made.start(events.post)
     try:
         made.speak(Speak(1, "main", "", "select"))
         made.speak(Speak(2, "main", "yes", "alert"))
-        done = events.wait(1, 2)
+        done = events.wait_finished(1, 2)
     finally:
         made.stop()
     assert not done[1][0].interrupted and not done[2][0].interrupted
@@ -911,17 +866,17 @@ def test_cue_and_main_reach_their_own_stereo_channels(pulse_server: PulseServer)
         cue=VoiceOut(volume=1.0, channel="left"),
         main=VoiceOut(volume=1.0, channel="right"),
     )
-    events = Events()
+    events = Recorder()
     made = SpeechOutput(routed)
     made.start(events.post)
     try:
         with pulse_server.record(channels=2) as recording:
             made.speak(c(1, "Water"))
-            events.wait(1)
+            events.wait_finished(1)
             cue = recording.stop()
         with pulse_server.record(channels=2) as recording:
             made.speak(m(2, "I would like some water"))
-            events.wait(2)
+            events.wait_finished(2)
             main = recording.stop()
     finally:
         made.stop()
@@ -935,12 +890,12 @@ def test_cue_and_main_reach_their_own_stereo_channels(pulse_server: PulseServer)
 
 @pytest.mark.real
 def test_an_output_device_that_matches_nothing_is_reported_by_name(pulse_server: PulseServer) -> None:
-    events = Events()
+    events = Recorder()
     made = SpeechOutput(Speech(main=VoiceOut(device="no such speaker")))
     made.start(events.post)
     try:
         made.speak(m(1, "Hello"))
-        assert events.wait(1)[1][0].interrupted
+        assert events.wait_finished(1)[1][0].interrupted
     finally:
         made.stop()
     assert any("no such speaker" in error for error in events.errors()), events.errors()

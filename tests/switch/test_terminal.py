@@ -12,7 +12,7 @@ import pytest
 from accessible_companion.core.events import AdapterError, SwitchTap
 from accessible_companion.core.settings import Switches
 from accessible_companion.switch.terminal import TerminalSwitchSource
-from tests.support.recorder import Recorder
+from rigs.recorder import Recorder
 
 pytestmark = pytest.mark.real
 

@@ -12,8 +12,9 @@ from Xlib import display as xdisplay
 from accessible_companion.core.events import AdapterError, SwitchDown, SwitchUp
 from accessible_companion.core.settings import Switches
 from accessible_companion.switch.x11 import X11SwitchSource, x11_available
-from tests.support.recorder import Recorder
-from tests.support.xvfb import xdotool, xvfb_display
+from rigs.recorder import Recorder
+from rigs.xvfb import xdotool
+from tests.support.fixtures import xvfb_display
 
 pytestmark = pytest.mark.real
 

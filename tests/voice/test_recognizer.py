@@ -1,7 +1,7 @@
 """The real small Korean vosk model through `Recognizer`, fed 50 ms blocks as the app does.
 
 No English model can be fetched here, so the real voice tests speak Korean: the Korean
-example config (examples/ko) and espeak-ng's Korean voice (tests/support/speech_clips.py).
+example config (examples/ko) and espeak-ng's Korean voice (rigs/speech_clips.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from accessible_companion.voice.recognizer import (
     load_model,
     missing_words,
 )
-from tests.support.speech_clips import NON_COMMANDS, RELIABLE, ClipSpec, make_clip, read_pcm
+from rigs.speech_clips import NON_COMMANDS, RELIABLE, ClipSpec, make_clip, read_pcm
 
 pytestmark = pytest.mark.real
 
@@ -146,10 +146,9 @@ CHANGE_MID_UTTERANCE = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from accessible_companion.voice.recognizer import Recognizer
-from accessible_companion.voice.recognizer import load_model
+    from accessible_companion.voice.recognizer import Recognizer, load_model
     from accessible_companion.voice.hearing import Rules
-    from tests.support.speech_clips import read_pcm
+    from rigs.speech_clips import read_pcm
 
     model = load_model(Path(sys.argv[1]))
     rate, pcm = read_pcm(Path(sys.argv[2]))

@@ -1,7 +1,7 @@
 """A private Xvfb server for real X11 tests, and an xdotool helper.
 
-Use the fixture by importing it into a test module:
-`from tests.support.xvfb import xdotool, xvfb_display`.
+`with private_display() as display: ...` gives a display name (":N"); tests get it as the
+session-wide `xvfb_display` fixture (tests/support/fixtures.py).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-
-import pytest
+from contextlib import contextmanager
 
 START_TIMEOUT = 10.0
 """Seconds to wait for Xvfb to report its display and accept connections."""
@@ -54,12 +53,12 @@ def _wait_for_connection(display: str) -> None:
             time.sleep(0.05)
 
 
-@pytest.fixture(scope="session")
-def xvfb_display() -> Iterator[str]:
-    """Start a private Xvfb on a free display number; yield its name (":N")."""
+@contextmanager
+def private_display() -> Iterator[str]:
+    """Start a private Xvfb on a free display number; yield its name (":N"), then stop it."""
     binary = shutil.which("Xvfb")
     if binary is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+        raise FileNotFoundError("Xvfb")
     # -displayfd makes Xvfb pick a free display itself and write its number when ready,
     # so parallel runs and a developer's own X server never collide. -noreset: otherwise
     # the server resets whenever its last client leaves, and a client connecting during

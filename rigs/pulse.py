@@ -1,11 +1,10 @@
-"""A private PulseAudio server with null sinks for real audio tests, and a sink recorder.
+"""A private PulseAudio server with null sinks for real audio tests and benchmarks, and a sink recorder.
 
-Use the fixture by importing it into a test module:
-`from tests.support.pulse import pulse_server`. It sets PULSE_SERVER for the test, so
-anything that connects to PulseAudio (parec, paplay, the ALSA `pulse` plugin and
-through it PortAudio/sounddevice) reaches the private server and never a real one.
-
-`PulseServer` also works outside pytest (`with PulseServer.start() as server: ...`).
+`with PulseServer.start() as server: ...`; clients reach it through `server.client_env()`
+(PULSE_SERVER and a private cookie and runtime dir), so anything that connects to PulseAudio
+(parec, paplay, the ALSA `pulse` plugin and through it PortAudio/sounddevice) reaches the
+private server and never a real one. Tests get it as the `pulse_server` fixture
+(tests/support/fixtures.py), which sets those variables for the test.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-
-import pytest
 
 START_TIMEOUT = 10.0
 """Seconds to wait for the server to answer `pactl info`."""
@@ -353,23 +350,3 @@ class PulseServer:
         self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-
-
-@pytest.fixture
-def pulse_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[PulseServer]:
-    """A private PulseAudio server with null sinks `testspk` (default) and `testmic`.
-
-    PULSE_SERVER (and a private client cookie and runtime dir) point at it for the test.
-    PortAudio lists devices once, when sounddevice is first imported: code under test
-    must cope with a PortAudio initialised before this server existed (the speech
-    adapter lists devices again when it finds no output device).
-    """
-    if shutil.which("pulseaudio") is None:
-        pytest.skip("pulseaudio is not installed (apt-get install pulseaudio pulseaudio-utils)")
-    server = PulseServer.start()
-    for name, value in server.client_env().items():
-        monkeypatch.setenv(name, value)
-    try:
-        yield server
-    finally:
-        server.stop()
