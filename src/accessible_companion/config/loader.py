@@ -74,6 +74,31 @@ def load_config(path: Path | None = None) -> Config:
     if not files:
         raise ConfigError([Problem(path, 0, "no .yaml files here")])
     problems: list[Problem] = []
+    settings_at, menus_at = _read_files(files, problems)
+    if problems:
+        raise ConfigError(problems)
+    # A config may give only settings or only menus; the built-in config fills the rest.
+    fallback = None if (settings_at and menus_at) or path == base else load_config(base)
+    settings = settings_at[0] if settings_at else fallback.settings if fallback else Settings()
+    if settings_at is not None:
+        problems += _check_settings(*settings_at)
+    if menus_at:
+        menus = _build_menus(menus_at, settings, problems)
+    if problems:
+        raise ConfigError(problems)
+
+    if not menus_at:
+        if fallback is None:
+            raise ConfigError([Problem(files[0], 0, "no menus defined")])
+        menus = fallback.menus
+    used = tuple(files) + (fallback.files if fallback else ())
+    return Config(with_back_items(menus, settings), settings, used)
+
+
+def _read_files(
+    files: list[Path], problems: list[Problem]
+) -> tuple[tuple[Settings, LinedYaml] | None, list[tuple[MenuModel, LinedYaml, int]]]:
+    """Each file's settings (at most one file may give them) and menus, with where they are."""
     settings_at: tuple[Settings, LinedYaml] | None = None
     menus_at: list[tuple[MenuModel, LinedYaml, int]] = []
     for file in files:
@@ -95,25 +120,7 @@ def load_config(path: Path | None = None) -> Config:
             else:
                 settings_at = (model.settings, doc)
         menus_at += [(menu, doc, index) for index, menu in enumerate(model.menus or [])]
-
-    if problems:
-        raise ConfigError(problems)
-    # A config may give only settings or only menus; the built-in config fills the rest.
-    fallback = None if (settings_at and menus_at) or path == base else load_config(base)
-    settings = settings_at[0] if settings_at else fallback.settings if fallback else Settings()
-    if settings_at is not None:
-        problems += _check_settings(*settings_at)
-    if menus_at:
-        menus = _build_menus(menus_at, settings, problems)
-    if problems:
-        raise ConfigError(problems)
-
-    if not menus_at:
-        if fallback is None:
-            raise ConfigError([Problem(files[0], 0, "no menus defined")])
-        menus = fallback.menus
-    used = tuple(files) + (fallback.files if fallback else ())
-    return Config(with_back_items(menus, settings), settings, used)
+    return settings_at, menus_at
 
 
 # Turning pydantic's errors into caregiver messages.
@@ -206,6 +213,15 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
     for index, text in enumerate(settings.check_ins.times):
         problems += _time_problem(doc, ("settings", "check_ins", "times", index), text)
     problems += _range_problems(settings, doc, scanning=False)
+    problems += _command_problems(settings, doc)
+    problems += _switch_problems(settings, doc)
+    problems += _message_problems(settings, doc)
+    return problems
+
+
+def _command_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
+    """Command words that are empty or given to two commands."""
+    problems: list[Problem] = []
     spoken: dict[str, str] = {}
     for field in fields(settings.commands):
         for index, words in enumerate(getattr(settings.commands, field.name)):
@@ -217,6 +233,12 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
                 problems.append(
                     doc.problem(where, f"commands: '{words}' is both {spoken[key]} and {field.name}")
                 )
+    return problems
+
+
+def _switch_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
+    """Unknown key names, a switch without keys, one key on two switches."""
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for switch in ("switch1", "switch2", "caregiver"):
         keys = getattr(settings.switches, switch)
@@ -231,6 +253,12 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
                     doc.problem((*where, index), f"switches: '{key}' is both {seen[key]} and {switch}")
                 )
             seen[key] = switch
+    return problems
+
+
+def _message_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
+    """Messages whose placeholders the companion cannot fill."""
+    problems: list[Problem] = []
     for field in fields(settings.messages):
         template = getattr(settings.messages, field.name)
         try:
@@ -303,22 +331,7 @@ def _build_menus(
                 doc.problem((*location, "id"), f"menu id '{model.id}' is used twice (first at {first})")
             )
             continue
-        if not model.items:
-            problems.append(doc.problem((*location, "items"), f"menu '{model.id}' has no items"))
-        items = []
-        for number, item_model in enumerate(model.items):
-            item_location: Location = (*location, "items", number)
-            items.append(_build_item(item_model, doc, item_location, problems))
-            if item_model.id:
-                here = doc.at(item_location)
-                if item_model.id in item_ids:
-                    problems.append(
-                        doc.problem(
-                            (*item_location, "id"),
-                            f"item id '{item_model.id}' is used twice (first at {item_ids[item_model.id]})",
-                        )
-                    )
-                item_ids.setdefault(item_model.id, here)
+        items = _build_items(model, doc, location, item_ids, problems)
         menus[model.id] = Menu(model.id, model.title or model.id, tuple(items))
         where[model.id] = (doc, location)
 
@@ -329,6 +342,44 @@ def _build_menus(
             first_doc.problem((), f"no menu with id '{menu_set.home}' (the companion starts there)")
         )
         return menu_set
+    _check_menu_references(menus, where, problems)
+    reached = reachable(menu_set)
+    for menu_id in menus:
+        if menu_id not in reached:
+            doc, location = where[menu_id]
+            problems.append(doc.problem((*location, "id"), f"menu '{menu_id}' cannot be reached from home"))
+    # The Back items the companion adds are checked too, with the caregiver's back words.
+    _check_voice_clashes(with_back_items(menu_set, settings), where, problems)
+    return menu_set
+
+
+def _build_items(
+    model: MenuModel, doc: LinedYaml, location: Location, item_ids: dict[str, str], problems: list[Problem]
+) -> list[Item]:
+    """A menu's items; item ids must be unique across the config (`item_ids`: id -> where)."""
+    if not model.items:
+        problems.append(doc.problem((*location, "items"), f"menu '{model.id}' has no items"))
+    items = []
+    for number, item_model in enumerate(model.items):
+        item_location: Location = (*location, "items", number)
+        items.append(_build_item(item_model, doc, item_location, problems))
+        if item_model.id:
+            here = doc.at(item_location)
+            if item_model.id in item_ids:
+                problems.append(
+                    doc.problem(
+                        (*item_location, "id"),
+                        f"item id '{item_model.id}' is used twice (first at {item_ids[item_model.id]})",
+                    )
+                )
+            item_ids.setdefault(item_model.id, here)
+    return items
+
+
+def _check_menu_references(
+    menus: dict[str, Menu], where: dict[str, tuple[LinedYaml, Location]], problems: list[Problem]
+) -> None:
+    """Every `menu:` an item opens must be defined."""
     for menu_id, menu in menus.items():
         doc, location = where[menu_id]
         for number, item in enumerate(menu.items):
@@ -340,14 +391,6 @@ def _build_menus(
                         (*location, "items", number, "menu"), f"menu '{item.menu}' is not defined{hint}"
                     )
                 )
-    reached = reachable(menu_set)
-    for menu_id in menus:
-        if menu_id not in reached:
-            doc, location = where[menu_id]
-            problems.append(doc.problem((*location, "id"), f"menu '{menu_id}' cannot be reached from home"))
-    # The Back items the companion adds are checked too, with the caregiver's back words.
-    _check_voice_clashes(with_back_items(menu_set, settings), where, problems)
-    return menu_set
 
 
 def _build_item(model: ItemModel, doc: LinedYaml, location: Location, problems: list[Problem]) -> Item:
