@@ -1,0 +1,1 @@
+"""Sound as samples: PCM values, playback to an output device, the microphone, PortAudio helpers."""

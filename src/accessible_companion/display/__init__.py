@@ -1,0 +1,1 @@
+"""Displays: the terminal display, its drawing thread, and the block-letter font."""

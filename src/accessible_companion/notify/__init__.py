@@ -1,0 +1,1 @@
+"""Telling the caregiver's channels about a call for help (a command and a webhook)."""
