@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from . import __version__
+from . import __version__, paths
 from .config import Config, ConfigError, load_config
 from .core.commands import every_phrase
 from .core.companion import Companion
@@ -20,7 +20,7 @@ from .core.events import Notice
 from .core.settings import RANGES, Listening, Mode, Settings, timing_conflicts
 from .display.terminal import TerminalDisplay
 from .display.thread import DisplayThread
-from .journal import JournalWriter, journal_path
+from .journal import JournalWriter
 from .loop import Loop
 from .notify.notifier import Notifier
 from .ports import SpeechSink, SwitchSource
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     terminal = TerminalDisplay()
     display = DisplayThread(terminal)
     voice = None if args.no_voice else _voice_listener(config, settings)
-    journal = None if args.no_journal else JournalWriter(args.journal or journal_path())
+    journal = None if args.no_journal else JournalWriter(args.journal or paths.journal_file())
     help_call = settings.help
     notifier = Notifier(
         help_call.notify_command, help_call.webhook, help_call.notify_timeout, help_call.notify_retries
@@ -151,8 +151,7 @@ def _day_offset() -> float:
 
 
 def _stderr_to_log() -> tuple[int, Path]:
-    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    path = state / "accessible-companion" / "companion.log"
+    path = paths.log_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     saved = os.dup(2)
     with path.open("a") as log:

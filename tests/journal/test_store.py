@@ -29,7 +29,6 @@ from accessible_companion.journal.store import (
     Journal,
     JournalError,
     JournalWriter,
-    journal_path,
     local_time,
 )
 
@@ -113,19 +112,6 @@ def schema(path: Path) -> list[tuple[str, str]]:
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "journal.sqlite3"
-
-
-# --- where it is ------------------------------------------------------------------------------
-
-
-def test_the_journal_lives_in_the_users_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    assert journal_path() == tmp_path / "accessible-companion" / "journal.sqlite3"
-    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")  # the XDG spec: relative paths are invalid
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert (
-        journal_path() == tmp_path / "home" / ".local" / "share" / "accessible-companion" / "journal.sqlite3"
-    )
 
 
 # --- the database -----------------------------------------------------------------------------

@@ -46,7 +46,6 @@ from ..ports import Post
 
 log = logging.getLogger(__name__)
 
-_APP = "accessible-companion"
 BUSY_TIMEOUT = 5.0  # s to wait for another process's write lock (a second companion, a migration)
 
 
@@ -60,13 +59,6 @@ class JournalError(Exception):
     def __init__(self, message: str, transient: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
-
-
-def journal_path() -> Path:
-    """`$XDG_DATA_HOME/accessible-companion/journal.sqlite3` (default `~/.local/share/...`)."""
-    value = os.environ.get("XDG_DATA_HOME", "")
-    base = Path(value) if value and Path(value).is_absolute() else Path.home() / ".local" / "share"
-    return base / _APP / "journal.sqlite3"
 
 
 # --- schema -----------------------------------------------------------------------------------

@@ -35,8 +35,9 @@ from ..audio.pcm import Pcm, scale
 from ..core.effects import Speak, Voice
 from ..core.events import AdapterError, Event, Notice, SpeechFinished, SpeechStarted
 from ..core.settings import Speech, VoiceOut
+from ..paths import speech_cache_dir
 from ..ports import Post, SpeechSink
-from .cache import CachedRender, default_cache_dir
+from .cache import CachedRender
 from .earcons import RATE as EARCON_RATE
 from .earcons import earcon
 from .render import Render, Renderer, RenderError
@@ -476,4 +477,4 @@ def speech_sink(settings: Speech) -> SpeechSink:
     """The sink for these settings: SpeechOutput, or NullSpeech when speech is off."""
     if not settings.enabled:
         return NullSpeech()
-    return SpeechOutput(settings, renderer=lambda: CachedRender(Renderer(), default_cache_dir()))
+    return SpeechOutput(settings, renderer=lambda: CachedRender(Renderer(), speech_cache_dir()))

@@ -36,12 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..paths import model_cache_dir, models_dir
+
 log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT = 15.0  # s without an answer or a byte before a download gives up
 STALE_AFTER = 86400.0  # s after which a download's temporary folder is a killed one's leftover
 _BASE_URL = "https://alphacephei.com/vosk/models"
-_APP = "accessible-companion"
 
 
 class ModelError(Exception):
@@ -123,20 +124,6 @@ def _language_of_name(name: str) -> str:
 
 
 # --- where models live ------------------------------------------------------------------------
-
-
-def _xdg(variable: str, default: str) -> Path:
-    value = os.environ.get(variable, "")
-    return Path(value) if value and Path(value).is_absolute() else Path.home() / default
-
-
-def models_dir() -> Path:
-    """The user's model folder: `$XDG_DATA_HOME/accessible-companion/models`."""
-    return _xdg("XDG_DATA_HOME", ".local/share") / _APP / "models"
-
-
-def _cache_dir() -> Path:
-    return _xdg("XDG_CACHE_HOME", ".cache") / _APP / "models"
 
 
 def _project_models_dir() -> Path | None:
@@ -300,7 +287,7 @@ def tuned_model(model: Path, end_silence: float) -> Path:
         return model
     key = f"{source}\n{end_silence:g}\n{original}"  # an edited model.conf gets a new folder
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-    target = _cache_dir() / f"{source.name}-{digest}"
+    target = model_cache_dir() / f"{source.name}-{digest}"
     if is_model(target):
         return target
     try:
