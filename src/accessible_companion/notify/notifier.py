@@ -44,6 +44,7 @@ from typing import IO, Literal
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..backoff import Backoff
 from ..core.events import NotifyDone
 from ..ports import Post
 
@@ -199,6 +200,7 @@ class Notifier:
         """Try one channel until delivered, out of attempts or stopped; post its NotifyDone."""
         attempt = self._run_command if kind == "command" else self._call_webhook
         attempts, ok, detail = 0, False, "stopped before sending"
+        backoff = Backoff(self._retry_wait)  # `retry_wait`, 2×, 4×, ... apart
         try:
             while attempts < self._retries and not self._stopping.is_set():
                 attempts += 1
@@ -217,7 +219,7 @@ class Notifier:
                 if self._stopping.is_set():  # cut short by stop(): the detail says so
                     break
                 # Backoff gives a network or a mount that is coming back time to do so.
-                wait = self._retry_wait * 2 ** (attempts - 1)
+                wait = backoff.failed(0.0)  # from 0: the seconds to wait
                 if attempts < self._retries and self._stopping.wait(wait):
                     detail = f"stopped after: {detail}"
                     break
