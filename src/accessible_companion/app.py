@@ -13,7 +13,7 @@ from pathlib import Path
 from types import FrameType
 
 from . import __version__, paths
-from .config import Config, ConfigError, load_config
+from .config import Config, load_or_explain
 from .core.commands import every_phrase
 from .core.companion import Companion
 from .core.events import Notice
@@ -33,13 +33,8 @@ from .voice.listener import ModelUnavailableError, VoiceListener
 
 def check(path: Path | None) -> int:
     """`accessible-companion check`: 0 and a summary, or 2 and every problem."""
-    try:
-        config = load_config(path)
-    except ConfigError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+    config = load_or_explain(path, count=True)
+    if config is None:
         return 2
     print(config.summary())
     settings = config.settings
@@ -129,17 +124,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _loaded(args: argparse.Namespace) -> tuple[Config, Settings] | None:
     """The config with this run's options applied, or None after printing its problems."""
+    config = load_or_explain(args.config, "The config has problems, so the companion did not start:")
+    if config is None:
+        return None
     try:
-        config = load_config(args.config)
         settings = _with_overrides(config.settings, args.mode, args.interval)
-        return config, _with_voice(settings, args.voice, args.model)
-    except ConfigError as error:
-        print("The config has problems, so the companion did not start:", file=sys.stderr)
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
     except ValueError as error:
         print(f"accessible-companion: {error}", file=sys.stderr)
-    return None
+        return None
+    return config, _with_voice(settings, args.voice, args.model)
 
 
 def _day_offset() -> float:
