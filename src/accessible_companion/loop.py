@@ -29,6 +29,7 @@ from .core.events import (
     VoiceCommand,
     VoiceRejected,
 )
+from .errors import named
 from .ports import Display, HelpNotifier, JournalSink, SpeechSink, VoiceSource
 from .trace import TraceWriter
 
@@ -180,4 +181,4 @@ class Loop:
 
     def _adapter_failed(self, component: str, error: Exception) -> None:
         log.exception("%s failed", component)
-        self.post(AdapterError(component, f"{type(error).__name__}: {error}"), self._clock())
+        self.post(AdapterError(component, named(error)), self._clock())

@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..backoff import Backoff
 from ..core.events import NotifyDone
+from ..errors import named, one_line
 from ..ports import Post
 
 log = logging.getLogger(__name__)
@@ -225,7 +226,7 @@ class Notifier:
                     break
         except Exception as error:  # a bug here must still end in a NotifyDone
             log.exception("call for help %s: %s failed", item.alert, kind)
-            ok, detail = False, _one_line(f"internal error: {error!r}")
+            ok, detail = False, one_line(f"internal error: {error!r}", DETAIL_MAX)
         finally:
             with self._lock:
                 self._workers.discard(threading.current_thread())
@@ -276,7 +277,7 @@ class Notifier:
         except PermissionError:
             return False, f"command not executable: {program}"
         except (OSError, ValueError, subprocess.SubprocessError) as error:
-            return False, _one_line(f"cannot run {program}: {error}")
+            return False, one_line(f"cannot run {program}: {error}", DETAIL_MAX)
         with self._lock:
             self._procs.add(proc)
             stopped = self._stopping.is_set()
@@ -311,7 +312,7 @@ class Notifier:
             try:
                 answer = self._request(item)
             except Exception as error:  # anything urllib or the socket layer can raise
-                answer = (False, _one_line(f"{type(error).__name__}: {error}"))
+                answer = (False, named(error, DETAIL_MAX))
             with self._wake:
                 result.append(answer)
                 self._wake.notify_all()
@@ -359,12 +360,12 @@ class Notifier:
             if isinstance(reason, TimeoutError):
                 return False, f"timed out after {self._timeout:g} s"
             if isinstance(reason, OSError) and reason.strerror:
-                return False, _one_line(f"cannot reach {host}: {reason.strerror}")
-            return False, _one_line(f"cannot reach {host}: {reason}")
+                return False, one_line(f"cannot reach {host}: {reason.strerror}", DETAIL_MAX)
+            return False, one_line(f"cannot reach {host}: {reason}", DETAIL_MAX)
         except TimeoutError:  # the connection was made but the answer did not come in time
             return False, f"timed out after {self._timeout:g} s"
         except (OSError, http.client.HTTPException, ValueError) as error:
-            return False, _one_line(f"{host}: {type(error).__name__}: {error}")
+            return False, one_line(f"{host}: {named(error)}", DETAIL_MAX)
         if 200 <= status < 300:
             return True, f"HTTP {status}"
         return False, f"HTTP {status}"
@@ -425,11 +426,5 @@ def _signal_name(number: int) -> str:
 def _with_output(head: str, output: bytes | str | None) -> str:
     """`head`, then the output if any, on one line."""
     text = output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
-    text = _one_line(text)
-    return _one_line(f"{head}: {text}") if text else head
-
-
-def _one_line(text: str, limit: int = DETAIL_MAX) -> str:
-    """Whitespace runs (newlines too) become one space; longer than `limit` is cut with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    text = one_line(text, DETAIL_MAX)
+    return one_line(f"{head}: {text}", DETAIL_MAX) if text else head

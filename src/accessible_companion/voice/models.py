@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..errors import one_line
 from ..paths import model_cache_dir, models_dir
 
 log = logging.getLogger(__name__)
@@ -320,10 +321,6 @@ def tuned_model(model: Path, end_silence: float) -> Path:
 # --- download ---------------------------------------------------------------------------------
 
 
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
 def _reason(error: BaseException) -> str:
     if isinstance(error, urllib.error.HTTPError):
         return f"HTTP {error.code} {error.reason}"
@@ -332,17 +329,17 @@ def _reason(error: BaseException) -> str:
         if isinstance(reason, TimeoutError):
             return f"no answer in {DOWNLOAD_TIMEOUT:g} s"
         if isinstance(reason, socket.gaierror):
-            return f"cannot find the server ({_one_line(reason.strerror or reason)}; no network?)"
+            return f"cannot find the server ({one_line(reason.strerror or reason)}; no network?)"
         if isinstance(reason, OSError) and reason.strerror:
             return reason.strerror.lower()
-        return _one_line(reason)
+        return one_line(reason)
     if isinstance(error, TimeoutError):
         return f"no answer in {DOWNLOAD_TIMEOUT:g} s"
     if isinstance(error, zipfile.BadZipFile):
-        return f"not a zip file ({_one_line(error)})"
+        return f"not a zip file ({one_line(error)})"
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower() + (f": {error.filename}" if error.filename else "")
-    return _one_line(error) or type(error).__name__
+    return one_line(error)
 
 
 def _fetch(url: str, into: IO[bytes], progress: bool, label: str) -> None:
