@@ -28,8 +28,9 @@ from accessible_companion.core.records import (
     SpeedChanged,
 )
 from accessible_companion.journal.export import export_csv, read_csv
-from accessible_companion.journal.report import build_report, minutes_text, period, summarize
+from accessible_companion.journal.report import build_report, minutes_text
 from accessible_companion.journal.store import Journal, table_of
+from accessible_companion.journal.summary import period, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

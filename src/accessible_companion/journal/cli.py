@@ -73,7 +73,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"report of the last {args.days} days written to {out.resolve()}")
             return 0
         from .export import export_csv
-        from .report import period
+        from .summary import period
 
         since = period(args.days)[1] if args.days else None
         with open_existing(source) as journal:
