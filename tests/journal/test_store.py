@@ -150,7 +150,7 @@ def test_the_file_is_wal_with_full_sync_and_the_current_schema(path: Path) -> No
     with Journal(path) as journal:
         assert journal.pragma("journal_mode") == "wal"
         assert journal.pragma("synchronous") == 2  # FULL: the WAL is synced on every commit
-        assert journal.schema_version == SCHEMA_VERSION == 2
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 2
     # WAL is a property of the file: any other connection sees it too.
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -210,7 +210,7 @@ def test_a_v1_journal_is_upgraded_in_place_and_keeps_its_rows(path: Path) -> Non
     path.parent.mkdir(parents=True)
     make_v1(path)
     with Journal(path) as journal:
-        assert journal.schema_version == 2
+        assert journal.pragma("user_version") == 2
         assert [(r.at, r.entry) for r in journal.checkins()] == [
             (1000.0, CheckIn("How I feel", "energy low", None)),
             (1001.0, CheckIn("Energy", "7", 7.0)),  # a numeric v1 answer gets its value

@@ -146,8 +146,9 @@ class Microphone:
         self._worker: threading.Thread | None = None
         self._closed = threading.Event()
         self._overflows = 0
-        self._relisted = -float("inf")
         """Blocks flagged as input overflow (audio dropped); counted on PortAudio's thread."""
+        self._relisted = -float("inf")
+        """When PortAudio's devices were last listed again for a missing microphone."""
 
         # The rest belongs to the thread that calls read().
         self._ids = 0

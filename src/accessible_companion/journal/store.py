@@ -282,10 +282,6 @@ class Journal:
                 self._db.execute("ROLLBACK")
                 raise
 
-    @property
-    def schema_version(self) -> int:
-        return self._version()
-
     def pragma(self, name: str) -> Any:
         """The value of a read-only PRAGMA (for tests and diagnostics)."""
         if not name.replace("_", "").isalpha():

@@ -37,7 +37,6 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
             for words in item.voice_words:
                 meanings.setdefault(normalize_words(words), f"item '{item.label}' ({menu.id})")
     ready = threading.Event()
-    failed = threading.Event()
 
     def post(event: Event, at: float) -> None:
         match event:
@@ -65,8 +64,6 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
     end = None if seconds is None else time.monotonic() + seconds
     try:
         while end is None or time.monotonic() < end:
-            if failed.is_set():
-                break
             time.sleep(0.1)
     except KeyboardInterrupt:
         pass
