@@ -23,12 +23,15 @@ from .display.thread import DisplayThread
 from .journal import JournalWriter
 from .loop import Loop
 from .notify.notifier import Notifier
-from .ports import SpeechSink, SwitchSource
+from .ports import Display, OwnsMainThread, Running, SpeechSink, SwitchSource
 from .speech.speaker import NullSpeech, speech_sink
 from .switch.terminal import TerminalSwitchSource
 from .switch.x11 import X11SwitchSource, x11_available
 from .trace import TraceWriter
 from .voice.listener import ModelUnavailableError, VoiceListener
+
+LOOP_END_WAIT = 5.0
+"""Seconds the main thread waits, when it fails itself, for the loop to stop before closing the parts."""
 
 
 def check(path: Path | None) -> int:
@@ -108,8 +111,11 @@ def run(args: argparse.Namespace) -> int:
         for part in (speech, notifier, journal, voice):
             if part is not None:
                 part.start(loop.post)
-        loop.run()
+        loop.start()
+        main_thread_part(display, loop)
     finally:
+        loop.stop()  # when the main thread's part failed; the loop is done otherwise
+        loop.wait(LOOP_END_WAIT)
         for closer in closers:
             try:
                 closer()
@@ -119,7 +125,15 @@ def run(args: argparse.Namespace) -> int:
         trace.close()
         if log_file is not None:
             _restore_stderr(log_file)
-    return 0
+    return 0 if loop.failure is None else 1
+
+
+def main_thread_part(display: Display, running: Running) -> None:
+    """While the loop runs on its own thread: a window toolkit's event loop, or just waiting."""
+    if isinstance(display, OwnsMainThread):
+        display.run_main(running)
+    else:
+        running.wait()
 
 
 def _loaded(args: argparse.Namespace) -> tuple[Config, Settings] | None:
