@@ -11,13 +11,15 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
+from accessible_companion.app import main_thread_part
 from accessible_companion.core.companion import Companion
 from accessible_companion.core.events import Notice, VoiceCommand, VoiceRejected
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet
 from accessible_companion.core.settings import Settings
 from accessible_companion.loop import Loop
-from accessible_companion.ports import Post
+from accessible_companion.ports import OwnsMainThread, Post, Running
 from accessible_companion.speech.speaker import NullSpeech
 from bench.support import NoDisplay, RecordingTrace
 
@@ -59,12 +61,11 @@ def running(settings: Settings) -> tuple[Loop, Listener, RecordingTrace, Callabl
     loop = Loop(Companion(MENUS, settings), speech, NoDisplay(), trace, listener)
     speech.start(loop.post)
     listener.start(loop.post)
-    thread = threading.Thread(target=loop.run, daemon=True)
-    thread.start()
+    loop.start()
 
     def stop() -> None:
         loop.stop()
-        thread.join(timeout=5)
+        assert loop.wait(timeout=5)
 
     return loop, listener, trace, stop
 
@@ -129,3 +130,63 @@ def test_muted_while_sounding_and_unmuted_when_all_speech_ended() -> None:
     assert all(a != b for a, b in zip(listener.sound, listener.sound[1:], strict=False))
     spoken = [f["text"] for _, e, f in trace.lines if e == "speak"]
     assert "Microphone lost." in spoken
+
+
+# --- the loop's own thread --------------------------------------------------------------------
+
+
+def test_the_loop_runs_on_its_own_thread_until_stopped() -> None:
+    threads: list[str] = []
+    trace = RecordingTrace(lambda now, event, fields: threads.append(threading.current_thread().name))
+    loop = Loop(Companion(MENUS, Settings()), NullSpeech(), NoDisplay(), trace)
+    assert loop.wait(timeout=0)  # never started: nothing to wait for
+    loop.start()
+    assert not loop.wait(timeout=0.05)
+    loop.stop()
+    assert loop.wait(timeout=5)
+    assert loop.failure is None
+    assert threads and set(threads) == {"loop"}
+
+
+def test_a_failure_inside_the_loop_ends_it_logged_and_traced() -> None:
+    trace = RecordingTrace()
+    companion = Companion(MENUS, Settings())
+    loop = Loop(companion, NullSpeech(), NoDisplay(), trace)
+
+    def broken(event: object, now: float) -> list[Any]:
+        raise RuntimeError("a bug\nover two lines")
+
+    companion.handle = broken  # type: ignore[method-assign]
+    loop.start()
+    loop.post(VoiceCommand("water", 0.9), time.monotonic())
+    assert loop.wait(timeout=5)
+    assert isinstance(loop.failure, RuntimeError)
+    message = "RuntimeError: a bug over two lines"
+    assert trace.lines[-1][1:] == ("error", {"component": "loop", "message": message})
+
+
+class WindowDisplay(NoDisplay):
+    """A display whose toolkit owns the main thread: it stops the companion as a closed window would."""
+
+    def __init__(self) -> None:
+        self.ran_on: str = ""
+
+    def run_main(self, running: Running) -> None:
+        self.ran_on = threading.current_thread().name
+        running.stop()
+        assert running.wait(timeout=5)
+
+
+def test_a_display_that_owns_the_main_thread_runs_there_while_the_loop_runs() -> None:
+    display = WindowDisplay()
+    assert isinstance(display, OwnsMainThread)
+    loop = Loop(Companion(MENUS, Settings()), NullSpeech(), display, RecordingTrace())
+    loop.start()
+    main_thread_part(display, loop)
+    assert display.ran_on == threading.current_thread().name == "MainThread"
+    assert loop.wait(timeout=0) and loop.failure is None
+    other = Loop(Companion(MENUS, Settings()), NullSpeech(), NoDisplay(), RecordingTrace())
+    other.start()
+    other.stop()
+    main_thread_part(NoDisplay(), other)  # no toolkit: the main thread waits for the loop to end
+    assert other.wait(timeout=0)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from . import __version__
-from .config import Config, ConfigError, load_config
+from . import __version__, paths
+from .config import Config, load_or_explain
 from .core.commands import every_phrase
 from .core.companion import Companion
 from .core.events import Notice
@@ -21,26 +21,24 @@ from .core.limits import LIMITS
 from .core.settings import Listening, Mode, Settings, timing_conflicts
 from .display.terminal import TerminalDisplay
 from .display.thread import DisplayThread
-from .journal import JournalWriter, journal_path
+from .journal import JournalWriter
 from .loop import Loop
 from .notify.notifier import Notifier
-from .ports import SpeechSink, SwitchSource
+from .ports import Display, OwnsMainThread, Running, SpeechSink, SwitchSource
 from .speech.speaker import NullSpeech, speech_sink
 from .switch.terminal import TerminalSwitchSource
 from .switch.x11 import X11SwitchSource, x11_available
 from .trace import TraceWriter
 from .voice.listener import ModelUnavailableError, VoiceListener
 
+LOOP_END_WAIT = 5.0
+"""Seconds the main thread waits, when it fails itself, for the loop to stop before closing the parts."""
+
 
 def check(path: Path | None) -> int:
     """`accessible-companion check`: 0 and a summary, or 2 and every problem."""
-    try:
-        config = load_config(path)
-    except ConfigError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+    config = load_or_explain(path, count=True)
+    if config is None:
         return 2
     print(config.summary())
     settings = config.settings
@@ -80,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     terminal = TerminalDisplay()
     display = DisplayThread(terminal)
     voice = None if args.no_voice else _voice_listener(config, settings)
-    journal = None if args.no_journal else JournalWriter(args.journal or journal_path())
+    journal = None if args.no_journal else JournalWriter(args.journal or paths.journal_file())
     help_call = settings.help
     notifier = Notifier(
         help_call.notify_command, help_call.webhook, help_call.notify_timeout, help_call.notify_retries
@@ -114,8 +112,11 @@ def run(args: argparse.Namespace) -> int:
         for part in (speech, notifier, journal, voice):
             if part is not None:
                 part.start(loop.post)
-        loop.run()
+        loop.start()
+        main_thread_part(display, loop)
     finally:
+        loop.stop()  # when the main thread's part failed; the loop is done otherwise
+        loop.wait(LOOP_END_WAIT)
         for closer in closers:
             try:
                 closer()
@@ -125,22 +126,28 @@ def run(args: argparse.Namespace) -> int:
         trace.close()
         if log_file is not None:
             _restore_stderr(log_file)
-    return 0
+    return 0 if loop.failure is None else 1
+
+
+def main_thread_part(display: Display, running: Running) -> None:
+    """While the loop runs on its own thread: a window toolkit's event loop, or just waiting."""
+    if isinstance(display, OwnsMainThread):
+        display.run_main(running)
+    else:
+        running.wait()
 
 
 def _loaded(args: argparse.Namespace) -> tuple[Config, Settings] | None:
     """The config with this run's options applied, or None after printing its problems."""
+    config = load_or_explain(args.config, "The config has problems, so the companion did not start:")
+    if config is None:
+        return None
     try:
-        config = load_config(args.config)
         settings = _with_overrides(config.settings, args.mode, args.interval)
-        return config, _with_voice(settings, args.voice, args.model)
-    except ConfigError as error:
-        print("The config has problems, so the companion did not start:", file=sys.stderr)
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
     except ValueError as error:
         print(f"accessible-companion: {error}", file=sys.stderr)
-    return None
+        return None
+    return config, _with_voice(settings, args.voice, args.model)
 
 
 def _day_offset() -> float:
@@ -152,8 +159,7 @@ def _day_offset() -> float:
 
 
 def _stderr_to_log() -> tuple[int, Path]:
-    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    path = state / "accessible-companion" / "companion.log"
+    path = paths.log_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     saved = os.dup(2)
     with path.open("a") as log:

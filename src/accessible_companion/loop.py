@@ -3,6 +3,9 @@
 Adapters post events (from their own threads) with the time they happened. The loop
 waits on the queue until the core's next deadline, feeds the core, and hands the
 effects to the adapters. A failing adapter is traced and shown, never fatal.
+
+The companion runs it on a thread of its own (`start()`), so the main thread stays free for
+what only it can do: receive signals, and run a window toolkit's event loop.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from .core.events import (
     VoiceCommand,
     VoiceRejected,
 )
+from .errors import named
 from .ports import Display, HelpNotifier, JournalSink, SpeechSink, VoiceSource
 from .trace import TraceWriter
 
@@ -65,7 +69,10 @@ class Loop:
         self._queue: queue.SimpleQueue[tuple[float, Event] | object] = queue.SimpleQueue()
         self._now = -float("inf")
         self._shown: object = None
-        self.stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._ended = threading.Event()
+        self.failure: BaseException | None = None
+        """What ended the loop's thread if it was not `stop()` (a bug): logged and traced too."""
 
     def post(self, event: Event, at: float) -> None:
         """Thread-safe: hand in an event that happened at `at` (the loop clock's time)."""
@@ -75,8 +82,22 @@ class Loop:
         """Thread-safe: end `run()` soon."""
         self._queue.put(_STOP)
 
+    def start(self) -> None:
+        """Run on a thread of its own ("loop"); returns at once. See `wait()` and `failure`."""
+        # A daemon: should the main thread end without stopping it, the process still exits.
+        self._thread = threading.Thread(target=self._run_on_thread, name="loop", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the loop started by `start()` has ended (or `timeout` s passed); True once ended.
+
+        True at once if it was never started. Signal handlers still run on the main thread
+        while it waits here.
+        """
+        return self._thread is None or self._ended.wait(timeout)
+
     def run(self) -> None:
-        """Start the companion and process events until stopped."""
+        """Start the companion and process events until stopped, on the calling thread."""
         self._dispatch(self.companion.start(self._advance_to(self._clock())))
         while True:
             deadline = self.companion.next_deadline()
@@ -90,7 +111,19 @@ class Loop:
             assert isinstance(entry, tuple)
             at, event = entry
             self._feed(event, at)
-        self.stopped.set()
+
+    def _run_on_thread(self) -> None:
+        try:
+            self.run()
+        except BaseException as error:  # a bug: never silent, and the companion exits non-zero
+            self.failure = error
+            log.exception("the event loop failed")
+            try:
+                self.trace.write("error", component="loop", message=named(error))
+            except Exception:
+                log.exception("tracing the event loop's failure failed")
+        finally:
+            self._ended.set()  # after the failure is kept and traced: the main thread then reads it
 
     def _advance_to(self, at: float) -> float:
         # Events from several threads may arrive slightly out of order; the core's time never goes back.
@@ -180,4 +213,4 @@ class Loop:
 
     def _adapter_failed(self, component: str, error: Exception) -> None:
         log.exception("%s failed", component)
-        self.post(AdapterError(component, f"{type(error).__name__}: {error}"), self._clock())
+        self.post(AdapterError(component, named(error)), self._clock())

@@ -62,13 +62,8 @@ CHILD = (
         """
         import sys, time
         from pathlib import Path
-        from accessible_companion.core.records import Alert
-from accessible_companion.core.records import CheckIn
-from accessible_companion.core.records import Entry
-from accessible_companion.core.records import PhraseUsed
-from accessible_companion.core.records import Rest
-        from accessible_companion.journal.store import Journal
-from accessible_companion.journal.store import JournalWriter
+        from accessible_companion.core.records import Alert, CheckIn, Entry, PhraseUsed, Rest
+        from accessible_companion.journal.store import Journal, JournalWriter
         """
     )
     + inspect.getsource(entry_for)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import base64
+import csv
+import dataclasses
 import re
 import struct
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,9 +31,10 @@ from accessible_companion.core.records import (
     RestOffered,
     SpeedChanged,
 )
-from accessible_companion.journal.export import export_csv, read_csv
-from accessible_companion.journal.report import build_report, minutes_text, period, summarize
-from accessible_companion.journal.store import Journal, table_of
+from accessible_companion.journal.export import export_csv
+from accessible_companion.journal.report import build_report, minutes_text
+from accessible_companion.journal.store import E, Journal, Stamped, table_of
+from accessible_companion.journal.summary import period, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -280,6 +285,35 @@ def test_the_journal_package_does_not_load_matplotlib() -> None:
 
 
 # --- export -----------------------------------------------------------------------------------
+
+
+def _parser(type_name: object) -> Callable[[str], Any]:
+    """How to read one column back, by the dataclass field's (string) type."""
+    match str(type_name).replace(" ", ""):
+        case "float":
+            return float
+        case "float|None":
+            return lambda text: float(text) if text else None
+        case "bool":
+            return lambda text: text == "yes"
+        case _:
+            return str
+
+
+def read_csv(kind: type[E], path: Path) -> list[Stamped[E]]:
+    """The entries of one exported file, as the journal holds them (the export's inverse)."""
+    parsers = {f.name: _parser(f.type) for f in dataclasses.fields(kind)}
+    make: Callable[..., E] = kind
+    with path.open(encoding="utf-8", newline="") as file:
+        return [
+            Stamped(
+                int(row["id"]),
+                float(row["at"]),
+                row["local_time"],
+                make(**{name: parse(row[name]) for name, parse in parsers.items()}),
+            )
+            for row in csv.DictReader(file)
+        ]
 
 
 def test_csv_export_round_trips_every_row(journal_file: Path, tmp_path: Path) -> None:

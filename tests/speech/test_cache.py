@@ -15,7 +15,7 @@ import pytest
 from accessible_companion.audio.pcm import Pcm
 from accessible_companion.core.settings import VoiceOut
 from accessible_companion.speech import cache as speech_cache
-from accessible_companion.speech.cache import CachedRender, cache_key, default_cache_dir
+from accessible_companion.speech.cache import CachedRender, cache_key
 from accessible_companion.speech.render import Renderer, RenderError
 
 VOICE = VoiceOut()
@@ -414,18 +414,6 @@ def test_threads_hammering_it_never_overlap_in_the_engine(tmp_path: Path) -> Non
     names = wav_files(tmp_path)
     assert 0 < len(names) <= 60
     assert not any(name.startswith(speech_cache.TEMP_PREFIX) for name in names)
-
-
-# --- the cache directory ---
-
-
-def test_default_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert default_cache_dir() == tmp_path / "accessible-companion" / "speech"
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    assert default_cache_dir() == Path.home() / ".cache" / "accessible-companion" / "speech"
-    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # the spec says: ignore it
-    assert default_cache_dir() == Path.home() / ".cache" / "accessible-companion" / "speech"
 
 
 # --- the real renderer ---

@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from accessible_companion.paths import models_dir
 from accessible_companion.voice import models as voice_models
 from accessible_companion.voice.models import (
     KNOWN,
@@ -36,7 +37,6 @@ from accessible_companion.voice.models import (
     download,
     find_model,
     is_model,
-    models_dir,
     search_dirs,
     supports_grammar,
     tuned_model,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ..backoff import Backoff
 from . import portaudio
 
 log = logging.getLogger(__name__)
@@ -145,8 +146,9 @@ class Microphone:
         self._worker: threading.Thread | None = None
         self._closed = threading.Event()
         self._overflows = 0
-        self._relisted = -float("inf")
         """Blocks flagged as input overflow (audio dropped); counted on PortAudio's thread."""
+        self._relisted = -float("inf")
+        """When PortAudio's devices were last listed again for a missing microphone."""
 
         # The rest belongs to the thread that calls read().
         self._ids = 0
@@ -164,8 +166,8 @@ class Microphone:
         """True once the live stream delivered a block (resets the backoff)."""
         self._last_audio = 0.0
         self._zeros_since: float | None = None
-        self._next_try = 0.0
-        self._backoff = RETRY_FIRST
+        self._retry = Backoff(RETRY_FIRST, RETRY_MAX)
+        """When to open again after a loss."""
         self._overflows_logged = 0
         self._overflow_logged_at = -OVERFLOW_LOG_EVERY
 
@@ -225,8 +227,8 @@ class Microphone:
             if self._slow_open_reported:
                 return None
             return max(0.0, self._pending_since + self._no_audio - now)
-        if now < self._next_try:
-            return self._next_try - now
+        if not self._retry.due(now):
+            return self._retry.wait(now)
         self._ids += 1
         self._pending, self._pending_since, self._slow_open_reported = self._ids, now, False
         self._start_worker()
@@ -272,7 +274,7 @@ class Microphone:
                 # stops every stream: not a lost device, so reopen at once, unreported.
                 log.info("microphone stream stopped by a device relisting; opening it again")
                 self._drop_live()
-                self._next_try = self._clock()
+                self._retry.try_now()
             else:
                 # A killed sound server ends the stream this way, with no exception.
                 self._lose(f"the input stream from {self._name!r} ended (sound server gone?)")
@@ -282,7 +284,7 @@ class Microphone:
         self._last_audio = audio.captured
         if not self._got_audio:
             self._got_audio = True
-            self._backoff = RETRY_FIRST
+            self._retry.succeeded()
             if self._state is None:
                 self._report(MicrophoneState.LISTENING, f"{self._name} at {self._rate} Hz")
             elif self._state is MicrophoneState.LOST:
@@ -306,8 +308,7 @@ class Microphone:
         """Give up on the stream (if any), report LOST, and retry after the backoff."""
         self._drop_live()
         self._report(MicrophoneState.LOST, detail)
-        self._next_try = self._clock() + self._backoff
-        self._backoff = min(2 * self._backoff, RETRY_MAX)
+        self._retry.failed(self._clock())
 
     def _drop_live(self) -> None:
         if self._live:

@@ -5,6 +5,6 @@ Only the store is imported here; the report (and matplotlib) load when a report 
 """
 
 from .cli import main, register
-from .store import Journal, JournalError, JournalWriter, Stamped, journal_path
+from .store import Journal, JournalError, JournalWriter, Stamped
 
-__all__ = ["Journal", "JournalError", "JournalWriter", "Stamped", "journal_path", "main", "register"]
+__all__ = ["Journal", "JournalError", "JournalWriter", "Stamped", "main", "register"]

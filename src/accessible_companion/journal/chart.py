@@ -8,10 +8,9 @@ pyplot), so no display or global state is involved.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .report import Summary
+from .summary import Summary
 
 ENERGY = "#1f4e9c"  # dark blue: the day's average
 DOTS = "#6f9be0"  # light blue: single check-ins

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .store import JournalError, journal_path, open_existing
+from ..paths import journal_file
+from .store import JournalError, open_existing
 
 DEFAULT_DAYS = 14
 DEFAULT_REPORT = Path("companion-report.html")
@@ -55,9 +56,9 @@ def main(args: argparse.Namespace) -> int:
     """Run `journal ...`: 0 done, 1 failed (no journal yet, unreadable, cannot write the output)."""
     action = args.journal_command
     if action == "path":
-        print(journal_path())
+        print(journal_file())
         return 0
-    source: Path = args.journal or journal_path()
+    source: Path = args.journal or journal_file()
     if not source.is_file():
         print(
             f"no journal yet at {source}: the companion starts one when it first records something",
@@ -72,7 +73,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"report of the last {args.days} days written to {out.resolve()}")
             return 0
         from .export import export_csv
-        from .report import period
+        from .summary import period
 
         since = period(args.days)[1] if args.days else None
         with open_existing(source) as journal:

@@ -3,22 +3,21 @@
 One file per table rather than one combined file: each kind has its own columns, so every file
 opens in a spreadsheet with a plain header and no empty columns, ready to sort and chart.
 Columns: `id`, `at` (unix time), `local_time` (ISO), then the entry's fields. Yes/no fields are
-`yes`/`no`, a missing number is an empty cell, and numbers are written in full so `read_csv`
-gives back exactly what was stored.
+`yes`/`no`, a missing number is an empty cell, and numbers are written in full so reading
+them back gives exactly what was stored (the tests do).
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from ..core.records import ENTRY_TYPES
-from .store import E, Journal, Stamped, table_of
+from .store import Journal, table_of
 
 HEAD = ("id", "at", "local_time")
 
@@ -63,32 +62,3 @@ def export_csv(
                 out.writerow((row.id, repr(row.at), row.local_time, *(_cell(v) for v in fields)))
         written.append((path, len(rows)))
     return written
-
-
-def _parser(type_name: object) -> Callable[[str], Any]:
-    """How to read one column back, by the dataclass field's (string) type."""
-    match str(type_name).replace(" ", ""):
-        case "float":
-            return float
-        case "float|None":
-            return lambda text: float(text) if text else None
-        case "bool":
-            return lambda text: text == "yes"
-        case _:
-            return str
-
-
-def read_csv(kind: type[E], path: Path) -> list[Stamped[E]]:
-    """The entries of one exported file, as the journal holds them."""
-    parsers = {f.name: _parser(f.type) for f in dataclasses.fields(kind)}
-    make: Callable[..., E] = kind
-    with path.open(encoding="utf-8", newline="") as file:
-        return [
-            Stamped(
-                int(row["id"]),
-                float(row["at"]),
-                row["local_time"],
-                make(**{name: parse(row[name]) for name, parse in parsers.items()}),
-            )
-            for row in csv.DictReader(file)
-        ]

@@ -42,11 +42,11 @@ from ..core.records import (
     RestOffered,
     SpeedChanged,
 )
+from ..errors import one_line
 from ..ports import Post
 
 log = logging.getLogger(__name__)
 
-_APP = "accessible-companion"
 BUSY_TIMEOUT = 5.0  # s to wait for another process's write lock (a second companion, a migration)
 
 
@@ -60,13 +60,6 @@ class JournalError(Exception):
     def __init__(self, message: str, transient: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
-
-
-def journal_path() -> Path:
-    """`$XDG_DATA_HOME/accessible-companion/journal.sqlite3` (default `~/.local/share/...`)."""
-    value = os.environ.get("XDG_DATA_HOME", "")
-    base = Path(value) if value and Path(value).is_absolute() else Path.home() / ".local" / "share"
-    return base / _APP / "journal.sqlite3"
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -201,10 +194,6 @@ class Stamped(Generic[E]):
     entry: E
 
 
-def _reason(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
-
-
 def _sync_folder(folder: Path) -> None:
     """Make a new file's name in `folder` durable (SQLite syncs its WAL's name, not the database's)."""
     with contextlib.suppress(OSError):
@@ -232,13 +221,14 @@ class Journal:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise JournalError(
-                f"cannot create the journal's folder {path.parent}: {_reason(error)}", transient=True
+                f"cannot create the journal's folder {path.parent}: {one_line(error)}", transient=True
             ) from error
         created = not path.exists()
         try:
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         except sqlite3.Error as error:
-            raise JournalError(f"cannot open the journal {path}: {_reason(error)}", transient=True) from error
+            message = f"cannot open the journal {path}: {one_line(error)}"
+            raise JournalError(message, transient=True) from error
         try:
             # Read the version before anything writes: a newer journal must not be touched.
             self._refuse_newer(self._version())
@@ -250,7 +240,7 @@ class Journal:
         except sqlite3.Error as error:
             self._db.close()
             raise JournalError(
-                f"cannot open the journal {path}: {_reason(error)}",
+                f"cannot open the journal {path}: {one_line(error)}",
                 transient=isinstance(error, sqlite3.OperationalError),
             ) from error
         except BaseException:
@@ -284,17 +274,13 @@ class Journal:
                     except sqlite3.Error as error:
                         raise JournalError(
                             f"cannot upgrade the journal {self.path} from schema version {version} to "
-                            f"{version + 1}: {_reason(error)}; the file was left as it was"
+                            f"{version + 1}: {one_line(error)}; the file was left as it was"
                         ) from error
                     self._db.execute(f"PRAGMA user_version = {version + 1}")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-
-    @property
-    def schema_version(self) -> int:
-        return self._version()
 
     def pragma(self, name: str) -> Any:
         """The value of a read-only PRAGMA (for tests and diagnostics)."""
@@ -321,7 +307,7 @@ class Journal:
             cursor = self._db.execute(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
         except sqlite3.Error as error:
             raise JournalError(
-                f"cannot write to the journal {self.path}: {_reason(error)}",
+                f"cannot write to the journal {self.path}: {one_line(error)}",
                 transient=isinstance(error, sqlite3.OperationalError),
             ) from error
         assert cursor.lastrowid is not None
@@ -338,7 +324,7 @@ class Journal:
         try:
             rows = self._db.execute(sql, bounds).fetchall()
         except sqlite3.Error as error:
-            raise JournalError(f"cannot read the journal {self.path}: {_reason(error)}") from error
+            raise JournalError(f"cannot read the journal {self.path}: {one_line(error)}") from error
         make: Callable[..., E] = kind
         found = []
         for row_id, at, local, *values in rows:
@@ -454,7 +440,7 @@ class JournalWriter:
                 raise ValueError(f"not a time: {at!r}")
             self._queue.put((entry, when))
         except Exception as error:  # the loop must never see the journal fail
-            self._report(f"journal entry not recorded: {_reason(error)}")
+            self._report(f"journal entry not recorded: {one_line(error)}")
 
     def stop(self, timeout: float = 5.0) -> None:
         """Write what was queued, then close. Gives up waiting after `timeout` seconds."""
@@ -533,7 +519,7 @@ class JournalWriter:
                 continue
             except (TypeError, ValueError) as error:
                 pending.popleft()
-                self._report(f"journal entry not recorded: {_reason(error)}")
+                self._report(f"journal entry not recorded: {one_line(error)}")
                 continue
             pending.popleft()
             self._last_error = None  # the next failure is news again

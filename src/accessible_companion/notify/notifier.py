@@ -44,7 +44,9 @@ from typing import IO, Literal
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..backoff import Backoff
 from ..core.events import NotifyDone
+from ..errors import named, one_line
 from ..ports import Post
 
 log = logging.getLogger(__name__)
@@ -199,6 +201,7 @@ class Notifier:
         """Try one channel until delivered, out of attempts or stopped; post its NotifyDone."""
         attempt = self._run_command if kind == "command" else self._call_webhook
         attempts, ok, detail = 0, False, "stopped before sending"
+        backoff = Backoff(self._retry_wait)  # `retry_wait`, 2×, 4×, ... apart
         try:
             while attempts < self._retries and not self._stopping.is_set():
                 attempts += 1
@@ -217,13 +220,13 @@ class Notifier:
                 if self._stopping.is_set():  # cut short by stop(): the detail says so
                     break
                 # Backoff gives a network or a mount that is coming back time to do so.
-                wait = self._retry_wait * 2 ** (attempts - 1)
+                wait = backoff.failed(0.0)  # from 0: the seconds to wait
                 if attempts < self._retries and self._stopping.wait(wait):
                     detail = f"stopped after: {detail}"
                     break
         except Exception as error:  # a bug here must still end in a NotifyDone
             log.exception("call for help %s: %s failed", item.alert, kind)
-            ok, detail = False, _one_line(f"internal error: {error!r}")
+            ok, detail = False, one_line(f"internal error: {error!r}", DETAIL_MAX)
         finally:
             with self._lock:
                 self._workers.discard(threading.current_thread())
@@ -274,7 +277,7 @@ class Notifier:
         except PermissionError:
             return False, f"command not executable: {program}"
         except (OSError, ValueError, subprocess.SubprocessError) as error:
-            return False, _one_line(f"cannot run {program}: {error}")
+            return False, one_line(f"cannot run {program}: {error}", DETAIL_MAX)
         with self._lock:
             self._procs.add(proc)
             stopped = self._stopping.is_set()
@@ -309,7 +312,7 @@ class Notifier:
             try:
                 answer = self._request(item)
             except Exception as error:  # anything urllib or the socket layer can raise
-                answer = (False, _one_line(f"{type(error).__name__}: {error}"))
+                answer = (False, named(error, DETAIL_MAX))
             with self._wake:
                 result.append(answer)
                 self._wake.notify_all()
@@ -357,12 +360,12 @@ class Notifier:
             if isinstance(reason, TimeoutError):
                 return False, f"timed out after {self._timeout:g} s"
             if isinstance(reason, OSError) and reason.strerror:
-                return False, _one_line(f"cannot reach {host}: {reason.strerror}")
-            return False, _one_line(f"cannot reach {host}: {reason}")
+                return False, one_line(f"cannot reach {host}: {reason.strerror}", DETAIL_MAX)
+            return False, one_line(f"cannot reach {host}: {reason}", DETAIL_MAX)
         except TimeoutError:  # the connection was made but the answer did not come in time
             return False, f"timed out after {self._timeout:g} s"
         except (OSError, http.client.HTTPException, ValueError) as error:
-            return False, _one_line(f"{host}: {type(error).__name__}: {error}")
+            return False, one_line(f"{host}: {named(error)}", DETAIL_MAX)
         if 200 <= status < 300:
             return True, f"HTTP {status}"
         return False, f"HTTP {status}"
@@ -423,11 +426,5 @@ def _signal_name(number: int) -> str:
 def _with_output(head: str, output: bytes | str | None) -> str:
     """`head`, then the output if any, on one line."""
     text = output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
-    text = _one_line(text)
-    return _one_line(f"{head}: {text}") if text else head
-
-
-def _one_line(text: str, limit: int = DETAIL_MAX) -> str:
-    """Whitespace runs (newlines too) become one space; longer than `limit` is cut with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    text = one_line(text, DETAIL_MAX)
+    return one_line(f"{head}: {text}", DETAIL_MAX) if text else head

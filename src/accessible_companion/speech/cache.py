@@ -56,13 +56,6 @@ PRUNE_TO = 0.9
 """Disk eviction goes down to this share of each bound, so it runs seldom."""
 
 
-def default_cache_dir() -> Path:
-    """$XDG_CACHE_HOME/accessible-companion/speech (~/.cache/... when unset or relative)."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "accessible-companion" / "speech"
-
-
 def cache_key(voice_id: str, rate: int, pitch: int, text: str) -> str:
     """The hex sha256 naming one render (stable across runs and platforms)."""
     stable = json.dumps([FORMAT_VERSION, voice_id, int(rate), int(pitch), text], ensure_ascii=False)

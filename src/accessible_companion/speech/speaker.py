@@ -32,11 +32,13 @@ from dataclasses import dataclass
 
 from ..audio.output import AudioOut, OutputError, SoundDeviceOutput
 from ..audio.pcm import Pcm, scale
+from ..backoff import Backoff
 from ..core.effects import Speak, Voice
 from ..core.events import AdapterError, Event, Notice, SpeechFinished, SpeechStarted
 from ..core.settings import Speech, VoiceOut
+from ..paths import speech_cache_dir
 from ..ports import Post, SpeechSink
-from .cache import CachedRender, default_cache_dir
+from .cache import CachedRender
 from .earcons import RATE as EARCON_RATE
 from .earcons import earcon
 from .render import Render, Renderer, RenderError
@@ -137,10 +139,8 @@ class SpeechOutput:
         self._problems: dict[str, str] = {}
         self._clock = clock
         # Device backoff; only the speech thread touches these.
-        self._device_failures = 0
-        """Device failures since the last utterance that played to its end."""
-        self._retry_at: float | None = None
-        """`clock()` time before which the device is not tried; None when not failing."""
+        self._device = Backoff(RETRY_FIRST, RETRY_MAX)
+        """Device failures since the last utterance that played to its end, and when to try again."""
 
     # --- the SpeechSink side (called from the event loop) ---
 
@@ -341,18 +341,16 @@ class SpeechOutput:
 
     def _device_failed(self) -> None:
         """Start or lengthen the backoff: RETRY_FIRST, doubling up to RETRY_MAX."""
-        delay = min(RETRY_MAX, RETRY_FIRST * 2 ** min(self._device_failures, 16))
-        self._device_failures += 1
-        self._retry_at = self._clock() + delay
-        log.info("audio output failed (%d in a row); trying again in %.1f s", self._device_failures, delay)
+        now = self._clock()
+        delay = self._device.failed(now) - now
+        log.info("audio output failed (%d in a row); trying again in %.1f s", self._device.failures, delay)
 
     def _device_worked(self) -> None:
-        self._device_failures = 0
-        self._retry_at = None
+        self._device.succeeded()
         self._clear("device")
 
     def _backing_off(self) -> bool:
-        return self._retry_at is not None and self._clock() < self._retry_at
+        return not self._device.due(self._clock())
 
     def _say(self, job: _Job) -> None:
         request = job.request
@@ -476,4 +474,4 @@ def speech_sink(settings: Speech) -> SpeechSink:
     """The sink for these settings: SpeechOutput, or NullSpeech when speech is off."""
     if not settings.enabled:
         return NullSpeech()
-    return SpeechOutput(settings, renderer=lambda: CachedRender(Renderer(), default_cache_dir()))
+    return SpeechOutput(settings, renderer=lambda: CachedRender(Renderer(), speech_cache_dir()))

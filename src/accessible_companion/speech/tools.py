@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..config import ConfigError, load_config
+from ..config import load_or_explain
 from ..core.effects import Speak, Voice
 from ..core.events import AdapterError, Event, SpeechFinished
 from .speaker import speech_sink
@@ -18,12 +18,10 @@ SAY_TIMEOUT = 60.0
 
 def say(text: str, voice: Voice, config_path: Path | None) -> int:
     """Speak `text` with the configured cue or main voice; 0 when it was heard to the end."""
-    try:
-        settings = load_config(config_path).settings
-    except ConfigError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+    config = load_or_explain(config_path)
+    if config is None:
         return 2
+    settings = config.settings
     done = threading.Event()
     outcome: list[SpeechFinished] = []
     errors: list[str] = []

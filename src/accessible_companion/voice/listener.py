@@ -19,6 +19,7 @@ from typing import Any
 from ..audio.microphone import Block, Microphone, MicrophoneState
 from ..core.events import AdapterError, Notice, VoiceCommand, VoiceRejected
 from ..core.settings import Listening, Messages
+from ..errors import named
 from ..ports import Post
 from .hearing import HalfDuplex, Rules, Verdict
 from .recognizer import Recognizer, builtin_fillers, load_model, missing_words
@@ -118,7 +119,7 @@ class VoiceListener:
                 self._hear(recognizer, wanted, block)
         except Exception as error:  # never take the process down; the switch goes on
             log.exception("voice listener failed")
-            self._emit(AdapterError("voice", f"{type(error).__name__}: {error}"))
+            self._emit(AdapterError("voice", named(error)))
         finally:
             if microphone is not None:
                 microphone.close()

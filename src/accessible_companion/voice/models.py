@@ -36,12 +36,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..errors import one_line
+from ..paths import model_cache_dir, models_dir
+
 log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT = 15.0  # s without an answer or a byte before a download gives up
 STALE_AFTER = 86400.0  # s after which a download's temporary folder is a killed one's leftover
 _BASE_URL = "https://alphacephei.com/vosk/models"
-_APP = "accessible-companion"
 
 
 class ModelError(Exception):
@@ -123,20 +125,6 @@ def _language_of_name(name: str) -> str:
 
 
 # --- where models live ------------------------------------------------------------------------
-
-
-def _xdg(variable: str, default: str) -> Path:
-    value = os.environ.get(variable, "")
-    return Path(value) if value and Path(value).is_absolute() else Path.home() / default
-
-
-def models_dir() -> Path:
-    """The user's model folder: `$XDG_DATA_HOME/accessible-companion/models`."""
-    return _xdg("XDG_DATA_HOME", ".local/share") / _APP / "models"
-
-
-def _cache_dir() -> Path:
-    return _xdg("XDG_CACHE_HOME", ".cache") / _APP / "models"
 
 
 def _project_models_dir() -> Path | None:
@@ -300,7 +288,7 @@ def tuned_model(model: Path, end_silence: float) -> Path:
         return model
     key = f"{source}\n{end_silence:g}\n{original}"  # an edited model.conf gets a new folder
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-    target = _cache_dir() / f"{source.name}-{digest}"
+    target = model_cache_dir() / f"{source.name}-{digest}"
     if is_model(target):
         return target
     try:
@@ -333,10 +321,6 @@ def tuned_model(model: Path, end_silence: float) -> Path:
 # --- download ---------------------------------------------------------------------------------
 
 
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
 def _reason(error: BaseException) -> str:
     if isinstance(error, urllib.error.HTTPError):
         return f"HTTP {error.code} {error.reason}"
@@ -345,17 +329,17 @@ def _reason(error: BaseException) -> str:
         if isinstance(reason, TimeoutError):
             return f"no answer in {DOWNLOAD_TIMEOUT:g} s"
         if isinstance(reason, socket.gaierror):
-            return f"cannot find the server ({_one_line(reason.strerror or reason)}; no network?)"
+            return f"cannot find the server ({one_line(reason.strerror or reason)}; no network?)"
         if isinstance(reason, OSError) and reason.strerror:
             return reason.strerror.lower()
-        return _one_line(reason)
+        return one_line(reason)
     if isinstance(error, TimeoutError):
         return f"no answer in {DOWNLOAD_TIMEOUT:g} s"
     if isinstance(error, zipfile.BadZipFile):
-        return f"not a zip file ({_one_line(error)})"
+        return f"not a zip file ({one_line(error)})"
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower() + (f": {error.filename}" if error.filename else "")
-    return _one_line(error) or type(error).__name__
+    return one_line(error)
 
 
 def _fetch(url: str, into: IO[bytes], progress: bool, label: str) -> None:

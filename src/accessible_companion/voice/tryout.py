@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ..app import model_locator
-from ..config import ConfigError, load_config
+from ..config import load_or_explain
 from ..core.commands import command_words, every_phrase, normalize_words
 from ..core.events import AdapterError, Event, Notice, VoiceCommand, VoiceRejected
 from .listener import VoiceListener
@@ -22,11 +22,8 @@ from .listener import VoiceListener
 
 def main(config_path: Path | None, model: Path | None, seconds: float | None) -> int:
     """Print one line per thing heard until Ctrl-C or `seconds`; 0 if the model loaded."""
-    try:
-        config = load_config(config_path)
-    except ConfigError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+    config = load_or_explain(config_path)
+    if config is None:
         return 2
     settings = config.settings
     listening = settings.listening
@@ -40,7 +37,6 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
             for words in item.voice_words:
                 meanings.setdefault(normalize_words(words), f"item '{item.label}' ({menu.id})")
     ready = threading.Event()
-    failed = threading.Event()
 
     def post(event: Event, at: float) -> None:
         match event:
@@ -68,8 +64,6 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
     end = None if seconds is None else time.monotonic() + seconds
     try:
         while end is None or time.monotonic() < end:
-            if failed.is_set():
-                break
             time.sleep(0.1)
     except KeyboardInterrupt:
         pass
