@@ -169,22 +169,29 @@ class Loop:
             if fields is not None:
                 name = fields.pop("event")
                 self.trace.write(name, **fields)
-            try:
-                if isinstance(effect, Speak):
-                    self._sound_starts(effect.utterance)
-                    self.speech.speak(effect)
-                elif isinstance(effect, StopCue):
-                    self.speech.stop_cue()
-                elif isinstance(effect, Prepare):
-                    self.speech.prepare(effect.texts, effect.voice)
-            except Exception as error:  # a broken speech engine must not stop the switch
-                if isinstance(effect, Speak):
-                    self._sound_ends(effect.utterance, self._clock())  # it will never finish
-                self._adapter_failed("speech", error)
+            self._to_speech(effect)
             if isinstance(effect, Record) and self.journal is not None:
                 self.journal.write(effect.entry, time.time())
             elif isinstance(effect, Notify) and self.notifier is not None:
                 self.notifier.notify(effect.alert, effect.message, effect.trigger)
+        self._show_state()
+
+    def _to_speech(self, effect: Effect) -> None:
+        try:
+            if isinstance(effect, Speak):
+                self._sound_starts(effect.utterance)
+                self.speech.speak(effect)
+            elif isinstance(effect, StopCue):
+                self.speech.stop_cue()
+            elif isinstance(effect, Prepare):
+                self.speech.prepare(effect.texts, effect.voice)
+        except Exception as error:  # a broken speech engine must not stop the switch
+            if isinstance(effect, Speak):
+                self._sound_ends(effect.utterance, self._clock())  # it will never finish
+            self._adapter_failed("speech", error)
+
+    def _show_state(self) -> None:
+        """Tell the listener what can be said now and the display what to show, when changed."""
         if self.voice is not None:
             phrases = self.companion.voice_phrases()
             if phrases != self._phrases:
