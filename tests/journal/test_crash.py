@@ -63,7 +63,8 @@ CHILD = (
         import sys, time
         from pathlib import Path
         from accessible_companion.core.records import Alert, CheckIn, Entry, PhraseUsed, Rest
-        from accessible_companion.journal.store import Journal, JournalWriter
+        from accessible_companion.journal.store import Journal
+        from accessible_companion.journal.writer import JournalWriter
         """
     )
     + inspect.getsource(entry_for)

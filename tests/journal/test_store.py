@@ -28,9 +28,9 @@ from accessible_companion.journal.store import (
     TABLES,
     Journal,
     JournalError,
-    JournalWriter,
     local_time,
 )
+from accessible_companion.journal.writer import JournalWriter
 
 ONE_OF_EACH: tuple[Entry, ...] = (
     CheckIn("How I feel", "energy low", 3.0),

@@ -5,6 +5,7 @@ Only the store is imported here; the report (and matplotlib) load when a report 
 """
 
 from .cli import main, register
-from .store import Journal, JournalError, JournalWriter, Stamped
+from .store import Journal, JournalError, Stamped
+from .writer import JournalWriter
 
 __all__ = ["Journal", "JournalError", "JournalWriter", "Stamped", "main", "register"]

@@ -11,6 +11,9 @@ Where models are looked for, in order: an explicit folder (`--model` or the sett
 `models_dir()` (the user's data folder), the `models/` folder of a source checkout, and last a
 Python package `vosk_model_<lang>` with a `model` folder inside (the pip-installed Korean test
 model arrives that way).
+
+(Over 500 lines on purpose: finding, checking, downloading and tuning share one set of rules
+about what a model folder is and where it may live; the `models` command is their thin front.)
 """
 
 from __future__ import annotations
