@@ -31,6 +31,7 @@ from accessible_companion.core.records import (
     RestOffered,
     SpeedChanged,
 )
+from accessible_companion.journal.chart import render_chart
 from accessible_companion.journal.export import export_csv
 from accessible_companion.journal.report import build_report, minutes_text
 from accessible_companion.journal.store import E, Journal, Stamped, table_of
@@ -404,3 +405,33 @@ def test_the_sample_script_renders_the_chart_and_report(tmp_path: Path) -> None:
     # matplotlib versions, so they are not compared).
     assert png_size((ROOT / "docs" / "report-chart.png").read_bytes())[0] >= 600
     assert Page((ROOT / "docs" / "report-sample.html").read_text(encoding="utf-8")).images
+
+
+def test_a_question_with_dollar_signs_is_text_in_the_chart_not_math(tmp_path: Path) -> None:
+    # With two questions the legend names each; matplotlib would read "$...$" as mathtext
+    # and fail on this one.
+    entries = [*SMALL, (at(9, 12), CheckIn("Pain $x^{$ today", "3", 3.0))]
+    with Journal(make_journal(tmp_path / "journal.sqlite3", entries)) as journal:
+        summary = summarize(journal, 14, NOW)
+        assert "Pain $x^{$ today" in summary.questions
+        png = render_chart(summary)
+    assert png.startswith(b"\x89PNG")
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    entries: list[tuple[float, Entry]] = [
+        (at(9, 9), PhraseUsed("phrases", '=HYPERLINK("http://x")', "-2+3")),
+        (at(9, 10), CheckIn("How I feel", "@SUM(A1)", None)),
+        (at(9, 11), PhraseUsed("phrases", "Water", "I would like some water, please.")),
+    ]
+    with Journal(make_journal(tmp_path / "journal.sqlite3", entries)) as journal:
+        export_csv(journal, tmp_path / "csv")
+    with (tmp_path / "csv" / f"{table_of(PhraseUsed).name}.csv").open(encoding="utf-8", newline="") as file:
+        phrases = list(csv.DictReader(file))
+    with (tmp_path / "csv" / f"{table_of(CheckIn).name}.csv").open(encoding="utf-8", newline="") as file:
+        check_ins = list(csv.DictReader(file))
+    assert [(row["label"], row["text"]) for row in phrases] == [
+        ('\'=HYPERLINK("http://x")', "'-2+3"),
+        ("Water", "I would like some water, please."),
+    ]
+    assert check_ins[0]["answer"] == "'@SUM(A1)"

@@ -42,6 +42,8 @@ def render_chart(summary: Summary) -> bytes:
         "axes.spines.right": False,
         "axes.edgecolor": "#444444",
         "axes.titlelocation": "left",
+        # Labels carry caregivers' questions: "$5 a day" is text, never mathtext to parse.
+        "text.parse_math": False,
     }
     with matplotlib.rc_context(style):
         figure = Figure(figsize=(7.0, 7.6), dpi=120, layout="constrained")

@@ -38,9 +38,16 @@ def replacing(path: Path, newline: str | None = None) -> Iterator[TextIO]:
         raise
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell that starts with one of these as a formula (CSV injection)."""
+
+
 def _cell(value: object) -> object:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        # A leading apostrophe makes a spreadsheet show the text as typed, never run it.
+        return "'" + value
     return "" if value is None else value  # floats print in full (repr), so they read back exactly
 
 
