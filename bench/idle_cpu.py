@@ -7,6 +7,8 @@ terminal (pexpect), its screen output read and thrown away, in two states:
 
 - step: `--mode step`, after the first cue; nothing is scheduled, it waits for a press.
 - auto-idle: `--mode auto --interval 0.25`, after the trace shows `idle` (its passes done).
+- step-watched: step, with `--config` naming the built-in config folder, so the
+  config watcher polls its files once a second (live reload's cost).
 
 each with `--no-speech` and with speech on a private PulseAudio server (null sink); then
 listening: step mode with voice commands on (the Korean example config and model), the
@@ -90,6 +92,7 @@ def wait_for(
 
 
 KOREAN = Path(__file__).resolve().parents[1] / "examples" / "ko"
+BUILT_IN = Path(__file__).resolve().parents[1] / "config"
 
 
 def measure(
@@ -100,6 +103,8 @@ def measure(
     args += ["auto", "--interval", "0.25"] if mode == "auto-idle" else ["step"]
     if mode == "listening":
         args += ["--config", str(KOREAN), "--voice"]
+    elif mode == "step-watched":
+        args += ["--config", str(BUILT_IN)]
     env = {
         **os.environ,
         "TERM": "xterm-256color",
@@ -116,7 +121,7 @@ def measure(
         wait_event(child, trace, "ready")
         if mode == "listening":
             wait_for(child, trace, lambda line: str(line.get("text", "")).startswith("Voice commands ready"))
-        if mode in ("step", "listening"):
+        if mode in ("step", "step-watched", "listening"):
             wait_event(child, trace, "speech_end")  # the first cue said (or, without speech, skipped)
         else:
             wait_event(child, trace, "idle", timeout=60)
@@ -158,12 +163,13 @@ def main() -> None:
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ac-idle-")))
         server = stack.enter_context(PulseServer.start())
-        states = [(None, "step"), (None, "auto-idle"), (server, "step"), (server, "auto-idle")]
+        states = [(None, "step"), (None, "step-watched"), (None, "auto-idle"), (server, "step")]
+        states.append((server, "auto-idle"))
         states.append((server, "listening"))
         with server.record(source=f"{server.mic}.monitor"):  # keeps the idle mic sink awake
             for speech, mode in states:
                 got = measure(tmp, mode, speech, args.seconds, args.settle)
-                label = f"{mode:9} speech {'on ' if speech else 'off'}"
+                label = f"{mode:12} speech {'on ' if speech else 'off'}"
                 extra = f", PulseAudio server {got['server']:.2f}%" if "server" in got else ""
                 print(
                     f"{label}: CPU {got['cpu']:.2f}% of one core{extra}; RSS {got['rss']} "

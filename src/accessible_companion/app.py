@@ -14,6 +14,8 @@ from types import FrameType
 
 from . import __version__, paths
 from .config import Config, load_or_explain
+from .config.last_good import Chosen, choose
+from .config.watch import ConfigWatcher, problem_pairs
 from .core.commands import every_phrase
 from .core.companion import Companion
 from .core.events import Notice
@@ -67,7 +69,8 @@ def _unknown_voice_words(config: Config) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """`accessible-companion run`: until Ctrl-C or SIGTERM."""
-    loaded = _loaded(args)
+    chosen = _chosen(args.config)
+    loaded = _with_options(chosen.config, args)
     if loaded is None:
         return 2
     config, settings = loaded
@@ -86,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
     companion = Companion(config.menus, settings, _day_offset())
     loop = Loop(companion, speech, display, trace, voice, journal, notifier)
     _trace_start(trace, config, settings, switch)
+    watcher = _watcher(args, chosen)
+    _trace_config(trace, loop, chosen, settings)
     notice = getattr(switch, "notice", "")
     if notice:
         print(notice, file=sys.stderr)
@@ -94,22 +99,18 @@ def run(args: argparse.Namespace) -> int:
     # would scribble over the menu, so their output goes to a log file instead.
     log_file = _stderr_to_log() if terminal.fullscreen else None
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        loop.stop()
-
-    # A closed terminal (SIGHUP) also stops cleanly, so the trace ends with `stop`.
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, stop)
+    _handle_signals(loop, watcher)
     # The journal closes last: it writes what the others' ends journaled.
     closers = [switch.stop, notifier.stop, speech.stop, display.close]
     closers += [voice.stop] if voice is not None else []
+    closers += [watcher.stop] if watcher is not None else []
     closers += [journal.stop] if journal is not None else []
     try:
         # The switch starts first: it must work even while speech is still loading.
         switch.start(loop.post)
         wait_ready = getattr(switch, "wait_ready", None)
         trace.write("ready", input=switch.name, listening=bool(wait_ready()) if wait_ready else True)
-        for part in (speech, notifier, journal, voice):
+        for part in (speech, notifier, journal, voice, watcher):
             if part is not None:
                 part.start(loop.post)
         loop.start()
@@ -129,6 +130,22 @@ def run(args: argparse.Namespace) -> int:
     return 0 if loop.failure is None else 1
 
 
+def _handle_signals(loop: Loop, watcher: ConfigWatcher | None) -> None:
+    """SIGTERM and SIGINT stop cleanly (the trace ends with `stop`); SIGHUP reads the config
+    again (see README: Live reload), as daemons do."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        loop.stop()
+
+    def reload(signum: int, frame: FrameType | None) -> None:
+        if watcher is not None:
+            watcher.reload_now()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
+    signal.signal(signal.SIGHUP, reload)
+
+
 def main_thread_part(display: Display, running: Running) -> None:
     """While the loop runs on its own thread: a window toolkit's event loop, or just waiting."""
     if isinstance(display, OwnsMainThread):
@@ -137,17 +154,48 @@ def main_thread_part(display: Display, running: Running) -> None:
         running.wait()
 
 
-def _loaded(args: argparse.Namespace) -> tuple[Config, Settings] | None:
-    """The config with this run's options applied, or None after printing its problems."""
-    config = load_or_explain(args.config, "The config has problems, so the companion did not start:")
-    if config is None:
-        return None
+def _chosen(path: Path | None) -> Chosen:
+    """The config to start on: a broken one never stops the switch (see README: Last good config)."""
+    chosen = choose(path)
+    if chosen.problems:
+        using = "the last working config" if chosen.reason == "last_good" else "the built-in config"
+        print(f"The config has problems, so the companion uses {using} ({chosen.path}):", file=sys.stderr)
+        for problem in chosen.problems:
+            print(problem, file=sys.stderr)
+    return chosen
+
+
+def _with_options(config: Config, args: argparse.Namespace) -> tuple[Config, Settings] | None:
+    """The config with this run's options applied, or None after printing why they do not fit."""
     try:
-        settings = _with_overrides(config.settings, args.mode, args.interval)
+        return config, _adjusted(config.settings, args)
     except ValueError as error:
         print(f"accessible-companion: {error}", file=sys.stderr)
         return None
-    return config, _with_voice(settings, args.voice, args.model)
+
+
+def _adjusted(settings: Settings, args: argparse.Namespace) -> Settings:
+    """This run's command-line options over a config's settings (ValueError: they do not fit)."""
+    return _with_voice(_with_overrides(settings, args.mode, args.interval), args.voice, args.model)
+
+
+def _watcher(args: argparse.Namespace, chosen: Chosen) -> ConfigWatcher | None:
+    """Live reload of the given config (the built-in one never changes while running)."""
+    if args.config is None:
+        return None
+    running = chosen.config if chosen.reason == "given" else None
+    announced = problem_pairs(chosen.problems)
+    return ConfigWatcher(args.config, lambda settings: _adjusted(settings, args), running, announced)
+
+
+def _trace_config(trace: TraceWriter, loop: Loop, chosen: Chosen, settings: Settings) -> None:
+    """Which config is in use and why; a broken given config's problems, and one spoken notice."""
+    trace.write("config", reason=chosen.reason, path=str(chosen.path))
+    for where, message in problem_pairs(chosen.problems):
+        trace.write("config_problem", where=where, message=message)
+    if chosen.problems:
+        notice = Notice(settings.messages.config_problem, spoken=True, level="warning", kind="config")
+        loop.post(notice, time.monotonic())
 
 
 def _day_offset() -> float:

@@ -20,6 +20,7 @@ from .core.companion import Companion
 from .core.effects import Effect, Notify, Prepare, Record, Speak, StopCue, trace_fields
 from .core.events import (
     AdapterError,
+    ConfigRejected,
     Event,
     Notice,
     NotifyDone,
@@ -159,6 +160,9 @@ class Loop:
             case AdapterError(component=component, message=message):
                 log.warning("%s: %s", component, message)
                 self.trace.write("error", component=component, message=message)
+            case ConfigRejected(problems=problems):
+                for where, message in problems:
+                    self.trace.write("config_problem", where=where, message=message)
             case Notice(text=text, spoken=spoken, level=level, kind=kind):
                 log.info("notice: %s", text)
                 self.trace.write("notice", text=text, spoken=spoken, level=level, kind=kind)

@@ -58,3 +58,9 @@ def state_dir() -> Path:
 def log_file() -> Path:
     """The full-screen session's stderr: `state_dir()/companion.log`."""
     return state_dir() / "companion.log"
+
+
+def last_good_config_dir() -> Path:
+    """A copy of the last config that loaded cleanly: `state_dir()/last-good-config`
+    (a link to the newest copy, swapped in one step)."""
+    return state_dir() / "last-good-config"

@@ -174,17 +174,6 @@ def test_check_accepts_the_built_in_config(capsys: pytest.CaptureFixture[str]) -
     assert out.startswith(f"OK: {len(config.menus.menus)} menus")
 
 
-def test_run_with_a_broken_config_refuses_to_start_without_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    files, _ = BROKEN["unknown action"]
-    assert main(["run", "--config", str(write(tmp_path, files)), "--no-speech", "--input", "terminal"]) == 2
-    err = capsys.readouterr().err
-    assert "did not start" in err
-    assert "menus.yaml:6: unknown action 'fly'" in err
-    assert "Traceback" not in err
-
-
 def test_settings_only_config_keeps_the_built_in_menus(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, {"settings.yaml": "settings:\n  scanning:\n    interval: 2.5\n"}))
     assert config.settings.scanning.interval == 2.5

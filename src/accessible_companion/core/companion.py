@@ -17,9 +17,11 @@ from __future__ import annotations
 from .care import REST_OFFER, check_in_menus
 from .caring import Care
 from .commands import command_words, normalize_words, phrase_table
-from .effects import Effect, Record, Select, SettingChanged
+from .effects import ConfigApplied, Effect, Record, Select, SettingChanged
 from .events import (
     AdapterError,
+    ConfigChanged,
+    ConfigRejected,
     Event,
     Notice,
     NotifyDone,
@@ -34,6 +36,7 @@ from .events import (
 )
 from .menus import Action, Item, MenuSet, with_back_items
 from .records import NotifyResult, PhraseUsed
+from .reload import kept_settings, placed
 from .scanner import Scanner
 from .settings import Settings
 from .utterances import Utterances
@@ -69,6 +72,10 @@ class Companion:
         self.voice_commands = settings.voice_commands
         self._asleep = False
         """Voice sleep: only the wake words are listened for."""
+        self._configured = settings
+        """The settings as the caregiver's config gave them (the running ones may differ)."""
+        self._pending: ConfigChanged | None = None
+        """A new config waiting for a calm moment."""
 
     @property
     def settings(self) -> Settings:
@@ -89,6 +96,8 @@ class Companion:
             self._care.touch(now)
         if not self._speech.main_pending:
             effects += self._care.due(now)
+        if self._pending is not None and self._scanner.calm() and not self._care.state:
+            effects += self._reconfigure(self._pending, now)
         return effects
 
     def next_deadline(self) -> float | None:
@@ -151,6 +160,13 @@ class Companion:
                 return [record, *self._speech.sound("main", "", "error")]
             case SpeechStarted() | VoiceRejected():
                 return []
+            case ConfigChanged():
+                self._pending = event  # applied at the end of `handle` once calm
+                return []
+            case ConfigRejected():
+                text = self.settings.messages.config_problem
+                self._shown.show(text, "warning")
+                return [self._speech.speak("main", text)]
             case VoiceCommand(phrase=phrase):
                 return self._heard(phrase, now) if self.voice_commands else []
             case Tick():
@@ -188,6 +204,26 @@ class Companion:
             case "step":
                 return self._scanner.step(now)
         return self._select_item(self._scanner.item, now, by_switch=True)
+
+    def _reconfigure(self, change: ConfigChanged, now: float) -> list[Effect]:
+        """Run on a new config from here on, at the same menu and item where they still exist."""
+        self._pending = None
+        settings = kept_settings(self.settings, self._configured, change.settings)
+        if change.settings.voice_commands != self._configured.voice_commands:
+            self.voice_commands = change.settings.voice_commands
+        self._configured = change.settings
+        made = check_in_menus(settings.check_ins, settings.messages)
+        full = with_back_items(MenuSet({**change.menus.menus, **made}, change.menus.home), settings)
+        scanner = self._scanner
+        place = placed(scanner.stack, scanner.index, self.menus, full)
+        self._speech.use(settings.speech)
+        effects = [
+            ConfigApplied(change.reason, change.path),
+            *scanner.reconfigure(full, settings, place, now),
+        ]
+        self.menus = scanner.menus
+        self._care.start(now)  # the rest reminders and check-ins at the new set times
+        return effects
 
     # Selection.
 

@@ -116,6 +116,17 @@ class SettingChanged:
 
 
 @dataclass(frozen=True)
+class ConfigApplied:
+    """A new config is in use from now on."""
+
+    TRACE: ClassVar[str] = "config"
+    reason: str
+    """`reload` (a changed file or SIGHUP); at start the app traces `given`, `last_good` or `built_in`."""
+    path: str
+    """Where it was read from."""
+
+
+@dataclass(frozen=True)
 class Record:
     """Keep this in the journal (a check-in, a rest, an alert, a phrase used, ...)."""
 
@@ -156,6 +167,7 @@ Effect = (
     | Idle
     | HoldReady
     | SettingChanged
+    | ConfigApplied
     | Record
     | AlertRaised
     | Notify

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .menus import MenuSet
+from .settings import Settings
 from .view import NoticeLevel
 
 SwitchSource = Literal["switch", "terminal", "voice"]
@@ -130,6 +132,29 @@ class NotifyDone:
 
 
 @dataclass(frozen=True)
+class ConfigChanged:
+    """A checked config to run from now on (a caregiver's edit, or SIGHUP).
+
+    The core applies it when calm: never while a switch is held, an alert or a rest is on,
+    or one of the companion's own questions is open; until then it waits."""
+
+    menus: MenuSet
+    """The caregiver's menus (the core adds its own and the Back items)."""
+    settings: Settings
+    path: str
+    """Where it was read from (for the trace)."""
+    reason: str = "reload"
+
+
+@dataclass(frozen=True)
+class ConfigRejected:
+    """A changed config has problems: the running one stays (announced, traced)."""
+
+    problems: tuple[tuple[str, str], ...]
+    """Each problem as (`file:line`, what is wrong)."""
+
+
+@dataclass(frozen=True)
 class Tick:
     """Time passed; the loop sends this when `next_deadline()` is reached."""
 
@@ -145,5 +170,7 @@ Event = (
     | AdapterError
     | Notice
     | NotifyDone
+    | ConfigChanged
+    | ConfigRejected
     | Tick
 )

@@ -73,6 +73,11 @@ class Scanner:
         return self._stack[-1]
 
     @property
+    def stack(self) -> tuple[str, ...]:
+        """The open menus, home first."""
+        return tuple(self._stack)
+
+    @property
     def index(self) -> int:
         return self._index
 
@@ -321,6 +326,28 @@ class Scanner:
         """Back to the caregiver's menu the companion's own questions were asked over."""
         self.drop_made()
         return [EnterMenu(self.menu_id), *self.restart(now)]
+
+    def reconfigure(
+        self, menus: MenuSet, settings: Settings, place: tuple[list[str], int] | None, now: float
+    ) -> list[Effect]:
+        """Go on with a new config: at `place` (menu stack, index), or home when None. The
+        dwell running now keeps its length: new timings start with the next highlight."""
+        old_rules = self.rules
+        self._all.clear()
+        self._all.update(menus.menus)
+        self.menus = MenuSet(self._all, menus.home)
+        self.settings = settings
+        if place is None:
+            self._stack = [menus.home]
+            return self.enter(menus.home, now, push=False)
+        self._stack, self._index = place
+        items = self.menu.items
+        effects: list[Effect] = [Prepare("cue", tuple(item.cue_text for item in items))]
+        if self.rules != old_rules and not self.idle:
+            # Another mode: what a press means changed, so the highlight starts anew where it is.
+            self.stop(ScanPhase.SCANNING if self.rules.moves_by_itself else ScanPhase.WAITING)
+            effects += self._highlight(now)
+        return effects
 
     # Settings the menus change.
 

@@ -124,6 +124,8 @@ class Messages:
     microphone_lost: str = "Microphone lost. Voice commands paused; the switch still works."
     microphone_muted: str = "The microphone seems muted."
     microphone_back: str = "Microphone back. Voice commands on."
+    config_problem: str = "The caregiver's changes have a problem; using the last working menus."
+    """Said and shown once when a config cannot be used and the companion runs on the last working one."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ class Utterances:
         self.last_main = ""
         """The last phrase said to the room, for `repeat`."""
 
+    def use(self, speech: Speech) -> None:
+        """Speech settings from a new config (rates, for the dwell's estimates)."""
+        self._speech = speech
+
     def speak(self, voice: Voice, text: str, earcon: str = "") -> Speak:
         """Say `text` (after `earcon`) with `voice`, under a new utterance id."""
         if voice == "main" and text:

@@ -1,0 +1,149 @@
+"""The last good config, and which config a run starts on (see README: Last good config).
+
+Every config that loads cleanly is copied into the user's state folder, so that a later
+broken edit never leaves the user without menus: `run` then starts on that copy (or on the
+built-in config when there is none). The copy is written into a fresh private folder, checked
+by loading it, and only then made current by swapping one symlink, so a crash or a power
+cut leaves the old copy or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .. import paths
+from .loader import Config, default_config_dir, load_config
+from .problems import ConfigError, Problem
+
+log = logging.getLogger(__name__)
+
+Reason = Literal["given", "last_good", "built_in"]
+_YAML = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The config a run starts on, why, and what was wrong with the one given."""
+
+    config: Config
+    reason: Reason
+    """`given` (it loaded), `last_good` (it did not: the last copy that did) or `built_in`."""
+    path: Path
+    """Where `config` was read from."""
+    problems: tuple[Problem, ...] = ()
+    """Why the given config is not used (empty when it is)."""
+
+
+def choose(path: Path | None) -> Chosen:
+    """The given config if it loads (kept as the last good one), else the last good one,
+    else the built-in one. Never raises for a broken given config."""
+    if path is None:
+        return Chosen(load_config(None), "built_in", default_config_dir())
+    try:
+        config = load_config(path)
+    except ConfigError as error:
+        problems = tuple(error.problems)
+    else:
+        keep_quietly(config, path)
+        return Chosen(config, "given", path)
+    kept = paths.last_good_config_dir()
+    if kept.exists():
+        try:
+            return Chosen(load_config(kept), "last_good", kept.resolve(), problems)
+        except ConfigError as error:  # e.g. kept by a release with other rules
+            log.warning("the last good config no longer loads: %s", error)
+    return Chosen(load_config(None), "built_in", default_config_dir(), problems)
+
+
+def keep_quietly(config: Config, source: Path) -> None:
+    """`keep`, but a state folder that cannot be written only costs the copy (logged)."""
+    try:
+        keep(config, source)
+    except OSError as error:
+        log.warning("could not keep the last good config: %s", error)
+
+
+def keep(config: Config, source: Path) -> bool:
+    """Keep the caregiver's files of `config` (loaded from `source`) as the last good config,
+    in their relative layout; False when the kept copy already holds exactly these files."""
+    contents = _contents(config, source)
+    state = paths.state_dir()
+    state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    current = paths.last_good_config_dir()
+    if _holds(current, contents):
+        return False
+    temp = Path(tempfile.mkdtemp(prefix=".last-good-", dir=state))  # 0700
+    try:
+        for relative, data in contents.items():
+            _write_private(temp / relative, data)
+        # The files may have changed since `config` was read: the copy itself must load.
+        load_config(temp)
+        version = state / f"{current.name}.{time.time_ns()}"
+        os.rename(temp, version)
+    except ConfigError:
+        shutil.rmtree(temp, ignore_errors=True)
+        return False
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    _point(current, version)
+    for old in state.glob(f"{current.name}.*"):
+        if old != version:
+            shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def _contents(config: Config, source: Path) -> dict[Path, bytes]:
+    """Relative path -> bytes of the config's own files (not the built-in ones it fell back on)."""
+    if not source.is_dir():
+        name = source.name if source.suffix in _YAML else f"{source.name}.yaml"
+        return {Path(name): source.read_bytes()}
+    root = source.resolve()
+    found: dict[Path, bytes] = {}
+    for file in config.files:
+        resolved = file.resolve()
+        if resolved.is_relative_to(root):
+            found[resolved.relative_to(root)] = resolved.read_bytes()
+    return found
+
+
+def _holds(folder: Path, contents: dict[Path, bytes]) -> bool:
+    if not folder.is_dir():
+        return False
+    present = {p.relative_to(folder) for p in folder.rglob("*") if p.is_file()}
+    if present != set(contents):
+        return False
+    return all((folder / relative).read_bytes() == data for relative, data in contents.items())
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _point(link: Path, version: Path) -> None:
+    """Make `link` point at `version` in one step (a new symlink renamed over the old one)."""
+    if link.is_dir() and not link.is_symlink():  # a plain folder left by hand
+        shutil.rmtree(link)
+    temp = link.with_name(f".{link.name}.{os.getpid()}.link")
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+    os.symlink(version.name, temp)
+    os.replace(temp, link)
+    folder = os.open(link.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
