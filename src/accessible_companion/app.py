@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from . import __version__, paths
+from . import __version__, paths, private
 from .config import Config, load_or_explain
 from .core.commands import every_phrase
 from .core.companion import Companion
@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config, settings = loaded
 
+    tightened = _private_at_start(args)
     trace = TraceWriter(args.trace)
     switch = _switch_source(args.input, settings)
     speech: SpeechSink = NullSpeech() if args.no_speech else speech_sink(settings.speech)
@@ -86,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     companion = Companion(config.menus, settings, _day_offset())
     loop = Loop(companion, speech, display, trace, voice, journal, notifier)
     _trace_start(trace, config, settings, switch)
+    if tightened:
+        trace.write("private", tightened=[str(p) for p in tightened])
     notice = getattr(switch, "notice", "")
     if notice:
         print(notice, file=sys.stderr)
@@ -158,11 +161,20 @@ def _day_offset() -> float:
     return since_midnight - time.monotonic()
 
 
+def _private_at_start(args: argparse.Namespace) -> list[Path]:
+    """Umask 077, and the companion's folders 0700 and files 0600, as they may be from before."""
+    folders = [paths.data_dir(), paths.state_dir(), paths.cache_dir(), paths.speech_cache_dir()]
+    files = [p for p in (args.trace, args.journal) if p is not None]
+    if args.journal is not None:
+        files += [Path(f"{args.journal}{suffix}") for suffix in private.SQLITE_SIDE_FILES]
+    return private.tighten_at_start(folders, files)
+
+
 def _stderr_to_log() -> tuple[int, Path]:
     path = paths.log_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private.make_folder(path.parent)
     saved = os.dup(2)
-    with path.open("a") as log:
+    with private.open_text(path) as log:
         os.dup2(log.fileno(), 2)
     return saved, path
 
