@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from . import __version__, paths
+from . import __version__, paths, private
 from .config import Config, load_or_explain
 from .config.last_good import Chosen, choose
 from .config.watch import ConfigWatcher, problem_pairs
@@ -69,6 +69,8 @@ def _unknown_voice_words(config: Config) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """`accessible-companion run`: until Ctrl-C or SIGTERM."""
+    # First, so that the last good config and every file after it are made private too.
+    tightened = _private_at_start(args)
     chosen = _chosen(args.config)
     loaded = _with_options(chosen.config, args)
     if loaded is None:
@@ -91,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
     _trace_start(trace, config, settings, switch)
     watcher = _watcher(args, chosen)
     _trace_config(trace, loop, chosen, settings)
+    if tightened:
+        trace.write("private", tightened=[str(p) for p in tightened])
     notice = getattr(switch, "notice", "")
     if notice:
         print(notice, file=sys.stderr)
@@ -206,11 +210,20 @@ def _day_offset() -> float:
     return since_midnight - time.monotonic()
 
 
+def _private_at_start(args: argparse.Namespace) -> list[Path]:
+    """Umask 077, and the companion's folders 0700 and files 0600, as they may be from before."""
+    folders = [paths.data_dir(), paths.state_dir(), paths.cache_dir(), paths.speech_cache_dir()]
+    files = [p for p in (args.trace, args.journal) if p is not None]
+    if args.journal is not None:
+        files += [Path(f"{args.journal}{suffix}") for suffix in private.SQLITE_SIDE_FILES]
+    return private.tighten_at_start(folders, files)
+
+
 def _stderr_to_log() -> tuple[int, Path]:
     path = paths.log_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private.make_folder(path.parent)
     saved = os.dup(2)
-    with path.open("a") as log:
+    with private.open_text(path) as log:
         os.dup2(log.fileno(), 2)
     return saved, path
 

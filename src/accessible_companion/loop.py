@@ -10,6 +10,7 @@ what only it can do: receive signals, and run a window toolkit's event loop.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -33,13 +34,21 @@ from .core.events import (
     VoiceCommand,
     VoiceRejected,
 )
-from .errors import named
+from .core.records import Entry, NotifyResult
+from .errors import named, redact
 from .ports import Display, HelpNotifier, JournalSink, SpeechSink, VoiceSource
 from .trace import TraceWriter
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
+
+
+def _without_secrets(entry: Entry) -> Entry:
+    """The last guard before the journal: a notification's detail is redacted (errors.redact)."""
+    if isinstance(entry, NotifyResult):
+        return dataclasses.replace(entry, detail=redact(entry.detail))
+    return entry
 
 
 class Loop:
@@ -175,7 +184,7 @@ class Loop:
                 self.trace.write(name, **fields)
             self._to_speech(effect)
             if isinstance(effect, Record) and self.journal is not None:
-                self.journal.write(effect.entry, time.time())
+                self.journal.write(_without_secrets(effect.entry), time.time())
             elif isinstance(effect, Notify) and self.notifier is not None:
                 self.notifier.notify(effect.alert, effect.message, effect.trigger)
         self._show_state()

@@ -1,4 +1,8 @@
-"""The trace: one JSON object per line, flushed at once (see README: Trace)."""
+"""The trace: one JSON object per line, flushed at once (see README: Trace).
+
+The file is private (0600, see private.py), and every text in a line passes `redact` first:
+the last guard, so a secret that slipped into a detail upstream still never reaches the file.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from . import private
+from .errors import redact
+
+
+def _redacted(value: Any) -> Any:
+    """`value` with every string in it (keys too, in lists and dicts at any depth) redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {_redacted(k): _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(v) for v in value]
+    return value
+
+
+def _text(value: object) -> str:
+    """What json cannot write itself (a Path, an error) as redacted text."""
+    return redact(str(value))
+
 
 class TraceWriter:
     """Appends `{"t": seconds since start, "event": NAME, ...}` lines to a file."""
@@ -15,15 +38,17 @@ class TraceWriter:
     def __init__(self, path: Path | None, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._start = clock()
+        if path is not None:
+            private.make_folder(path.parent)
         # Line buffering is not enough on its own for a reader in another process; flush each line.
-        self._file: IO[str] | None = path.open("a", encoding="utf-8") if path is not None else None
+        self._file: IO[str] | None = private.open_text(path) if path is not None else None
 
     def write(self, event: str, **fields: Any) -> None:
         """Write one trace line now."""
         if self._file is None:
             return
-        line = {"t": round(self._clock() - self._start, 4), "event": event, **fields}
-        self._file.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        line = {"t": round(self._clock() - self._start, 4), "event": event, **_redacted(fields)}
+        self._file.write(json.dumps(line, ensure_ascii=False, default=_text) + "\n")
         self._file.flush()
 
     def close(self) -> None:

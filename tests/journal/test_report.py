@@ -353,7 +353,9 @@ def test_cli_report_writes_the_page(
     assert capsys.readouterr().out == f"report of the last 400 days written to {out}\n"
     page = Page(out.read_text(encoding="utf-8"))
     png_size(chart_of(page))
-    assert out.stat().st_mode & 0o044  # readable like any file the user saves, not private to a temp file
+    # Health data: only the user may read it (the modes whatever the umask: see tests/test_private.py).
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert out.parent.stat().st_mode & 0o777 == 0o700  # made by the report
     assert list(out.parent.iterdir()) == [out]  # no temporary file left beside it
 
 

@@ -461,3 +461,80 @@ def test_slow_command_does_not_delay_the_webhook(
     assert first_at - sent_at < 0.5
     assert second == NotifyDone("command", True, "exit 0", 1)
     assert 1.0 <= second_at - sent_at < 1.6
+
+
+# --- no secret in a detail ---
+
+SECRETS = ("K3y-secret-42", "T0kenABC", "Pw-secret", "user:Pw")
+
+
+class EchoHook:
+    """A real HTTP server that fails every POST with 500 and the request's path and query in the body,
+    as real services do ("no hook at /hook/<key>", "invalid token=<key>")."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                body = f"no hook at {self.path} (invalid token)".encode()
+                self.send_response(500)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.real
+def test_no_failure_puts_a_secret_of_the_url_in_the_detail_or_the_log(
+    events: Recorder, silent_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    echo = EchoHook()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    refused_port = closed.getsockname()[1]
+    closed.close()
+    silent_port = silent_url.split(":")[2].split("/", maxsplit=1)[0]
+    tail = "/hook/K3y-secret-42?token=T0kenABC"
+    urls = {
+        "HTTP 500 echoing the URL": f"http://127.0.0.1:{echo.port}{tail}",
+        "refused": f"http://127.0.0.1:{refused_port}{tail}",
+        "timeout": f"http://127.0.0.1:{silent_port}{tail}",
+        "bad TLS": f"https://127.0.0.1:{echo.port}{tail}",
+        "user:password": f"http://user:Pw-secret@127.0.0.1:{echo.port}{tail}",
+    }
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
+    details = {}
+    try:
+        for name, url in urls.items():
+            notifier = Notifier(webhook=url, timeout=0.5, retries=1)
+            recorder = Recorder()
+            notifier.start(recorder.post)
+            notifier.notify(1, "help", "hold")
+            [(done, _)] = recorder.wait_for_type(NotifyDone, 1, timeout=5)
+            notifier.stop()
+            assert not done.ok
+            details[name] = done.detail
+    finally:
+        echo.close()
+    leaks = {name: detail for name, detail in details.items() if any(s in detail for s in SECRETS)}
+    assert not leaks, leaks
+    assert not [s for s in SECRETS if s in caplog.text]
+    # The detail still says what went wrong, and where.
+    assert (
+        details["HTTP 500 echoing the URL"]
+        == "HTTP 500 Internal Server Error: no hook at ***?*** (invalid token)"
+    )
+    assert details["refused"] == "cannot reach 127.0.0.1: Connection refused"
+    assert details["timeout"] == "timed out after 0.5 s"
+    assert "127.0.0.1" in details["bad TLS"] and "SSL" in details["bad TLS"]

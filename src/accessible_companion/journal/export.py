@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from .. import private
 from ..core.records import ENTRY_TYPES
 from .store import Journal, table_of
 
@@ -26,11 +27,12 @@ HEAD = ("id", "at", "local_time")
 def replacing(path: Path, newline: str | None = None) -> Iterator[TextIO]:
     """A text file that replaces `path` whole when the block ends, or not at all if it fails.
 
-    Made beside `path` (same file system, so the rename is atomic) with the usual permissions.
+    Made beside `path` (same file system, so the rename is atomic), private (0600): journal
+    entries are health data, whatever the umask says.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with temporary.open("w", encoding="utf-8", newline=newline) as file:
+        with private.open_text(temporary, "w", newline=newline) as file:
             yield file
         os.replace(temporary, path)
     except BaseException:
@@ -55,7 +57,7 @@ def export_csv(
     journal: Journal, folder: Path, since: float | None = None, until: float | None = None
 ) -> list[tuple[Path, int]]:
     """Write one CSV per entry type into `folder` (each replaced whole); return (file, rows) pairs."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private.make_folder(folder)  # a new folder is 0700; one the caregiver already has is left alone
     written = []
     for kind in ENTRY_TYPES:
         table = table_of(kind)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, private
 from .export import replacing
 from .store import Journal, open_existing
 from .summary import Summary, summarize
@@ -342,7 +342,7 @@ def write_report(journal_file: Path, out: Path, days: int = 14, now: float | Non
     """Write the report for the journal at `journal_file` to `out` (replaced whole, never half-written)."""
     with open_existing(journal_file) as journal:
         page = build_report(journal, days, now)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private.make_folder(out.parent)
     with replacing(out) as file:
         file.write(page)
     return out

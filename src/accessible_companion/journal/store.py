@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
+from .. import private
 from ..core.records import (
     ENTRY_TYPES,
     Alert,
@@ -213,12 +214,13 @@ class Journal:
         """
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private.make_folder(path.parent)
         except OSError as error:
             raise JournalError(
                 f"cannot create the journal's folder {path.parent}: {one_line(error)}", transient=True
             ) from error
         created = not path.exists()
+        private.prepare_database(path)  # 0600, and so its -wal and -shm; SQLite alone makes 0644
         try:
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         except sqlite3.Error as error:

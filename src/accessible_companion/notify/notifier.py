@@ -20,7 +20,9 @@ timeout or `stop()` kills it and everything it started (`os.killpg`).
 The webhook gets a POST of the JSON `{"message", "trigger", "alert", "time"}`; any 2xx
 answer means delivered. Redirects are not followed (urllib would turn a redirected POST
 into a GET without the body and call that a success). The URL is never logged or put in
-a detail: webhook URLs often carry a secret token.
+a detail: webhook URLs often carry a secret token. Every detail passes `redact` with the
+URL's parts as known secrets before it is logged or posted, because urllib's and the server's
+own texts can echo them (a `user:pw@` in the URL ends as "nonnumeric port: 'pw@host'").
 """
 
 from __future__ import annotations
@@ -43,10 +45,10 @@ from datetime import datetime
 from typing import IO, Literal
 from urllib.parse import urlsplit
 
-from .. import __version__
+from .. import __version__, private
 from ..backoff import Backoff
 from ..core.events import NotifyDone
-from ..errors import named, one_line
+from ..errors import named, one_line, redact, url_secrets
 from ..ports import Post
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,7 @@ class Notifier:
         argv = (command,) if isinstance(command, str) else tuple(command)
         self._command = argv if argv and argv[0] else ()
         self._webhook = webhook.strip()
+        self._secrets = url_secrets(self._webhook) if self._webhook else ()
         self._timeout = max(float(timeout), 0.01)
         self._retries = max(int(retries), 1)
         self._retry_wait = max(float(retry_wait), 0.0)
@@ -206,6 +209,7 @@ class Notifier:
             while attempts < self._retries and not self._stopping.is_set():
                 attempts += 1
                 ok, detail = attempt(item)
+                detail = redact(detail, self._secrets)  # before the log, the trace, the screen, the journal
                 if ok:
                     log.info("call for help %s: %s delivered (%s)", item.alert, kind, detail)
                     break
@@ -226,7 +230,7 @@ class Notifier:
                     break
         except Exception as error:  # a bug here must still end in a NotifyDone
             log.exception("call for help %s: %s failed", item.alert, kind)
-            ok, detail = False, one_line(f"internal error: {error!r}", DETAIL_MAX)
+            ok, detail = False, redact(one_line(f"internal error: {error!r}", DETAIL_MAX), self._secrets)
         finally:
             with self._lock:
                 self._workers.discard(threading.current_thread())
@@ -271,6 +275,7 @@ class Notifier:
                 stderr=subprocess.STDOUT,
                 env=env,
                 start_new_session=True,  # its own process group, so killpg reaches its children
+                umask=private.user_umask(),  # what the caregiver's command makes follows their umask
             )
         except FileNotFoundError:
             return False, f"command not found: {program}"
@@ -351,7 +356,8 @@ class Notifier:
                 response.read(DETAIL_MAX)  # let the server finish its answer
         except urllib.error.HTTPError as error:
             try:
-                text = _read_some(error.fp)
+                # Redacted before it is cut to length: a cut secret would no longer be recognised.
+                text = redact(_read_some(error.fp).decode(errors="replace"), self._secrets)
             finally:
                 error.close()
             return False, _with_output(f"HTTP {error.code} {error.reason}".strip(), text)

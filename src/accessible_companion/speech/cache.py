@@ -38,6 +38,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .. import private
 from ..audio.pcm import Pcm
 from ..core.settings import VoiceOut
 from .render import Render, RenderError
@@ -133,7 +134,8 @@ class CachedRender:
         self._dir: Path | None = None
         if directory is not None:
             try:
-                directory.mkdir(parents=True, exist_ok=True)
+                private.make_folder(directory)
+                private.tighten_folder(directory)  # rendered phrases say what the user said
                 self._dir = directory
                 self._files, self._bytes = self._scan_disk()
             except OSError as error:
