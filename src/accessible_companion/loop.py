@@ -4,6 +4,11 @@ Adapters post events (from their own threads) with the time they happened. The l
 waits on the queue until the core's next deadline, feeds the core, and hands the
 effects to the adapters. A failing adapter is traced and shown, never fatal.
 
+Waking much later than it asked means the process was stalled (stopped, starved): the
+events made meanwhile arrive together, so the loop gathers them, feeds them in the order
+and at the times they happened (a switch event carries the device's own time), and only
+then lets overdue deadlines fire. The stall is traced.
+
 The companion runs it on a thread of its own (`start()`), so the main thread stays free for
 what only it can do: receive signals, and run a window toolkit's event loop.
 """
