@@ -15,9 +15,9 @@ from typing import Any
 
 from accessible_companion.app import main_thread_part
 from accessible_companion.core.companion import Companion
-from accessible_companion.core.events import Notice, VoiceCommand, VoiceRejected
+from accessible_companion.core.events import Notice, SwitchDown, SwitchUp, VoiceCommand, VoiceRejected
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet
-from accessible_companion.core.settings import Settings
+from accessible_companion.core.settings import Mode, Settings
 from accessible_companion.loop import Loop
 from accessible_companion.ports import OwnsMainThread, Post, Running
 from accessible_companion.speech.speaker import NullSpeech
@@ -190,3 +190,32 @@ def test_a_display_that_owns_the_main_thread_runs_there_while_the_loop_runs() ->
     other.stop()
     main_thread_part(NoDisplay(), other)  # no toolkit: the main thread waits for the loop to end
     assert other.wait(timeout=0)
+
+
+def test_events_made_during_a_stall_are_fed_in_the_order_they_happened() -> None:
+    """The process stalls (its clock leaps 3 s between two looks); a 2.5 s hold made meanwhile
+    arrives behind an event stamped after the stall. Fed at its own times, it calls for help."""
+    leap = [0.0]
+    trace = RecordingTrace()
+    speech = NullSpeech()
+    step = dataclasses.replace(Settings().scanning, mode=Mode.STEP)
+    config = dataclasses.replace(Settings(), scanning=step)
+    clock = lambda: time.monotonic() + leap[0]  # noqa: E731
+    loop = Loop(Companion(MENUS, config), speech, NoDisplay(), trace, clock=clock)
+    speech.start(loop.post)
+    loop.start()
+    try:
+        wait_until(lambda: any(name == "highlight" for _, name, _ in trace.lines))
+        before = time.monotonic()
+        leap[0] = 3.0  # the loop's next look at the clock is 3 s on
+        loop.post(Notice("after the stall"), before + 3.0)
+        loop.post(SwitchDown(1, key="space"), before + 0.2)
+        loop.post(SwitchUp(1, key="space"), before + 2.7)
+        wait_until(lambda: any(name == "alert" for _, name, _ in trace.lines))
+    finally:
+        loop.stop()
+        assert loop.wait(timeout=5)
+    names = [name for _, name, _ in trace.lines]
+    assert "select" not in names
+    stalls = [fields for _, name, fields in trace.lines if name == "stall"]
+    assert len(stalls) == 1 and stalls[0]["late_inputs"] == 2 and stalls[0]["seconds"] >= 2.0, stalls

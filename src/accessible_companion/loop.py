@@ -4,6 +4,11 @@ Adapters post events (from their own threads) with the time they happened. The l
 waits on the queue until the core's next deadline, feeds the core, and hands the
 effects to the adapters. A failing adapter is traced and shown, never fatal.
 
+Waking much later than it asked means the process was stalled (stopped, starved): the
+events made meanwhile arrive together, so the loop gathers them, feeds them in the order
+and at the times they happened (a switch event carries the device's own time), and only
+then lets overdue deadlines fire. The stall is traced.
+
 The companion runs it on a thread of its own (`start()`), so the main thread stays free for
 what only it can do: receive signals, and run a window toolkit's event loop.
 """
@@ -42,6 +47,13 @@ from .trace import TraceWriter
 log = logging.getLogger(__name__)
 
 _STOP = object()
+
+WAKE_AT_LEAST = 0.5
+"""Seconds: the loop wakes at least this often, so that it can tell it was stalled."""
+STALL = 0.25
+"""Seconds: waking this much later than asked means the process was stalled (stopped, starved)."""
+GATHER = 0.05
+"""Seconds: after a stall, events still arriving this soon are fed with the rest, in time order."""
 
 
 def _without_secrets(entry: Entry) -> Entry:
@@ -111,16 +123,46 @@ class Loop:
         self._dispatch(self.companion.start(self._advance_to(self._clock())))
         while True:
             deadline = self.companion.next_deadline()
-            timeout = None if deadline is None else max(deadline - self._clock(), 0.0)
+            asked = self._clock()
+            wait = WAKE_AT_LEAST if deadline is None else min(max(deadline - asked, 0.0), WAKE_AT_LEAST)
+            entries, stop = self._take(wait)
+            stalled = self._clock() - asked - wait
+            if stalled > STALL and not stop:
+                more, stop = self._take(GATHER, until_empty=True)
+                entries = self._in_time_order(entries + more, stalled)
+            for at, event in entries:
+                self._feed(event, at)
+            if stop:
+                return
+            deadline = self.companion.next_deadline()
+            if not entries and deadline is not None and self._clock() >= deadline:
+                self._feed(Tick(), self._clock())
+
+    def _take(self, wait: float, until_empty: bool = False) -> tuple[list[tuple[float, Event]], bool]:
+        """The next event within `wait` seconds (`until_empty`: every event arriving by then),
+        and whether `stop()` was called."""
+        found: list[tuple[float, Event]] = []
+        end = self._clock() + wait
+        while True:
             try:
-                entry = self._queue.get(timeout=timeout)
+                entry = self._queue.get(timeout=max(end - self._clock(), 0.0))
             except queue.Empty:
-                entry = (self._clock(), Tick())
+                return found, False
             if entry is _STOP:
-                break
+                return found, True
             assert isinstance(entry, tuple)
-            at, event = entry
-            self._feed(event, at)
+            found.append(entry)
+            if not until_empty or self._clock() >= end:
+                return found, False
+
+    def _in_time_order(self, entries: list[tuple[float, Event]], stalled: float) -> list[tuple[float, Event]]:
+        """After a stall, events made meanwhile (a switch press, with the device's own time)
+        arrive together, perhaps behind events stamped after the stall: fed in the order they
+        happened, each is judged by when it happened, and only then do overdue deadlines fire."""
+        late = sum(1 for _, event in entries if isinstance(event, SwitchDown | SwitchUp | SwitchTap))
+        log.warning("the loop was stalled for %.1f s; %d switch events came late", stalled, late)
+        self.trace.write("stall", seconds=round(stalled, 3), late_inputs=late)
+        return sorted(entries, key=lambda entry: entry[0])
 
     def _run_on_thread(self) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
 
@@ -9,10 +10,11 @@ import pytest
 from Xlib import XK, X
 from Xlib import display as xdisplay
 
-from accessible_companion.core.events import AdapterError, SwitchDown, SwitchUp
+from accessible_companion.core.events import AdapterError, Event, SwitchDown, SwitchUp
 from accessible_companion.core.settings import Switches
 from accessible_companion.switch.x11 import X11SwitchSource, x11_available
 from rigs.recorder import Recorder
+from rigs.xdotool_stream import XdotoolStream
 from rigs.xvfb import xdotool
 from tests.support.fixtures import xvfb_display
 
@@ -231,3 +233,35 @@ def test_unreachable_display_is_reported_not_raised(display: str, monkeypatch: p
     messages = " / ".join(event.message for event in events if isinstance(event, AdapterError))
     assert "keyboard listener stopped" in messages
     assert "cannot grab switch keys" in messages
+
+
+def test_press_times_are_the_x_servers_not_when_the_callback_ran(display: str) -> None:
+    """A listener thread held up (the process stalled) still gives each event its own time."""
+    source = X11SwitchSource(keys_switches(grab=False))
+    posted = Recorder()
+    stall = {"seconds": 0.0}
+
+    def slow_post(event: Event, at: float) -> None:
+        posted(event, at)
+        if stall["seconds"]:
+            time.sleep(stall["seconds"])  # the next events wait in the X connection meanwhile
+            stall["seconds"] = 0.0
+
+    source.start(slow_post)
+    try:
+        assert source.wait_ready()
+        with XdotoolStream(display) as xdo:
+            xdo.tap("space", 0.05)  # a first press: the server's clock is mapped to ours
+            posted.wait_for(2, timeout=5)
+            stall["seconds"] = 1.0
+            xdo.tap("space", 0.1)
+            xdo.send("sleep 0.1")
+            xdo.tap("space", 0.1)
+            posted.wait_for(6, timeout=10)
+    finally:
+        source.stop()
+    times = [at for event, at in posted.events[2:6] if isinstance(event, SwitchDown | SwitchUp)]
+    assert len(times) == 4, posted.events
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    # As made: 0.1 s held, 0.1 s apart, 0.1 s held; the callbacks ran 1 s late for the first.
+    assert gaps == [pytest.approx(0.1, abs=0.05)] * 3, gaps

@@ -112,7 +112,8 @@ class Care:
         return None
 
     def gestured(self, now: float) -> bool:
-        """This press completes the help gesture (quick presses in a row)."""
+        """A press that went down at `now` (and passed acceptance) completes the help gesture
+        (quick presses in a row)."""
         help_call = self._settings.help
         self._gesture = [t for t in self._gesture if now - t <= help_call.within_seconds] + [now]
         if len(self._gesture) >= help_call.presses:
@@ -152,10 +153,9 @@ class Care:
         if self._next_check_in is not None and now >= self._next_check_in:
             self._check_in_due = True
             self._next_check_in = next_time(settings.check_ins.times, now, self._day_offset)
-        deadline = self._help_hold_deadline()
-        if deadline is not None and now >= deadline:
-            self._scanner.spend_holds()
-            return self.raise_alert("hold", now)
+        alarm = self.hold_overdue(now)
+        if alarm:
+            return alarm
         if self._rest is not None:
             if now >= self._rest.end:
                 return self.end_rest(now, "time")
@@ -275,6 +275,16 @@ class Care:
             if switch != 1 or hold_calls
         ]
         return min(times) if times else None
+
+    def hold_overdue(self, now: float) -> list[Effect]:
+        """Call for help if a switch has been held long enough by `now`. Also asked at a
+        release: a hold made while the process was stalled reaches the core with no tick
+        between its down and its up, and must still call for help rather than select."""
+        deadline = self._help_hold_deadline()
+        if deadline is None or now < deadline:
+            return []
+        self._scanner.spend_holds()
+        return self.raise_alert("hold", now)
 
     def raise_alert(self, trigger: str, now: float, message: str = "") -> list[Effect]:
         """Call for help (`trigger`: hold, gesture, voice or menu); once, until it ends."""

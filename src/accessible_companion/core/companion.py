@@ -170,7 +170,7 @@ class Companion:
             case VoiceCommand(phrase=phrase):
                 return self._heard(phrase, now) if self.voice_commands else []
             case Tick():
-                return [*self._care.tick(now), *self._scanner.tick(now)]
+                return [*self._gesture(now), *self._care.tick(now), *self._scanner.tick(now)]
 
     def _switch(self, event: SwitchDown | SwitchUp | SwitchTap, now: float) -> list[Effect]:
         scanner = self._scanner
@@ -180,18 +180,27 @@ class Companion:
             case SwitchUp(switch=3):
                 return []
             case SwitchDown(switch=switch):
-                gesture = switch == 1 and scanner.rules.gesture_calls_help
-                # (`fresh`: not a held key repeating; only new presses count towards the gesture.)
-                if gesture and scanner.fresh(1) and self._care.gestured(now):
-                    scanner.down(switch, now, spent=True)
-                    return self._care.raise_alert("gesture", now)
                 scanner.down(switch, now)
                 return []
             case SwitchUp(switch=switch):
+                # A release can be the first the core hears of a contact passing acceptance
+                # or of a hold for help (presses made while the process was stalled).
+                alarm = self._gesture(now) + self._care.hold_overdue(now)
                 held = scanner.released(switch, now)
-                return [] if held is None else self._pressed(switch, now, held)
+                return alarm if held is None else alarm + self._pressed(switch, now, held)
             case SwitchTap(switch=switch):
                 return self._pressed(switch, now, held=None) if scanner.tapped(now) else []
+
+    def _gesture(self, now: float) -> list[Effect]:
+        """Where a hold moves the scan, quick presses of switch 1 call for help. Only contacts
+        that passed acceptance count (a tremor is not a press), blocked by a pause or not."""
+        if not self._scanner.rules.gesture_calls_help:
+            return []
+        since = self._scanner.newly_accepted(1, now)
+        if since is None or not self._care.gestured(since):
+            return []
+        self._scanner.spend_holds()  # this press called for help: its release does nothing
+        return self._care.raise_alert("gesture", now)
 
     def _pressed(self, switch: int, now: float, held: float | None) -> list[Effect]:
         """An accepted press ended (`held` is None for a tap of unknown length)."""

@@ -1,5 +1,10 @@
 """Clean switch presses out of raw downs and ups: no auto-repeat, debounce, acceptance.
 
+Acceptance comes first: a contact shorter than acceptance (a tremor tap, a bounce at the
+start of a press) is not a press at all, so it starts no debounce window and counts toward
+nothing. Every contact is still tracked while it is down, blocked or not, because a hold
+for help counts from the key going down whatever the scan was doing.
+
 Pure bookkeeping; the companion decides what an accepted press means in each mode.
 """
 
@@ -23,6 +28,8 @@ class Press:
     """Inverse mode: the current hold has passed acceptance and moves the highlight."""
     spent: bool = False
     """The current press already did something on its own (called for help): its release does nothing."""
+    counted: bool = False
+    """The current contact passed acceptance and was counted toward the help gesture."""
 
 
 class PressFilter:
@@ -50,12 +57,16 @@ class PressFilter:
         if press.down_at is not None:
             return None  # a held key repeating: never a second press
         press.down_at = now
-        press.ready = press.moving = press.spent = False
+        press.ready = press.moving = press.spent = press.counted = False
         press.ignored = self.blocked(now, debounce)
         return None if press.ignored else press
 
-    def up(self, switch: int, now: float) -> tuple[float, Press] | None:
-        """A switch came up. Returns (held seconds, press) for a press that counted."""
+    def contacts(self) -> list[tuple[int, Press]]:
+        """(switch, press) of every contact down now, blocked or not."""
+        return [(switch, press) for switch, press in self.switches.items() if press.down_at is not None]
+
+    def up(self, switch: int, now: float, acceptance: float) -> tuple[float, Press] | None:
+        """A switch came up. Returns (held seconds, press) for a press that was not blocked."""
         press = self.switches.setdefault(switch, Press())
         if press.down_at is None:
             return None
@@ -63,7 +74,10 @@ class PressFilter:
         press.down_at = None
         if press.ignored:
             return None  # a bounce: its release must not restart the debounce window
-        self.last_release = now
+        if held >= acceptance:
+            # Only a real press opens the debounce window: a real press just after a
+            # tremor tap must not be swallowed.
+            self.last_release = now
         return held, press
 
     def tap(self, now: float, debounce: float) -> bool:

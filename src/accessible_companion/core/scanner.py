@@ -111,20 +111,38 @@ class Scanner:
         return not is_made_menu(self.menu_id) and not any(self._presses.held(s) for s in (1, 2))
 
     def holds(self) -> list[tuple[int, float]]:
-        """(switch, since when) of the presses held now that have not done anything yet."""
-        found = []
-        for switch in (1, 2):
-            press = self._presses.held(switch)
-            if press is not None and press.down_at is not None and not press.spent:
-                found.append((switch, press.down_at))
-        return found
+        """(switch, since when) of the switches held now that have not done anything yet.
+
+        From the key going down, whatever the scan was doing: a contact that began inside
+        debounce or the post-selection pause is no press, but it is still a hold for help."""
+        return [
+            (switch, press.down_at)
+            for switch, press in self._presses.contacts()
+            if switch in (1, 2) and press.down_at is not None and not press.spent
+        ]
 
     def spend_holds(self) -> None:
-        """The presses held now did something on their own: their releases do nothing."""
-        for switch in (1, 2):
-            press = self._presses.held(switch)
-            if press is not None:
-                press.spent = True
+        """The switches held now did something on their own: their releases do nothing."""
+        for _, press in self._presses.contacts():
+            press.spent = True
+
+    def newly_accepted(self, switch: int, now: float) -> float | None:
+        """When the contact of `switch` went down, the first time it is seen past acceptance
+        (for the help gesture, which counts only real presses, blocked or not); else None."""
+        press = self._presses.switches[switch]
+        if press.down_at is None or press.counted or press.spent:
+            return None
+        if now < press.down_at + self.settings.scanning.acceptance:
+            return None
+        press.counted = True
+        return press.down_at
+
+    def _gesture_deadline(self) -> float | None:
+        """Where quick presses call for help: when switch 1's contact reaches acceptance."""
+        press = self._presses.switches[1]
+        if not self.rules.gesture_calls_help or press.down_at is None or press.counted or press.spent:
+            return None
+        return press.down_at + self.settings.scanning.acceptance
 
     def reaction(self, now: float) -> float | None:
         """Where the highlight moves by itself: how late a press at `now` came after the
@@ -135,7 +153,8 @@ class Scanner:
 
     def deadlines(self) -> list[float]:
         """When the scan needs a Tick: the dwell's end, a hold reaching acceptance or long-press."""
-        found = [self._dwell.deadline() if self._phase is ScanPhase.SCANNING else None]
+        dwell = self._dwell.deadline() if self._phase is ScanPhase.SCANNING else None
+        found = [dwell, self._gesture_deadline()]
         timing, rules = self.settings.scanning, self.rules
         held = self._presses.held(1)
         if held is not None and held.down_at is not None and self.highlighting:
@@ -147,22 +166,16 @@ class Scanner:
 
     # Switch input.
 
-    def fresh(self, switch: int) -> bool:
-        """A down of `switch` now would be a new press, not a held key repeating."""
-        return self._presses.switches[switch].down_at is None
-
-    def down(self, switch: int, now: float, spent: bool = False) -> None:
-        """A switch went down; `spent`: this press already did something (the help gesture)."""
+    def down(self, switch: int, now: float) -> None:
+        """A switch went down."""
         timing = self.settings.scanning
         press = self._presses.down(switch, now, timing.debounce)
-        if spent:
-            self._presses.switches[switch].spent = True
-        elif press is not None and self._phase is ScanPhase.SCANNING and self.rules.moves_by_itself:
+        if press is not None and self._phase is ScanPhase.SCANNING and self.rules.moves_by_itself:
             self._frozen = self._dwell.freeze(now)  # the highlight waits for the release
 
     def released(self, switch: int, now: float) -> float | None:
         """A switch came up: seconds held if that was a press to act on, else None."""
-        result = self._presses.up(switch, now)
+        result = self._presses.up(switch, now, self.settings.scanning.acceptance)
         if result is None:
             return None
         held, press = result

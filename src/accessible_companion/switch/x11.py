@@ -19,6 +19,7 @@ from ..core.events import AdapterError, Event, SwitchDown, SwitchUp
 from ..core.settings import Switches
 from ..ports import Post
 from . import keys
+from .event_time import ServerClock
 
 # X keysym names of the named keys. pynput uses the first of each; the others are keys that
 # pynput reports as the same key (keypad Enter) or that layouts use instead (AltGr).
@@ -164,11 +165,15 @@ class X11SwitchSource:
         self._keys_down: set[tuple[int, str]] = set()
         self._buttons_down: set[tuple[int, str]] = set()
         self._stopping = False
+        self._server_clock = ServerClock()
+        self._event_ms = threading.local()
+        """The X timestamp of the event each listener thread is handling now."""
 
     def start(self, post: Post) -> None:
         """Start the listeners (and the grab); returns at once. Failures are posted."""
         self._post = post
         self._stopping = False
+        self._server_clock.reset()
         try:
             self._map_switches()
             from pynput import keyboard, mouse
@@ -224,6 +229,7 @@ class X11SwitchSource:
         return {name: tuple(found) for name, found in names.items()}
 
     def _start_listener(self, kind: str, listener: Any) -> None:
+        self._keep_event_time(listener)
         listener.start()
         self._listeners.append(listener)
         threading.Thread(target=self._watch, args=(kind, listener), daemon=True).start()
@@ -235,8 +241,27 @@ class X11SwitchSource:
         if not self._stopping:
             self._error(f"{kind} listener stopped; switch presses are no longer read")
 
+    def _keep_event_time(self, listener: Any) -> None:
+        """Note each X event's own timestamp before pynput calls back with it: pynput's
+        callbacks get the key, not the event, and a press is judged by when it happened."""
+        handle = listener._handle_message
+
+        def handle_timed(display: Any, event: Any, injected: bool) -> None:
+            self._event_ms.value = getattr(event, "time", None)
+            handle(display, event, injected)
+
+        listener._handle_message = handle_timed
+
+    def _event_time(self) -> float:
+        """When the event being handled happened, on the loop clock (now, if unknown)."""
+        received = time.monotonic()
+        server_ms = getattr(self._event_ms, "value", None)
+        if not isinstance(server_ms, int):
+            return received
+        return self._server_clock.to_loop(server_ms, received)
+
     def _on_press(self, key: Any, injected: bool = False) -> None:
-        now = time.monotonic()
+        now = self._event_time()
         hit = self._keysyms.get(_event_keysym(key) or 0)
         # X auto-repeat sends more presses (and no releases) while a key is held.
         if hit is not None and hit not in self._keys_down:
@@ -244,14 +269,14 @@ class X11SwitchSource:
             self._send(SwitchDown(hit[0], "switch", hit[1]), now)
 
     def _on_release(self, key: Any, injected: bool = False) -> None:
-        now = time.monotonic()
+        now = self._event_time()
         hit = self._keysyms.get(_event_keysym(key) or 0)
         if hit is not None and hit in self._keys_down:
             self._keys_down.discard(hit)
             self._send(SwitchUp(hit[0], "switch", hit[1]), now)
 
     def _on_click(self, x: int, y: int, button: Any, pressed: bool, injected: bool = False) -> None:
-        now = time.monotonic()
+        now = self._event_time()
         hit = self._buttons.get(int(getattr(button, "value", 0) or 0))
         if hit is None:
             return
