@@ -127,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
                 closer()
             except Exception as error:  # shutting down: report, keep closing the rest
                 print(f"accessible-companion: while stopping: {error}", file=sys.stderr)
+        if journal is not None and journal.spilled_at_stop:
+            _tell_spilled(trace, journal)
         trace.write("stop")
         trace.close()
         if log_file is not None:
@@ -148,6 +150,14 @@ def _handle_signals(loop: Loop, watcher: ConfigWatcher | None) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
     signal.signal(signal.SIGHUP, reload)
+
+
+def _tell_spilled(trace: TraceWriter, journal: JournalWriter) -> None:
+    """Entries the journal could not take wait in the spill file: say so as the run ends."""
+    count, files = journal.spilled_at_stop, [str(p) for p in journal.spill.where()]
+    text = f"{count} journal entries are only in the spill file {', '.join(files)}"
+    print(f"accessible-companion: {text}; they go into the journal when it can be written", file=sys.stderr)
+    trace.write("journal_spill", entries=count, files=files)
 
 
 def main_thread_part(display: Display, running: Running) -> None:

@@ -303,7 +303,11 @@ def test_a_long_hold_calls_for_help_and_the_caregiver_key_stops_it() -> None:
         h.wait(30)
         stopped = h.send(SwitchDown(3, key="escape"))
         assert main_texts(stopped) == ["Alert stopped."]
-        assert records(h) == [Alert("hold", "caregiver", 30.0, False)]
+        assert records(h) == [
+            Alert("hold", "", None, False, 1, "raised"),
+            Alert("hold", "", None, False, 1, "notified"),
+            Alert("hold", "caregiver", 30.0, False, 1, "ended"),
+        ]
 
 
 def test_the_alert_repeats_and_notifies_after_the_cancel_window() -> None:
@@ -314,7 +318,10 @@ def test_the_alert_repeats_and_notifies_after_the_cancel_window() -> None:
     h.wait(2.0)
     h.up(1)
     assert not [e for _, e in h.effects if isinstance(e, Notify)]
+    # Journaled at once when raised, and again when notified: a crash meanwhile leaves the row.
+    assert records(h) == [Alert("hold", "", None, False, 1, "raised")]
     window = h.wait(5)
+    assert records(h)[-1] == Alert("hold", "", None, False, 1, "notified")
     assert of_type(window, Notify) == [Notify(1, "Please come, I need help now.", "hold")]
     assert main_texts(window) == ["Help is on the way."]
     repeats = h.wait(25)
@@ -324,7 +331,7 @@ def test_the_alert_repeats_and_notifies_after_the_cancel_window() -> None:
     assert records(h)[-1] == NotifyResult("webhook", False, "HTTP 500")
     assert "HTTP 500" in h.companion.view().notice
     h.press(1)  # the user stops it after the cancel window: answered
-    assert records(h)[-1] == Alert("hold", "user", 30.1, False)  # raised at 2.5 s
+    assert records(h)[-1] == Alert("hold", "user", 30.1, False, 1, "ended")  # raised at 2.5 s
     assert state(h) == "waiting"
 
 
@@ -337,7 +344,10 @@ def test_a_press_in_the_cancel_window_cancels_a_false_alarm() -> None:
     h.wait(1)
     cancelled = h.press(1)
     assert main_texts(cancelled) == ["Call for help cancelled."]
-    assert records(h) == [Alert("hold", "", None, True)]
+    assert records(h) == [
+        Alert("hold", "", None, False, 1, "raised"),
+        Alert("hold", "", None, True, 1, "ended"),
+    ]
     assert of_type(h.wait(30), Notify) == []
 
 
@@ -377,7 +387,8 @@ def test_help_by_voice_and_by_menu_item() -> None:
     assert h.companion.voice_phrases() == ("quiet", "stop")
     h.wait(6)
     h.send(VoiceCommand("stop"))
-    assert records(h) == [Alert("menu", "user", 6.0, False)]
+    ended = [r for r in records(h) if isinstance(r, Alert) and r.stage == "ended"]
+    assert ended == [Alert("menu", "user", 6.0, False, 1, "ended")]
     h.wait(1)
     h.send(VoiceCommand("help me"))
     assert state(h) == "alert"

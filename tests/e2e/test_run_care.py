@@ -111,7 +111,7 @@ def test_rest_check_in_and_alert_end_to_end(xvfb_display: str, tmp_path: Path) -
         app.wait_for(event("notify"), timeout=5, after=mark)
         time.sleep(3.5)  # the alert repeats meanwhile
         xdotool(xvfb_display, "key", "Escape")
-        answered = app.wait_for(event("record", kind="Alert"), timeout=5, after=mark)
+        answered = app.wait_for(event("record", kind="Alert", stage="ended"), timeout=5, after=mark)
     finally:
         assert app.stop() == 0
     lines = app.lines()

@@ -34,7 +34,7 @@ from accessible_companion.core.records import (
 from accessible_companion.journal.chart import render_chart
 from accessible_companion.journal.export import export_csv
 from accessible_companion.journal.report import build_report, minutes_text
-from accessible_companion.journal.store import E, Journal, Stamped, table_of
+from accessible_companion.journal.store import NOT_STORED, E, Journal, Stamped, table_of
 from accessible_companion.journal.summary import period, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -303,7 +303,7 @@ def _parser(type_name: object) -> Callable[[str], Any]:
 
 def read_csv(kind: type[E], path: Path) -> list[Stamped[E]]:
     """The entries of one exported file, as the journal holds them (the export's inverse)."""
-    parsers = {f.name: _parser(f.type) for f in dataclasses.fields(kind)}
+    parsers = {f.name: _parser(f.type) for f in dataclasses.fields(kind) if f.name not in NOT_STORED}
     make: Callable[..., E] = kind
     with path.open(encoding="utf-8", newline="") as file:
         return [

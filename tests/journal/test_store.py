@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import stat
 import threading
 import time
 from pathlib import Path
@@ -150,7 +151,7 @@ def test_the_file_is_wal_with_full_sync_and_the_current_schema(path: Path) -> No
     with Journal(path) as journal:
         assert journal.pragma("journal_mode") == "wal"
         assert journal.pragma("synchronous") == 2  # FULL: the WAL is synced on every commit
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 2
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 3
     # WAL is a property of the file: any other connection sees it too.
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -162,7 +163,8 @@ def test_each_table_has_the_entry_fields_as_columns(path: Path) -> None:
     Journal(path).close()
     db = sqlite3.connect(path)
     for table in TABLES.values():
-        assert columns(db, table.name) == ["id", "at", "local_time", *table.columns]
+        extra = ["entry_id", *(["alert_key"] if table.name == "alerts" else [])]
+        assert sorted(columns(db, table.name)) == sorted(["id", "at", "local_time", *table.columns, *extra])
     db.close()
 
 
@@ -210,7 +212,7 @@ def test_a_v1_journal_is_upgraded_in_place_and_keeps_its_rows(path: Path) -> Non
     path.parent.mkdir(parents=True)
     make_v1(path)
     with Journal(path) as journal:
-        assert journal.pragma("user_version") == 2
+        assert journal.pragma("user_version") == 3
         assert [(r.at, r.entry) for r in journal.checkins()] == [
             (1000.0, CheckIn("How I feel", "energy low", None)),
             (1001.0, CheckIn("Energy", "7", 7.0)),  # a numeric v1 answer gets its value
@@ -254,13 +256,13 @@ def test_a_journal_from_a_newer_companion_is_refused_and_left_untouched(path: Pa
     with Journal(path) as journal:
         journal.record(PhraseUsed("m", "l", "t"), 1.0)
     db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version = 3")
+    db.execute("PRAGMA user_version = 4")
     db.execute("CREATE TABLE from_the_future (x)")
     db.commit()
     db.close()
     before = path.read_bytes()
     with pytest.raises(
-        JournalError, match=r"schema version 3, newer than this companion knows \(2\)"
+        JournalError, match=r"schema version 4, newer than this companion knows \(3\)"
     ) as refused:
         Journal(path)
     assert str(path) in str(refused.value) and "left untouched" in str(refused.value)
@@ -357,7 +359,7 @@ def test_write_never_blocks_while_the_database_is_locked(path: Path) -> None:
     assert seen.errors == []
 
 
-def test_a_broken_journal_is_reported_once_and_the_entries_wait_for_it(path: Path) -> None:
+def test_a_file_that_is_not_a_journal_is_moved_aside_kept_and_a_new_one_started(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(b"garbage" * 1000)
     seen = Seen()
@@ -365,24 +367,33 @@ def test_a_broken_journal_is_reported_once_and_the_entries_wait_for_it(path: Pat
     writer.start()
     for i in range(5):
         writer.write(PhraseUsed("m", str(i), "t"))
-    time.sleep(0.4)  # several retries fail the same way: reported once
-    assert seen.committed == []
-    assert len(seen.errors) == 1 and str(path) in seen.errors[0] and "not a database" in seen.errors[0]
-    path.unlink()  # the caregiver moves the broken file away: the held entries are written
     seen.wait_committed(5)
     writer.stop()
     assert [e.label for e, _ in seen.committed if isinstance(e, PhraseUsed)] == ["0", "1", "2", "3", "4"]
+    (kept,) = path.parent.glob("journal.sqlite3.corrupt-*")
+    assert kept.read_bytes() == b"garbage" * 1000  # kept as it was, never deleted
+    assert len(seen.errors) == 1 and "not a database" in seen.errors[0] and str(kept) in seen.errors[0]
 
 
-def test_stop_reports_what_could_not_be_written(tmp_path: Path) -> None:
-    (tmp_path / "file").write_text("x")
+def test_entries_wait_in_the_spill_file_until_the_journal_can_be_written(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")  # the journal's "folder" is a file: it cannot be made
+    path = tmp_path / "file" / "journal.sqlite3"
     seen = Seen()
-    writer = JournalWriter(tmp_path / "file" / "journal.sqlite3", on_error=seen.on_error)
+    writer = JournalWriter(path, on_error=seen.on_error)
     writer.start()
     writer.write(PhraseUsed("m", "l", "t"))
     writer.stop()
     assert any("cannot create the journal's folder" in e for e in seen.errors)
-    assert seen.errors[-1].endswith("1 entries could not be written")
+    assert writer.spilled_at_stop == 1
+    (spilled,) = writer.spill.where()
+    assert stat.S_IMODE(spilled.stat().st_mode) == 0o600
+    (tmp_path / "file").unlink()  # fixed: the next start merges what waited
+    again = JournalWriter(path, on_error=seen.on_error)
+    again.start()
+    again.stop()
+    assert again.spilled_at_stop == 0 and again.spill.where() == []
+    with Journal(path) as journal:
+        assert [r.entry for r in journal.phrases()] == [PhraseUsed("m", "l", "t")]
 
 
 def test_bad_writes_are_reported_never_raised(path: Path) -> None:

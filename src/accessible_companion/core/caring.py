@@ -305,7 +305,9 @@ class Care:
         self._scanner.stop()
         self._shown.show(message)
         alarm = self._speech.sound("main", message, "alert")
-        effects += [AlertRaised(self._alerts, trigger), StopCue(), *alarm]
+        # Journaled now, not only at its end: a call for help cut short by a crash still shows.
+        raised = Record(Alert(trigger, "", None, False, self._alerts, "raised"))
+        effects += [AlertRaised(self._alerts, trigger), raised, StopCue(), *alarm]
         if help_call.cancel_seconds <= 0:
             effects += self._notify()
         return effects
@@ -328,7 +330,8 @@ class Care:
             return []
         alert.notified = True
         help_call = self._settings.help
-        effects: list[Effect] = [Notify(alert.number, alert.message, alert.trigger)]
+        notified = Record(Alert(alert.trigger, "", None, False, alert.number, "notified"))
+        effects: list[Effect] = [Notify(alert.number, alert.message, alert.trigger), notified]
         if help_call.notify_command or help_call.webhook:
             effects.append(self._speech.speak("main", self._settings.messages.help))
         return effects
@@ -344,6 +347,8 @@ class Care:
             "" if cancelled else by,
             None if cancelled else round(now - alert.raised, 1),
             cancelled,
+            alert.number,
+            "ended",
         )
         messages = self._settings.messages
         self._shown.show("")

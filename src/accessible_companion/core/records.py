@@ -46,7 +46,7 @@ class RestOffered:
 
 @dataclass(frozen=True)
 class Alert:
-    """A call for help, from raising it to its end."""
+    """A call for help, from raising it to its end: recorded when raised, notified and ended."""
 
     trigger: str
     """How it was raised: `hold`, `gesture`, `voice` or `menu`."""
@@ -56,6 +56,11 @@ class Alert:
     """Seconds from raising to acknowledging, or None when it was not acknowledged."""
     cancelled: bool
     """True when the user cancelled it (a false alarm)."""
+    number: int = 0
+    """Its number in this session (the trace's `alert`); 0: not known. Not a column: the journal
+    keeps one row per alert under a key made of it, written at the raise and then updated."""
+    stage: str = "ended"
+    """`raised`, `notified` (the caregiver's channels were run) or `ended` (acknowledged or cancelled)."""
 
 
 @dataclass(frozen=True)

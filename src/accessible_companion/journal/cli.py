@@ -53,7 +53,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run `journal ...`: 0 done, 1 failed (no journal yet, unreadable, cannot write the output)."""
+    """Run `journal ...`: 0 done, 1 failed (no journal yet, unreadable, cannot write the output),
+    2 the journal is damaged (nothing is made from it: a report would leave out what was lost)."""
     action = args.journal_command
     if action == "path":
         print(journal_file())
@@ -82,6 +83,14 @@ def main(args: argparse.Namespace) -> int:
             print(f"{path} ({rows} rows)")
         return 0
     except JournalError as error:
+        if error.corrupt:
+            print(
+                f"{error}\nNo {action} was made from it. The companion moves a damaged journal aside "
+                "(kept, renamed with the time) and starts a new one when it next runs; "
+                "`--journal FILE` makes a report from another file.",
+                file=sys.stderr,
+            )
+            return 2
         print(error, file=sys.stderr)
     except OSError as error:
         print(f"cannot write {error.filename or args.out}: {error.strerror or error}", file=sys.stderr)

@@ -9,12 +9,21 @@ an older companion is upgraded in place and a crash mid-migration leaves the old
 Durability: WAL with `synchronous=FULL` syncs the write-ahead log on every commit, and each
 `record()` is one transaction that returns only once committed. The write lock is taken per
 record, so the report (a reader) can run while the companion writes.
+
+Exactly once: an entry may carry an `entry_id` (a uuid, kept in the row under a unique index), so
+writing it again, as a merge of the spill file after a crash does, changes nothing. An alert is
+one row from its raise to its end: written at the raise under its `alert_key` and updated as its
+`stage` moves on (raised, notified, ended), never back.
+
+Integrity: the journal is opened with `PRAGMA quick_check`; a damaged file raises JournalError
+with `corrupt` set (the writer moves it aside, the report refuses it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import logging
 import math
 import os
@@ -44,6 +53,7 @@ from ..errors import one_line
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT = 5.0  # s to wait for another process's write lock (a second companion, a migration)
+FULL_BELOW = 64 * 1024  # bytes free under which a failed write is told as a full disk
 
 
 class JournalError(Exception):
@@ -53,9 +63,11 @@ class JournalError(Exception):
     later can succeed. False means the file or the entry is the problem.
     """
 
-    def __init__(self, message: str, transient: bool = False) -> None:
+    def __init__(self, message: str, transient: bool = False, corrupt: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
+        self.corrupt = corrupt
+        """The file is damaged (or not a journal at all): it will not get better by waiting."""
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -118,9 +130,36 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
                 db.execute("UPDATE checkins SET value = ? WHERE id = ?", (value, row_id))
 
 
+# Version 3: every row can carry the uuid of its entry, so an entry written twice (a spill file
+# merged again after a crash mid-merge) is kept once; an alert is one row from raise to end,
+# found by its `alert_key` and moved on through its `stage`.
+_TABLE_NAMES: Final = (
+    "checkins",
+    "rests",
+    "rest_offers",
+    "alerts",
+    "phrases",
+    "speed_changes",
+    "fatigue_signals",
+    "notify_results",
+)
+SCHEMA_V3: Final = (
+    *(f"ALTER TABLE {table} ADD COLUMN entry_id TEXT" for table in _TABLE_NAMES),
+    *(f"CREATE UNIQUE INDEX {table}_entry_id ON {table} (entry_id)" for table in _TABLE_NAMES),
+    "ALTER TABLE alerts ADD COLUMN stage TEXT NOT NULL DEFAULT 'ended'",
+    "ALTER TABLE alerts ADD COLUMN alert_key TEXT",
+    "CREATE UNIQUE INDEX alerts_alert_key ON alerts (alert_key)",
+)
+
+
+def _v2_to_v3(db: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V3:
+        db.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (_create_v1, _v1_to_v2)
+MIGRATIONS: Final[tuple[Migration, ...]] = (_create_v1, _v1_to_v2, _v2_to_v3)
 """MIGRATIONS[n] takes a database from schema version n to n + 1 (0 = a new, empty file)."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -137,8 +176,16 @@ class Table:
     """Columns stored as 0/1 that read back as bool."""
 
 
+NOT_STORED: Final = frozenset({"number"})
+"""Entry fields that are not columns: an alert's `number` counts in one session only; the
+writer makes it part of the row's `alert_key`."""
+
+# An alert row's stage only moves forward: a late or repeated update never undoes a later one.
+_STAGE_RANK: Final = "CASE {} WHEN 'raised' THEN 0 WHEN 'notified' THEN 1 ELSE 2 END"
+
+
 def _table(name: str, kind: type[Entry]) -> Table:
-    fields = dataclasses.fields(kind)
+    fields = [f for f in dataclasses.fields(kind) if f.name not in NOT_STORED]
     # Field types are strings here (postponed annotations); "bool" is the only one to convert.
     booleans = frozenset(f.name for f in fields if f.type in ("bool", bool))
     return Table(name, kind, tuple(f.name for f in fields), booleans)
@@ -200,6 +247,52 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _describe(error: BaseException, path: Path) -> str:
+    """What went wrong, in plain words for the two that need action (full disk, read-only)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    code = None if code is None else code & 0xFF  # the primary code of an extended one
+    errno_ = getattr(error, "errno", None)
+    text = one_line(error)
+    if code == sqlite3.SQLITE_FULL or errno_ == errno.ENOSPC or _disk_full(path.parent):
+        return f"the disk is full ({text})"
+    read_only = code == sqlite3.SQLITE_READONLY or errno_ in (errno.EROFS, errno.EACCES, errno.EPERM)
+    if read_only or _read_only(path.parent):
+        return f"the journal's folder or file is read-only ({text})"
+    return text
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < FULL_BELOW
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+    except OSError:
+        return False
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged journal (and its WAL) to `NAME.corrupt-STAMP`, kept for a look, never deleted."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.replace(companion, target.with_name(target.name + suffix))
+    _sync_folder(path.parent)
+    return target
+
+
 # --- the journal ------------------------------------------------------------------------------
 
 
@@ -220,15 +313,19 @@ class Journal:
                 f"cannot create the journal's folder {path.parent}: {one_line(error)}", transient=True
             ) from error
         created = not path.exists()
+        if not created and not path.is_file():
+            raise JournalError(f"cannot open the journal {path}: it is not a file (a folder or a device?)")
         private.prepare_database(path)  # 0600, and so its -wal and -shm; SQLite alone makes 0644
         try:
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         except sqlite3.Error as error:
-            message = f"cannot open the journal {path}: {one_line(error)}"
+            message = f"cannot open the journal {path}: {_describe(error, path)}"
             raise JournalError(message, transient=True) from error
         try:
             # Read the version before anything writes: a newer journal must not be touched.
             self._refuse_newer(self._version())
+            if not created:
+                self._check()
             mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if mode != "wal":  # still durable (FULL syncs the rollback journal), only slower
                 log.warning("journal %s: WAL mode unavailable here, using %s", path, mode)
@@ -236,9 +333,12 @@ class Journal:
             self._migrate()
         except sqlite3.Error as error:
             self._db.close()
+            transient = isinstance(error, sqlite3.OperationalError)
+            # "file is not a database", "malformed": the file itself is damaged.
+            damaged = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+            corrupt = not transient and error.sqlite_errorcode & 0xFF in damaged
             raise JournalError(
-                f"cannot open the journal {path}: {one_line(error)}",
-                transient=isinstance(error, sqlite3.OperationalError),
+                f"cannot open the journal {path}: {_describe(error, path)}", transient, corrupt
             ) from error
         except BaseException:
             self._db.close()
@@ -249,6 +349,14 @@ class Journal:
     def _version(self) -> int:
         version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
         return version
+
+    def _check(self) -> None:
+        """Raise JournalError(corrupt) when SQLite's quick check finds the file damaged."""
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check(5)").fetchall()]
+        if problems != ["ok"]:
+            raise JournalError(
+                f"the journal {self.path} is damaged: {one_line('; '.join(problems), 300)}", corrupt=True
+            )
 
     def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA_VERSION:
@@ -276,7 +384,10 @@ class Journal:
                     self._db.execute(f"PRAGMA user_version = {version + 1}")
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # A failed write (a full disk) may have ended the transaction already: the
+                # error to tell is the first one, not "cannot rollback".
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
                 raise
 
     def pragma(self, name: str) -> Any:
@@ -285,30 +396,47 @@ class Journal:
             raise ValueError(f"not a pragma name: {name!r}")
         return self._db.execute(f"PRAGMA {name}").fetchone()[0]
 
-    def record(self, entry: Entry, at: float | None = None) -> int:
+    def record(
+        self, entry: Entry, at: float | None = None, entry_id: str | None = None, alert_key: str | None = None
+    ) -> int:
         """Store `entry` as happening at unix time `at` (default now); return its row id once committed.
 
-        Its table's row id: ids count per entry type. Raises JournalError when it cannot be
-        written (then nothing of it was stored), TypeError/ValueError for a bad entry or time.
+        Its table's row id: ids count per entry type. With `entry_id`, an entry already stored
+        under that id is not stored again (its row id is returned). With `alert_key` (alerts
+        only), the alert's row is made at its first entry and later ones update it, a later
+        stage over an earlier one only. Raises JournalError when it cannot be written (then
+        nothing of it was stored), TypeError/ValueError for a bad entry or time.
         """
         table = table_of(type(entry))
         when = time.time() if at is None else float(at)
         if not math.isfinite(when):
             raise ValueError(f"not a time: {at!r}")
-        columns = ", ".join(_quoted(c) for c in ("at", "local_time", *table.columns))
-        marks = ", ".join("?" * (len(table.columns) + 2))
-        values = (when, local_time(when), *(getattr(entry, c) for c in table.columns))
+        names = ("at", "local_time", "entry_id", *table.columns, *(("alert_key",) if alert_key else ()))
+        values = (when, local_time(when), entry_id, *(getattr(entry, c) for c in table.columns))
+        values += (alert_key,) if alert_key else ()
+        columns = ", ".join(_quoted(c) for c in names)
+        marks = ", ".join("?" * len(names))
+        sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) ON CONFLICT (entry_id) DO NOTHING"
+        if alert_key:
+            update = ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in (*table.columns, "entry_id"))
+            newer = f"{_STAGE_RANK.format('excluded.stage')} > {_STAGE_RANK.format(table.name + '.stage')}"
+            sql += f" ON CONFLICT (alert_key) DO UPDATE SET {update} WHERE {newer}"
         try:
             # Outside BEGIN/COMMIT (isolation_level=None) one INSERT is one transaction, committed
             # (and, with synchronous=FULL, synced) before execute() returns.
-            cursor = self._db.execute(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
+            cursor = self._db.execute(sql, values)
+            if cursor.rowcount == 1 and not alert_key:
+                assert cursor.lastrowid is not None
+                return cursor.lastrowid
+            key, value = ("alert_key", alert_key) if alert_key else ("entry_id", entry_id)
+            row = self._db.execute(f"SELECT id FROM {table.name} WHERE {key} = ?", (value,)).fetchone()
         except sqlite3.Error as error:
             raise JournalError(
-                f"cannot write to the journal {self.path}: {one_line(error)}",
-                transient=isinstance(error, sqlite3.OperationalError),
+                f"cannot write to the journal {self.path}: {_describe(error, self.path)}",
+                transient=not isinstance(error, sqlite3.IntegrityError | sqlite3.InterfaceError),
             ) from error
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        found: int = row[0]
+        return found
 
     def entries(
         self, kind: type[E], since: float | None = None, until: float | None = None
@@ -375,7 +503,10 @@ class Journal:
 
 
 def open_existing(path: Path) -> Journal:
-    """Open a journal that must already exist (for the report and the export)."""
+    """Open a journal that must already exist (for the report and the export).
+
+    A damaged one raises JournalError with `corrupt` set, and is left where it is.
+    """
     if not path.is_file():
         raise JournalError(f"no journal yet at {path}")
     return Journal(path)
