@@ -19,6 +19,6 @@ def test_problems_go_to_stderr_after_the_heading_and_before_the_count(
 ) -> None:
     missing = tmp_path / "nowhere"
     assert load_or_explain(missing) is None
-    assert capsys.readouterr() == ("", f"{missing}:0: no such file or folder\n")
+    assert capsys.readouterr() == ("", f"{missing}:1: no such file or folder\n")
     assert load_or_explain(missing, "Not started:", count=True) is None
-    assert capsys.readouterr().err == f"Not started:\n{missing}:0: no such file or folder\n1 problem found.\n"
+    assert capsys.readouterr().err == f"Not started:\n{missing}:1: no such file or folder\n1 problem found.\n"

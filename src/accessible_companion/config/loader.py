@@ -18,7 +18,10 @@ from ..core.commands import normalize_words
 from ..core.limits import LIMITS, Limit
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
 from ..core.settings import Settings, timing_conflicts
-from ..switch.keys import is_valid_key_name
+from ..switch.keys import canonical_key_name
+from .blanks import blank_menu, blank_settings
+from .help_channels import help_channel_problems
+from .kinds import dotted, kind_problems
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
 from .yaml_lines import LinedYaml, Location, read_yaml
@@ -69,10 +72,10 @@ def load_config(path: Path | None = None) -> Config:
     base = default_config_dir()
     path = base if path is None else path
     if not path.exists():
-        raise ConfigError([Problem(path, 0, "no such file or folder")])
+        raise ConfigError([Problem(path, 1, "no such file or folder")])
     files = config_files(path)
     if not files:
-        raise ConfigError([Problem(path, 0, "no .yaml files here")])
+        raise ConfigError([Problem(path, 1, "no .yaml files here")])
     problems: list[Problem] = []
     settings_at, menus_at = _read_files(files, problems)
     if problems:
@@ -89,7 +92,7 @@ def load_config(path: Path | None = None) -> Config:
 
     if not menus_at:
         if fallback is None:
-            raise ConfigError([Problem(files[0], 0, "no menus defined")])
+            raise ConfigError([Problem(files[0], 1, "no menus defined")])
         menus = fallback.menus
     used = tuple(files) + (fallback.files if fallback else ())
     return Config(with_back_items(menus, settings), settings, used)
@@ -108,10 +111,15 @@ def _read_files(
         if not isinstance(doc.data, dict):
             problems.append(doc.problem((), "expected keys 'settings:' and/or 'menus:' at the top"))
             continue
+        wrong_kinds = kind_problems(doc, FileModel)
+        problems += wrong_kinds
         try:
             model = _FILE_ADAPTER.validate_python(doc.data)
         except ValidationError as error:
-            problems += _pydantic_problems(error, doc)
+            told = {problem.line for problem in wrong_kinds}
+            problems += [p for p in _pydantic_problems(error, doc) if p.line not in told]
+            continue
+        if wrong_kinds:
             continue
         if model.settings is not None:
             if settings_at is not None:
@@ -157,14 +165,16 @@ def _pydantic_problems(error: ValidationError, doc: LinedYaml) -> list[Problem]:
             message = f"missing '{location[-1]}'"
         else:
             location = _known_prefix(location, doc)
-            name = ".".join(str(p) for p in location if isinstance(p, str)) or "value"
+            name = dotted(location) or "value"
             if name.endswith(".action") and kind == "enum":
                 options = ", ".join(a.value for a in Action)
                 message = f"unknown action '{value}' (actions: {options})"
             elif kind == "enum":
                 message = f"{name}: '{value}' is not one of: {detail.get('ctx', {}).get('expected', '')}"
-            elif kind == "string_too_short":
-                message = f"{name}: must not be empty"
+            elif kind.startswith("greater_than"):
+                message = f"{name}: must be more than {_bound(detail)}"
+            elif kind.startswith("less_than"):
+                message = f"{name}: must be at most {_bound(detail)}"
             elif kind.startswith(("float", "int")):
                 message = f"{name}: expected a number, got {value!r}"
             elif kind.startswith("bool"):
@@ -176,6 +186,11 @@ def _pydantic_problems(error: ValidationError, doc: LinedYaml) -> list[Problem]:
         problem = doc.problem(location, message)
         found.setdefault((problem.line, problem.message), problem)
     return list(found.values())
+
+
+def _bound(detail: Any) -> object:
+    context = detail.get("ctx", {})
+    return next((context[k] for k in ("gt", "ge", "lt", "le") if k in context), "")
 
 
 def _known_prefix(location: Location, doc: LinedYaml) -> Location:
@@ -216,6 +231,8 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
     problems += _command_problems(settings, doc)
     problems += _switch_problems(settings, doc)
     problems += _message_problems(settings, doc)
+    problems += blank_settings(settings, doc)
+    problems += help_channel_problems(settings.help, doc)
     return problems
 
 
@@ -228,7 +245,7 @@ def _command_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
             key = normalize_words(words)
             where: Location = ("settings", "commands", field.name, index)
             if not key:
-                problems.append(doc.problem(where, f"commands.{field.name}: words must not be empty"))
+                problems.append(doc.problem(where, f"{dotted(where)}: words must not be empty"))
             elif spoken.setdefault(key, field.name) != field.name:
                 problems.append(
                     doc.problem(where, f"commands: '{words}' is both {spoken[key]} and {field.name}")
@@ -237,22 +254,30 @@ def _command_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
 
 
 def _switch_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
-    """Unknown key names, a switch without keys, one key on two switches."""
+    """Unknown key names, a switch without keys, one key on two roles (by canonical name:
+    `Space` is `space`, `esc` is `escape`: a caregiver key that is also a switch would take
+    the caregiver's acknowledgement for the user cancelling a false alarm)."""
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str, Location]] = {}
     for switch in ("switch1", "switch2", "caregiver"):
         keys = getattr(settings.switches, switch)
         where = ("settings", "switches", switch)
         if not keys and switch != "caregiver":
             problems.append(doc.problem(where, f"switches.{switch}: needs at least one key"))
         for index, key in enumerate(keys):
-            if not is_valid_key_name(key):
+            canonical = canonical_key_name(key)
+            if canonical is None:
                 problems.append(doc.problem((*where, index), f"switches.{switch}: unknown key name '{key}'"))
-            elif key in seen and seen[key] != switch:
+                continue
+            owner, spelled, first = seen.setdefault(canonical, (switch, key, (*where, index)))
+            if owner != switch:
+                # Told at the line the caregiver wrote, even when the other key is a default.
+                here = (*where, index) if (*where, index) in doc.lines else first
                 problems.append(
-                    doc.problem((*where, index), f"switches: '{key}' is both {seen[key]} and {switch}")
+                    doc.problem(
+                        here, f"{dotted((*where, index))}: '{key}' is the same key as {owner}'s '{spelled}'"
+                    )
                 )
-            seen[key] = switch
     return problems
 
 
@@ -303,7 +328,7 @@ def _range_problems(settings: Settings, doc: LinedYaml, scanning: bool) -> list[
 
 
 def _range_message(where: Location, value: float, limit: Limit) -> str:
-    name = ".".join(str(part) for part in where[1:])
+    name = dotted(where)
     if where[1] == "scanning":
         return f"{name}: {value:g} is outside its range {limit.low:g} to {limit.high:g} {limit.unit}"
     return f"{name}: {value:g} is not {limit.low} to {limit.high}"
@@ -331,16 +356,14 @@ def _build_menus(
                 doc.problem((*location, "id"), f"menu id '{model.id}' is used twice (first at {first})")
             )
             continue
+        problems += blank_menu(model, doc, location)
         items = _build_items(model, doc, location, item_ids, problems)
         menus[model.id] = Menu(model.id, model.title or model.id, tuple(items))
         where[model.id] = (doc, location)
 
     menu_set = MenuSet(menus)
-    first_doc, _ = next(iter(where.values()), (menus_at[0][1], ()))
     if menu_set.home not in menus:
-        problems.append(
-            first_doc.problem((), f"no menu with id '{menu_set.home}' (the companion starts there)")
-        )
+        problems.append(_no_home(menu_set.home, menus, where, menus_at))
         return menu_set
     _check_menu_references(menus, where, problems)
     reached = reachable(menu_set)
@@ -374,6 +397,23 @@ def _build_items(
                 )
             item_ids.setdefault(item_model.id, here)
     return items
+
+
+def _no_home(
+    home: str,
+    menus: dict[str, Menu],
+    where: dict[str, tuple[LinedYaml, Location]],
+    menus_at: list[tuple[MenuModel, LinedYaml, int]],
+) -> Problem:
+    """No home menu, told where it most likely was: the menu no item opens (a renamed home),
+    or else the first `menus:` list."""
+    opened = {item.menu for menu in menus.values() for item in menu.items if item.action is Action.MENU}
+    roots = [menu_id for menu_id in menus if menu_id not in opened]
+    message = f"no menu with id '{home}' (the companion starts there)"
+    if roots:
+        doc, location = where[roots[0]]
+        return doc.problem((*location, "id"), f"{message}; is '{roots[0]}' the home menu renamed?")
+    return menus_at[0][1].problem(("menus",), message)
 
 
 def _check_menu_references(

@@ -7,6 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..core.menus import Action
 from ..core.settings import Mode, Settings
 
+MAX_REST_MINUTES = 24 * 60
+
 
 class _Strict(BaseModel):
     # Unknown keys are errors: a misspelt key must not be ignored without a word.
@@ -16,14 +18,14 @@ class _Strict(BaseModel):
 class ItemModel(_Strict):
     """An item as written in a menu file."""
 
-    label: str = Field(min_length=1)
+    label: str
     say: str = ""
     cue: str = ""
     voice: str | list[str] = Field(default_factory=list)
     action: Action | None = None
     menu: str = ""
     mode: Mode | None = None
-    minutes: float | None = Field(default=None, gt=0, le=24 * 60)
+    minutes: float | None = Field(default=None, gt=0, le=MAX_REST_MINUTES)
     answer: str = ""
     id: str = ""
     source: str = ""
@@ -32,7 +34,7 @@ class ItemModel(_Strict):
 class MenuModel(_Strict):
     """A menu as written in a menu file."""
 
-    id: str = Field(min_length=1)
+    id: str
     title: str = ""
     items: list[ItemModel]
 

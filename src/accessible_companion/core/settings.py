@@ -318,7 +318,9 @@ class HelpCall:
     notify_command: tuple[str, ...] = ()
     """A command to run (argv list; COMPANION_MESSAGE etc. in its environment), or empty."""
     webhook: str = ""
-    """A URL to POST the alert to as JSON, or empty."""
+    """An https:// URL to POST the alert to as JSON, or empty."""
+    allow_insecure_webhook: bool = False
+    """Allow an http:// webhook (the alert then crosses the network unencrypted)."""
     notify_timeout: float = 10.0
     notify_retries: int = 3
 
