@@ -1,7 +1,8 @@
 """A private Xvfb server for real X11 tests, and an xdotool helper.
 
 `with private_display() as display: ...` gives a display name (":N"); tests get it as the
-session-wide `xvfb_display` fixture (tests/support/fixtures.py).
+session-wide `xvfb_display` fixture (tests/support/fixtures.py). `XvfbServer` is one a test
+may kill and start again on the same display number.
 """
 
 from __future__ import annotations
@@ -89,3 +90,67 @@ def xdotool(display: str, *args: str) -> None:
     """Run xdotool against `display`; raise if it fails."""
     env = {**os.environ, "DISPLAY": display}
     subprocess.run(["xdotool", *args], env=env, check=True, timeout=10, capture_output=True)
+
+
+class XvfbServer:
+    """An Xvfb that a test can kill and start again on the same display number ("X crashed, X came back").
+
+    `start()` picks a free number the first time and reuses it after `kill()`. It picks from a
+    high range, not the lowest free number as -displayfd does: while this server is down, other
+    tests' servers (started with -displayfd) would otherwise take its number.
+    """
+
+    def __init__(self) -> None:
+        self.display = f":{_unused_display_number()}"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> str:
+        """Start the server (on the previous display number, if there was one); its name, ":N"."""
+        binary = shutil.which("Xvfb")
+        if binary is None:
+            raise FileNotFoundError("Xvfb")
+        read_fd, write_fd = os.pipe()
+        options = ["-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"]
+        self._proc = subprocess.Popen(
+            [binary, self.display, "-displayfd", str(write_fd), *options],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write_fd)
+        try:
+            self.display = f":{_read_display_number(read_fd, self._proc)}"
+        finally:
+            os.close(read_fd)
+        _wait_for_connection(self.display)
+        return self.display
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash: the socket and lock file stay behind (a new server copes with them)."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+
+    def stop(self) -> None:
+        """End the server cleanly, if it runs."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _unused_display_number() -> int:
+    """A display number from 400 up that has no X socket or lock file (random: parallel tests)."""
+    import random
+
+    numbers = list(range(400, 1000))
+    random.shuffle(numbers)
+    for number in numbers:
+        if not os.path.exists(f"/tmp/.X11-unix/X{number}") and not os.path.exists(f"/tmp/.X{number}-lock"):
+            return number
+    raise RuntimeError("no free X display number from 400 to 999")

@@ -28,6 +28,7 @@ from .loop import Loop
 from .notify.notifier import Notifier
 from .ports import Display, OwnsMainThread, Running, SpeechSink, SwitchSource
 from .speech.speaker import NullSpeech, speech_sink
+from .switch.fallback import EXIT_NO_INPUT, FallbackSwitchSource
 from .switch.terminal import TerminalSwitchSource
 from .switch.x11 import X11SwitchSource, x11_available
 from .trace import TraceWriter
@@ -78,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
     config, settings = loaded
 
     trace = TraceWriter(args.trace)
-    switch = _switch_source(args.input, settings)
     speech: SpeechSink = NullSpeech() if args.no_speech else speech_sink(settings.speech)
     terminal = TerminalDisplay()
     display = DisplayThread(terminal)
@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     )
     companion = Companion(config.menus, settings, _day_offset())
     loop = Loop(companion, speech, display, trace, voice, journal, notifier)
+    switch = _switch_source(args.input, settings, loop.stop)
     _trace_start(trace, config, settings, switch)
     watcher = _watcher(args, chosen)
     _trace_config(trace, loop, chosen, settings)
@@ -133,6 +134,13 @@ def run(args: argparse.Namespace) -> int:
         trace.close()
         if log_file is not None:
             _restore_stderr(log_file)
+    return _exit_status(loop, switch)
+
+
+def _exit_status(loop: Loop, switch: SwitchSource) -> int:
+    """0 after a stop; 1 after a bug in the loop; EXIT_NO_INPUT when no switch could be read."""
+    if isinstance(switch, FallbackSwitchSource) and switch.gave_up:
+        return EXIT_NO_INPUT  # so that a supervisor (the systemd service) starts it again
     return 0 if loop.failure is None else 1
 
 
@@ -297,10 +305,24 @@ def model_locator(listening: Listening) -> Callable[[], Path]:
     return locate
 
 
-def _switch_source(choice: str, settings: Settings) -> SwitchSource:
-    if choice == "x11" or (choice == "auto" and x11_available()):
-        return X11SwitchSource(settings.switches)
-    return TerminalSwitchSource(settings.switches)
+def _switch_source(choice: str, settings: Settings, give_up: Callable[[], None]) -> SwitchSource:
+    switches = settings.switches
+    tty = _stdin_is_tty()
+    if choice == "terminal" or (choice == "auto" and tty and not x11_available()):
+        return TerminalSwitchSource(switches)
+    # Without a terminal X is the only way to read the switch, even if it is not there yet: the
+    # fallback source reconnects, or exits with EXIT_NO_INPUT so that a supervisor retries.
+    terminal = (lambda: TerminalSwitchSource(switches)) if tty else None
+    return FallbackSwitchSource(
+        lambda lost: X11SwitchSource(switches, lost), terminal, give_up, x11_available
+    )
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return os.isatty(sys.stdin.fileno())
+    except (AttributeError, OSError, ValueError):  # no stdin at all (closed, or None)
+        return False
 
 
 def _trace_start(trace: TraceWriter, config: Config, settings: Settings, switch: SwitchSource) -> None:

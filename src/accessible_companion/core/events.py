@@ -116,7 +116,8 @@ class Notice:
     kind: str = ""
     """What it is about, for code that acts on it (never match `text`, it may be translated):
     `voice_ready`, `voice_unavailable`, `microphone_lost`, `microphone_muted`,
-    `microphone_back`, `speech_back`, `input` (where presses come from); "" for other news."""
+    `microphone_back`, `speech_back`, `input` (where presses come from), `x11_lost`, `x11_back`,
+    `x11_gone` (the X display went away, came back, or is given up on); "" for other news."""
 
 
 @dataclass(frozen=True)

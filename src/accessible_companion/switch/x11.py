@@ -154,8 +154,11 @@ class X11SwitchSource:
 
     name = "switch"
 
-    def __init__(self, switches: Switches) -> None:
+    def __init__(self, switches: Switches, lost: Callable[[str], None] | None = None) -> None:
+        """`lost` is called (on a listener's thread) when the X connection dies; without it that
+        is posted as an error. switch/fallback.py uses it to fall back and reconnect."""
         self.switches = switches
+        self._lost = lost
         self._post: Post | None = None
         self._listeners: list[Any] = []
         self._grab: _KeyGrab | None = None
@@ -177,8 +180,8 @@ class X11SwitchSource:
         try:
             self._map_switches()
             from pynput import keyboard, mouse
-        except Exception as error:
-            self._error(f"cannot read switches from X11: {error}")
+        except Exception as error:  # pynput connects to X when imported: X may be gone already
+            self._connection_lost(f"cannot read switches from X11: {error}")
             return
         if self._keysyms:
             self._start_listener(
@@ -187,7 +190,7 @@ class X11SwitchSource:
         if self._buttons:
             self._start_listener("mouse", mouse.Listener(on_click=self._on_click))
         if self.switches.grab and self._keysyms:
-            self._grab = _KeyGrab(self._error)
+            self._grab = _KeyGrab(self._error, self._connection_lost)
             self._grab.start(self._grab_names())
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> bool:
@@ -238,8 +241,7 @@ class X11SwitchSource:
         """Report a listener that dies (X server gone, RECORD missing) instead of going quiet."""
         # Thread.join: pynput's join waits for a result that a crashed listener never leaves.
         threading.Thread.join(listener)
-        if not self._stopping:
-            self._error(f"{kind} listener stopped; switch presses are no longer read")
+        self._connection_lost(f"{kind} listener stopped; switch presses are no longer read")
 
     def _keep_event_time(self, listener: Any) -> None:
         """Note each X event's own timestamp before pynput calls back with it: pynput's
@@ -300,12 +302,21 @@ class X11SwitchSource:
     def _error(self, message: str) -> None:
         self._send(AdapterError("switch", message), time.monotonic())
 
+    def _connection_lost(self, message: str) -> None:
+        if self._stopping:
+            return  # stop() ends the listeners too
+        if self._lost is not None:
+            self._lost(message)
+        else:
+            self._error(message)
+
 
 class _KeyGrab:
     """Passive grabs of a few keys on the root window, on a connection of our own."""
 
-    def __init__(self, report: Callable[[str], None]) -> None:
+    def __init__(self, report: Callable[[str], None], lost: Callable[[str], None]) -> None:
         self._report = report
+        self._lost = lost
         self._display: Any = None
         self._grabbed: list[tuple[int, int]] = []
         self._stop = threading.Event()
@@ -383,7 +394,7 @@ class _KeyGrab:
                         display.next_event()
         except Exception as error:
             if not self._stop.is_set():
-                self._report(f"switch key grab lost ({error})")
+                self._lost(f"switch key grab lost ({error})")
 
     def _close(self) -> None:
         display, self._display = self._display, None
