@@ -91,15 +91,8 @@ def run(args: argparse.Namespace) -> int:
     companion = Companion(config.menus, settings, _day_offset())
     loop = Loop(companion, speech, display, trace, voice, journal, notifier)
     switch = _switch_source(args.input, settings, loop.stop)
-    _trace_start(trace, config, settings, switch)
     watcher = _watcher(args, chosen)
-    _trace_config(trace, loop, chosen, settings)
-    if tightened:
-        trace.write("private", tightened=[str(p) for p in tightened])
-    notice = getattr(switch, "notice", "")
-    if notice:
-        print(notice, file=sys.stderr)
-        loop.post(Notice(notice, level="warning", kind="input"), time.monotonic())
+    _announce_start(trace, loop, chosen, settings, switch, tightened)
     # Audio libraries print straight to file descriptor 2; on a full-screen display that
     # would scribble over the menu, so their output goes to a log file instead.
     log_file = _stderr_to_log() if terminal.fullscreen else None
@@ -121,20 +114,46 @@ def run(args: argparse.Namespace) -> int:
         loop.start()
         main_thread_part(display, loop)
     finally:
-        loop.stop()  # when the main thread's part failed; the loop is done otherwise
-        loop.wait(LOOP_END_WAIT)
-        for closer in closers:
-            try:
-                closer()
-            except Exception as error:  # shutting down: report, keep closing the rest
-                print(f"accessible-companion: while stopping: {error}", file=sys.stderr)
-        if journal is not None and journal.spilled_at_stop:
-            _tell_spilled(trace, journal)
-        trace.write("stop")
-        trace.close()
+        _shut_down(loop, closers, journal, trace)
         if log_file is not None:
             _restore_stderr(log_file)
     return _exit_status(loop, switch)
+
+
+def _announce_start(
+    trace: TraceWriter,
+    loop: Loop,
+    chosen: Chosen,
+    settings: Settings,
+    switch: SwitchSource,
+    tightened: list[Path],
+) -> None:
+    """The trace's opening lines (start, config, private) and the switch's own notice."""
+    _trace_start(trace, chosen.config, settings, switch)
+    _trace_config(trace, loop, chosen, settings)
+    if tightened:
+        trace.write("private", tightened=[str(p) for p in tightened])
+    notice = getattr(switch, "notice", "")
+    if notice:
+        print(notice, file=sys.stderr)
+        loop.post(Notice(notice, level="warning", kind="input"), time.monotonic())
+
+
+def _shut_down(
+    loop: Loop, closers: list[Callable[[], None]], journal: JournalWriter | None, trace: TraceWriter
+) -> None:
+    """Stop the loop, close every part (the journal last), and end the trace with `stop`."""
+    loop.stop()  # when the main thread's part failed; the loop is done otherwise
+    loop.wait(LOOP_END_WAIT)
+    for closer in closers:
+        try:
+            closer()
+        except Exception as error:  # shutting down: report, keep closing the rest
+            print(f"accessible-companion: while stopping: {error}", file=sys.stderr)
+    if journal is not None and journal.spilled_at_stop:
+        _tell_spilled(trace, journal)
+    trace.write("stop")
+    trace.close()
 
 
 def _exit_status(loop: Loop, switch: SwitchSource) -> int:
