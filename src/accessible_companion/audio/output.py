@@ -87,6 +87,10 @@ class _Feed:
                 raise self._stop
 
 
+class _StartError(Exception):
+    """The stream opened but would not start (the cause says why)."""
+
+
 class SoundDeviceOutput:
     """Plays on the default output device through sounddevice (PortAudio).
 
@@ -199,25 +203,26 @@ class SoundDeviceOutput:
                 self._suspect = False
             done(feed.complete)
 
+        def open_and_start() -> Any:
+            stream = self._open(sd, pcm.rate, feed, finished, rescan)
+            latency = stream.latency if isinstance(stream.latency, float) else 0.1
+            feed.tail_frames = math.ceil(latency * pcm.rate) + self._blocksize
+            try:
+                stream.start()
+            except Exception as error:
+                _release(stream)
+                raise _StartError(error) from error
+            return stream
+
         try:
-            stream = self._calls.run(
-                "open", lambda: self._open(sd, pcm.rate, feed, finished, rescan), abandoned=_release
-            )
+            # One call for both: each hand-over to the worker costs a little latency.
+            self._stream = self._calls.run("open", open_and_start, abandoned=_release)
         except NotRespondingError as error:
             raise OutputError(str(error)) from error
+        except _StartError as error:
+            raise OutputError(f"cannot start the audio output: {error.__cause__}") from error
         except Exception as error:
             raise OutputError(f"cannot open the audio output: {error}") from error
-        latency = stream.latency if isinstance(stream.latency, float) else 0.1
-        feed.tail_frames = math.ceil(latency * pcm.rate) + self._blocksize
-        try:
-            self._calls.run("start", stream.start, abandoned=lambda _: _release(stream))
-        except NotRespondingError as error:
-            raise OutputError(str(error)) from error  # the late call releases the stream
-        except Exception as error:
-            self._stream = stream
-            self.cut()
-            raise OutputError(f"cannot start the audio output: {error}") from error
-        self._stream = stream
 
     def cut(self) -> None:
         """Abort (drops what is buffered, ~1 ms) and close the stream; never blocks past the limit."""
