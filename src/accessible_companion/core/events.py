@@ -114,7 +114,8 @@ class Notice:
     kind: str = ""
     """What it is about, for code that acts on it (never match `text`, it may be translated):
     `voice_ready`, `voice_unavailable`, `microphone_lost`, `microphone_muted`,
-    `microphone_back`, `speech_back`, `input` (where presses come from); "" for other news."""
+    `microphone_back`, `speech_back`, `not_spoken` (a main phrase never said), `input` (where
+    presses come from); "" for other news."""
 
 
 @dataclass(frozen=True)
