@@ -66,7 +66,10 @@ def test_an_empty_espeak_data_folder_leaves_the_switch_working(
         assert chosen["label"] == "Rest"
     finally:
         status = app.stop()
-    assert status == 0, app.stderr()
+    errors = app.stderr()
+    assert status == 0, errors
+    # The engine is tried again with backoff, not on every cue (each try prints a line).
+    assert errors.count("Error processing file") <= 6, errors
     lines = app.lines()
     assert lines[-1]["event"] == "stop"
     worded = {line["utterance"] for line in lines if line["event"] == "speak" and line["text"]}

@@ -21,7 +21,7 @@ import pytest
 from accessible_companion.audio.output import OutputError, SoundDeviceOutput
 from accessible_companion.audio.pcm import Pcm, scale
 from accessible_companion.core.effects import Speak
-from accessible_companion.core.events import Notice, SpeechFinished, SpeechStarted
+from accessible_companion.core.events import AdapterError, Notice, SpeechFinished, SpeechStarted
 from accessible_companion.core.settings import Speech, VoiceOut
 from accessible_companion.speech import speaker as speech
 from accessible_companion.speech.cache import CachedRender
@@ -250,25 +250,37 @@ def test_blank_text_finishes_at_once(output: SpeechOutput, events: Recorder, fak
     assert fake.what("play") == []
 
 
-def test_engine_that_cannot_start_is_reported_once_and_retried(events: Recorder, fake: FakeOutput) -> None:
-    attempts = []
+def test_engine_that_cannot_start_is_reported_once_and_retried_with_backoff(
+    events: Recorder, fake: FakeOutput
+) -> None:
+    attempts: list[float] = []
+    clock = Clock()
 
     def broken_then_fine() -> FakeRenderer:
-        attempts.append(1)
-        if len(attempts) <= 3:
+        attempts.append(clock.now - 1000.0)
+        if len(attempts) <= 2:
             raise RenderError("cannot start the speech engine: no espeak")
         return FakeRenderer()
 
-    output = SpeechOutput(LOUD, output=fake, renderer=broken_then_fine)
+    output = SpeechOutput(LOUD, output=fake, renderer=broken_then_fine, clock=clock)
     output.start(events.post)
     try:
-        for n in (1, 2):
+        events.wait_for_type(AdapterError, 1)  # the load at start failed
+        for n in (1, 2):  # not tried again before RETRY_FIRST
             output.speak(c(n, f"cue {n}"))
             events.wait_finished(n)
+        clock.now += speech.RETRY_FIRST
+        output.speak(c(3, "cue 3"))  # tried, fails: the next wait doubles
+        events.wait_finished(3)
+        clock.now += speech.RETRY_FIRST
+        output.speak(c(4, "cue 4"))
+        events.wait_finished(4)
+        assert attempts == [0.0, speech.RETRY_FIRST]
         assert events.errors() == ["cannot start the speech engine: no espeak"]
-        assert [events.finishes()[n][0][0].interrupted for n in (1, 2)] == [True, True]
-        output.speak(c(3, "cue 3"))
-        assert not events.wait_finished(3)[3][0].interrupted
+        assert all(events.finishes()[n][0][0].interrupted for n in (1, 2, 3, 4))
+        clock.now += speech.RETRY_FIRST
+        output.speak(c(5, "cue 5"))
+        assert not events.wait_finished(5)[5][0].interrupted
         assert events.notices()[-1] == "speech engine working again"
     finally:
         output.stop()

@@ -153,6 +153,9 @@ class SpeechOutput:
         # Device backoff; only the speech thread touches these.
         self._device = Backoff(RETRY_FIRST, RETRY_MAX)
         """Device failures since the last utterance that played to its end, and when to try again."""
+        self._engine = Backoff(RETRY_FIRST, RETRY_MAX)
+        """Failed loads of the engine: tried again with the device's backoff, not on every cue
+        (each failed espeak-ng load prints a line to stderr, over a full-screen display)."""
         self._held: deque[_Job] = deque()
         """Main phrases that failed while speech was down, oldest first, to say when it is back."""
         self._device_answers = False
@@ -335,13 +338,17 @@ class SpeechOutput:
         """The renderer, loading it if needed (again after a failure); None if it fails."""
         if self._renderer is not None:
             return self._renderer
+        if not self._engine.due(self._clock()):
+            return None
         try:
             self._renderer = self._make_renderer()
         except Exception as error:  # RenderError, or anything a broken install raises
+            self._engine.failed(self._clock())
             self._report(
                 "engine", str(error) if isinstance(error, RenderError) else f"speech engine: {error}"
             )
             return None
+        self._engine.succeeded()
         self._clear("engine")
         for name, voice in (("cue", self._settings.cue), ("main", self._settings.main)):
             self._check_voice(name, voice)
