@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import array
 import hashlib
+import os
 import random
 import subprocess
 import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -206,3 +208,32 @@ def test_renderers_on_two_threads_share_the_engine_safely() -> None:
     shortest, count = map(int, result.stdout.split())
     assert count == 40
     assert shortest > 0
+
+
+@pytest.mark.real
+def test_an_empty_espeak_data_folder_is_an_error_not_an_exit(tmp_path: Path) -> None:
+    """espeak_Initialize() calls exit(1) on missing data unless told not to: in a process of
+    its own (espeak initialises once per process), loading must raise RenderError and the
+    process go on to exit 0."""
+    (tmp_path / "espeak-ng-data").mkdir()
+    script = textwrap.dedent(
+        """
+        from accessible_companion.speech.render import Renderer, RenderError
+        try:
+            Renderer()
+        except RenderError as error:
+            print("RenderError:", error)
+        print("still running")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "ESPEAK_DATA_PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "RenderError: cannot start the speech engine: espeak-ng could not load its data" in done.stdout
+    assert done.stdout.endswith("still running\n")

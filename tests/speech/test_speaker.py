@@ -21,7 +21,7 @@ import pytest
 from accessible_companion.audio.output import OutputError, SoundDeviceOutput
 from accessible_companion.audio.pcm import Pcm, scale
 from accessible_companion.core.effects import Speak
-from accessible_companion.core.events import SpeechFinished
+from accessible_companion.core.events import AdapterError, Notice, SpeechFinished, SpeechStarted
 from accessible_companion.core.settings import Speech, VoiceOut
 from accessible_companion.speech import speaker as speech
 from accessible_companion.speech.cache import CachedRender
@@ -250,25 +250,37 @@ def test_blank_text_finishes_at_once(output: SpeechOutput, events: Recorder, fak
     assert fake.what("play") == []
 
 
-def test_engine_that_cannot_start_is_reported_once_and_retried(events: Recorder, fake: FakeOutput) -> None:
-    attempts = []
+def test_engine_that_cannot_start_is_reported_once_and_retried_with_backoff(
+    events: Recorder, fake: FakeOutput
+) -> None:
+    attempts: list[float] = []
+    clock = Clock()
 
     def broken_then_fine() -> FakeRenderer:
-        attempts.append(1)
-        if len(attempts) <= 3:
+        attempts.append(clock.now - 1000.0)
+        if len(attempts) <= 2:
             raise RenderError("cannot start the speech engine: no espeak")
         return FakeRenderer()
 
-    output = SpeechOutput(LOUD, output=fake, renderer=broken_then_fine)
+    output = SpeechOutput(LOUD, output=fake, renderer=broken_then_fine, clock=clock)
     output.start(events.post)
     try:
-        for n in (1, 2):
+        events.wait_for_type(AdapterError, 1)  # the load at start failed
+        for n in (1, 2):  # not tried again before RETRY_FIRST
             output.speak(c(n, f"cue {n}"))
             events.wait_finished(n)
+        clock.now += speech.RETRY_FIRST
+        output.speak(c(3, "cue 3"))  # tried, fails: the next wait doubles
+        events.wait_finished(3)
+        clock.now += speech.RETRY_FIRST
+        output.speak(c(4, "cue 4"))
+        events.wait_finished(4)
+        assert attempts == [0.0, speech.RETRY_FIRST]
         assert events.errors() == ["cannot start the speech engine: no espeak"]
-        assert [events.finishes()[n][0][0].interrupted for n in (1, 2)] == [True, True]
-        output.speak(c(3, "cue 3"))
-        assert not events.wait_finished(3)[3][0].interrupted
+        assert all(events.finishes()[n][0][0].interrupted for n in (1, 2, 3, 4))
+        clock.now += speech.RETRY_FIRST
+        output.speak(c(5, "cue 5"))
+        assert not events.wait_finished(5)[5][0].interrupted
         assert events.notices()[-1] == "speech engine working again"
     finally:
         output.stop()
@@ -432,9 +444,90 @@ def test_a_stream_that_dies_or_stalls_starts_the_backoff(
         clock.now += speech.RETRY_FIRST
         output.speak(m(3, "main speech"))
         assert not events.wait_finished(3)[3][0].interrupted
-        assert len(fake.attempts) == 2
+        # 1 and 2 failed and were kept: said once the device works (3 or a held one is the probe).
+        poll(lambda: len(fake.what("end")) == 3, "the held phrases said")
+        assert len(fake.attempts) == 4
         assert len(events.errors()) == 1
         assert events.notices() == ["audio output working again"]
+    finally:
+        output.stop()
+
+
+def poll(check: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+    """Wait until `check()` (for state the Recorder is not told about, like the fake's log)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"no {what} within {timeout} s"
+        time.sleep(0.01)
+
+
+def started(events: Recorder) -> list[int]:
+    return [event.utterance for event, _ in events.of_type(SpeechStarted)]
+
+
+def test_main_phrases_that_failed_are_said_oldest_first_once_the_device_works(events: Recorder) -> None:
+    clock = Clock()
+    fake = CountingOutput(clock, fail=1)
+    output = SpeechOutput(LOUD, output=fake, renderer=FakeRenderer, clock=clock)
+    output.start(events.post)
+    try:
+        output.speak(m(1, "first"))  # the device fails
+        output.speak(c(2, "a cue"))  # cues are never kept
+        output.speak(m(3, "second"))  # during the backoff
+        done = events.wait_finished(1, 2, 3)
+        assert all(event.interrupted for event, _ in done.values())  # the scan goes on at once
+        assert started(events) == []
+        clock.now += speech.RETRY_FIRST  # the backoff ends: the oldest kept phrase is the probe
+        poll(lambda: fake.what("end") == ["first", "second"], "the kept phrases said")
+        assert started(events) == [1, 3]
+        assert "Not spoken: first" not in events.notices()
+    finally:
+        output.stop()
+    events.assert_each_finished_once(3)  # said late, but SpeechFinished stays one per Speak
+
+
+def test_main_phrases_too_many_or_too_old_are_shown_as_not_spoken(events: Recorder) -> None:
+    clock = Clock()
+    fake = CountingOutput(clock, fail=1)
+    output = SpeechOutput(LOUD, output=fake, renderer=FakeRenderer, clock=clock)
+    output.start(events.post)
+    try:
+        count = speech.HOLD_MAX + 2
+        for n in range(1, count + 1):
+            output.speak(m(n, f"main {n}"))
+        events.wait_finished(*range(1, count + 1))
+        # Only the newest HOLD_MAX are kept: the two oldest are shown as not spoken at once.
+        events.wait_until(lambda: len(events.notices()) == 2 or None, 5, "two shown as not spoken")
+        assert events.notices() == ["Not spoken: main 1", "Not spoken: main 2"]
+        clock.now += speech.HOLD_FOR  # too old to say now: each is shown, none is played
+        events.wait_until(lambda: len(events.notices()) == count or None, 5, "all shown as not spoken")
+        assert events.notices() == [f"Not spoken: main {n}" for n in range(1, count + 1)]
+        notices = [notice for notice, _ in events.of_type(Notice)]
+        assert {(n.level, n.kind) for n in notices} == {("warning", "not_spoken")}
+        assert len(fake.attempts) == 1 and started(events) == []
+    finally:
+        output.stop()
+
+
+def test_a_render_failure_keeps_the_phrase_until_speech_works(events: Recorder) -> None:
+    class FailsOnce(FakeRenderer):
+        failed = False
+
+        def render(self, text: str, voice: VoiceOut) -> Pcm:
+            if text == "hello" and not FailsOnce.failed:
+                FailsOnce.failed = True
+                raise RenderError("fake failure")
+            return super().render(text, voice)
+
+    fake = FakeOutput()
+    output = SpeechOutput(LOUD, output=fake, renderer=FailsOnce)
+    output.start(events.post)
+    try:
+        output.speak(m(1, "hello"))
+        assert events.wait_finished(1)[1][0].interrupted
+        output.speak(c(2, "cue"))  # plays: speech works, so the kept phrase follows
+        poll(lambda: fake.what("end") == ["cue", "hello"], "the kept phrase said after the cue")
+        assert started(events) == [2, 1]
     finally:
         output.stop()
 

@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import array
+import functools
 import logging
 import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from . import portaudio
+from .bounded import BoundedCalls, NotRespondingError
 from .pcm import Pcm
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,10 @@ class _Feed:
                 raise self._stop
 
 
+class _StartError(Exception):
+    """The stream opened but would not start (the cause says why)."""
+
+
 class SoundDeviceOutput:
     """Plays on the default output device through sounddevice (PortAudio).
 
@@ -101,10 +107,13 @@ class SoundDeviceOutput:
         channel: str = "both",
         blocksize: int = 512,
         latency: float | str = "low",
+        responsive: Callable[[], None] | None = None,
     ) -> None:
         """`device`: an index or part of a name (None = default). `channel`: both, left or right.
 
         `blocksize` frames per callback bounds how late a cut takes effect (512 = 23 ms at 22050 Hz).
+        Every call into PortAudio gets a time limit (see bounded.py); `responsive()` is called
+        (from another thread) when a call that overran it returns at last.
         """
         self._device = device
         self._channels = 1 if channel == "both" else 2
@@ -112,20 +121,27 @@ class SoundDeviceOutput:
         self._blocksize = blocksize
         self._latency = latency
         self._stream: Any = None
+        self._calls = BoundedCalls(responsive=responsive)
+        self._sd: Any = None
+        self._orphans: list[Any] = []
+        """Streams that could not be closed while the device was not responding."""
         self._suspect = False
         """True unless the last stream played to its end: it failed to open or start,
         died (sound server killed), stalled or was cut. A failed open then lists the
         devices again before giving up."""
 
-    @staticmethod
-    def _sounddevice() -> Any:
+    def _sounddevice(self) -> Any:
         # Imported on the speech thread, not at startup: importing initialises PortAudio,
         # and a missing libportaudio (OSError) must become a reported error, not a crash.
-        try:
-            import sounddevice
-        except Exception as error:
-            raise OutputError(f"cannot load the audio library: {error}") from error
-        return sounddevice
+        # Initialising lists the devices, which blocks while the sound server is frozen.
+        if self._sd is None:
+            try:
+                self._sd = self._calls.run("load", _import_sounddevice)
+            except NotRespondingError as error:
+                raise OutputError(str(error)) from error
+            except Exception as error:
+                raise OutputError(f"cannot load the audio library: {error}") from error
+        return self._sd
 
     def prepare(self) -> None:
         """Import sounddevice now (~0.1 s with PortAudio's device scan), off the first cue's path."""
@@ -187,36 +203,63 @@ class SoundDeviceOutput:
                 self._suspect = False
             done(feed.complete)
 
-        try:
+        def open_and_start() -> Any:
             stream = self._open(sd, pcm.rate, feed, finished, rescan)
+            latency = stream.latency if isinstance(stream.latency, float) else 0.1
+            feed.tail_frames = math.ceil(latency * pcm.rate) + self._blocksize
+            try:
+                stream.start()
+            except Exception as error:
+                _release(stream)
+                raise _StartError(error) from error
+            return stream
+
+        try:
+            # One call for both: each hand-over to the worker costs a little latency.
+            self._stream = self._calls.run("open", open_and_start, abandoned=_release)
+        except NotRespondingError as error:
+            raise OutputError(str(error)) from error
+        except _StartError as error:
+            raise OutputError(f"cannot start the audio output: {error.__cause__}") from error
         except Exception as error:
             raise OutputError(f"cannot open the audio output: {error}") from error
-        latency = stream.latency if isinstance(stream.latency, float) else 0.1
-        feed.tail_frames = math.ceil(latency * pcm.rate) + self._blocksize
-        self._stream = stream
-        try:
-            stream.start()
-        except Exception as error:
-            self.cut()
-            raise OutputError(f"cannot start the audio output: {error}") from error
 
     def cut(self) -> None:
-        """Abort (drops what is buffered, ~1 ms) and close the stream."""
+        """Abort (drops what is buffered, ~1 ms) and close the stream; never blocks past the limit."""
         stream, self._stream = self._stream, None
-        if stream is None:
-            return
-        try:
-            stream.abort()
-        except Exception as error:  # the device may already be gone
-            log.debug("abort failed: %s", error)
-        try:
-            stream.close()
-        except Exception as error:
-            log.debug("close failed: %s", error)
+        streams = [*self._orphans, *([stream] if stream is not None else [])]
+        self._orphans = []
+        for index, each in enumerate(streams):
+            if self._calls.blocked:  # no call into PortAudio now: close them once it answers
+                self._orphans = streams[index:]
+                return
+            try:
+                self._calls.run("close", functools.partial(_release, each))
+            except NotRespondingError:  # the late call still closes this one
+                self._orphans = streams[index + 1 :]
+                return
 
     def close(self) -> None:
         """Close the stream (it has ended by itself, so abort has nothing to drop)."""
         self.cut()
+
+
+def _import_sounddevice() -> Any:
+    import sounddevice
+
+    return sounddevice
+
+
+def _release(stream: Any) -> None:
+    """Abort and close `stream`, ignoring a device that is already gone."""
+    try:
+        stream.abort()
+    except Exception as error:
+        log.debug("abort failed: %s", error)
+    try:
+        stream.close()
+    except Exception as error:
+        log.debug("close failed: %s", error)
 
 
 def to_one_side(mono: bytes, channel: str) -> bytes:

@@ -116,8 +116,10 @@ class Notice:
     kind: str = ""
     """What it is about, for code that acts on it (never match `text`, it may be translated):
     `voice_ready`, `voice_unavailable`, `microphone_lost`, `microphone_muted`,
-    `microphone_back`, `speech_back`, `input` (where presses come from), `x11_lost`, `x11_back`,
-    `x11_gone` (the X display went away, came back, or is given up on); "" for other news."""
+    `microphone_back`, `speech_back`, `not_spoken` (a main phrase never said), `input` (where
+    presses come from), `config` (the config in use or a problem with it), `x11_lost`,
+    `x11_back`, `x11_gone` (the X display went away, came back, or is given up on); "" for
+    other news."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import array
 import contextlib
 import importlib
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -95,6 +96,40 @@ def _silence_driver(engine: Any) -> None:
     setattr(module, "print", _quiet_print)  # noqa: B010 - a module global, by name on purpose
 
 
+ESPEAK_DONT_EXIT = 0x8000
+"""espeakINITIALIZE_DONT_EXIT (espeak-ng's speak_lib.h): without it, espeak_Initialize()
+calls exit(1) when its data folder is missing or incomplete, ending the whole process
+(switch included) with no error and no `stop` in the trace."""
+
+
+def _initialize_without_exit(espeak: Any) -> None:
+    """Make pyttsx3's espeak driver initialise espeak with `ESPEAK_DONT_EXIT`.
+
+    The driver calls `_espeak.Initialize(output, buflength)` through the module, once per
+    process, with no options. Wrapping the module's function adds the flag. With it, a
+    failed initialisation returns a sample rate of 0 (measured with an empty
+    `espeak-ng-data`) where the driver only checks for -1, so 0 is turned into -1: the
+    driver then raises "could not initialize espeak" instead of using a dead engine.
+    """
+    original = espeak.Initialize
+    if getattr(original, "dont_exit", False):
+        return
+
+    def initialize(output: int = 1, bufflength: int = 100, path: bytes | None = None, option: int = 0) -> int:
+        rate = int(original(output, bufflength, path, option | ESPEAK_DONT_EXIT))
+        return rate if rate > 0 else -1
+
+    initialize.dont_exit = True  # type: ignore[attr-defined]
+    espeak.Initialize = initialize
+
+
+def _espeak_data_hint() -> str:
+    """Where espeak-ng looked for its data, for the error a caregiver reads."""
+    folder = os.environ.get("ESPEAK_DATA_PATH")
+    where = f"{folder}/espeak-ng-data" if folder else "its data folder"
+    return f"espeak-ng could not load its data from {where} (missing or incomplete?)"
+
+
 class _Engine:
     """The process's one pyttsx3 engine and what was last applied to it.
 
@@ -106,10 +141,17 @@ class _Engine:
     def __init__(self) -> None:
         try:
             import pyttsx3
-
-            self.engine: Any = pyttsx3.init()
-        except Exception as error:  # ImportError, OSError (no libespeak), RuntimeError
+        except Exception as error:  # ImportError, OSError
             raise RenderError(f"cannot start the speech engine: {error}") from error
+        with contextlib.suppress(Exception):  # no libespeak (OSError): pyttsx3.init() says so below
+            from pyttsx3.drivers import _espeak
+
+            _initialize_without_exit(_espeak)
+        try:
+            self.engine: Any = pyttsx3.init()
+        except Exception as error:  # OSError (no libespeak), RuntimeError
+            detail = _espeak_data_hint() if "initialize espeak" in str(error) else str(error)
+            raise RenderError(f"cannot start the speech engine: {detail}") from error
         _silence_driver(self.engine)
         self.espeak: Any = None
         if self.engine.driver_name == "espeak":

@@ -29,6 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from ..audio.output import AudioOut, OutputError, SoundDeviceOutput
 from ..audio.pcm import Pcm, scale
@@ -66,6 +67,13 @@ RETRY_FIRST = 0.5
 RETRY_MAX = 10.0
 """The longest wait between two tries of a failing device."""
 
+HOLD_FOR = 30.0
+"""Seconds a main phrase that could not be said (speech down) waits to be said when speech
+comes back; after that it is shown as not spoken: words for the room said much later
+would confuse more than help."""
+HOLD_MAX = 5
+"""Main phrases kept at most; when more fail, the oldest is shown as not spoken."""
+
 _RECOVERED = {
     "engine": "speech engine working again",
     "render": "speech rendering working again",
@@ -85,6 +93,8 @@ class _Job:
     """None while sounding; True when it played to the end, False when the stream died."""
     finished: bool = False
     """SpeechFinished was posted (exactly once)."""
+    asked: float = 0.0
+    """When it was first asked for (the speech clock), for how long a failed main phrase is kept."""
 
 
 class SpeechOutput:
@@ -121,7 +131,9 @@ class SpeechOutput:
         for name, voice in voices:
             route = (voice.device, voice.channel)
             if route not in made:
-                made[route] = output or SoundDeviceOutput(voice.device or None, voice.channel)
+                made[route] = output or SoundDeviceOutput(
+                    voice.device or None, voice.channel, responsive=self._responsive
+                )
             self._outputs[name] = made[route]
         self._output = self._outputs["main"]
         """The output of the utterance playing now, or last."""
@@ -141,6 +153,13 @@ class SpeechOutput:
         # Device backoff; only the speech thread touches these.
         self._device = Backoff(RETRY_FIRST, RETRY_MAX)
         """Device failures since the last utterance that played to its end, and when to try again."""
+        self._engine = Backoff(RETRY_FIRST, RETRY_MAX)
+        """Failed loads of the engine: tried again with the device's backoff, not on every cue
+        (each failed espeak-ng load prints a line to stderr, over a full-screen display)."""
+        self._held: deque[_Job] = deque()
+        """Main phrases that failed while speech was down, oldest first, to say when it is back."""
+        self._device_answers = False
+        """A device call that had hung returned (the sound server continued): try it now."""
 
     # --- the SpeechSink side (called from the event loop) ---
 
@@ -155,7 +174,7 @@ class SpeechOutput:
 
     def speak(self, request: Speak) -> None:
         """Queue `request` by the rules above; never blocks."""
-        job = _Job(request)
+        job = _Job(request, asked=self._clock())
         dropped: list[_Job] = []
         with self._lock:
             current = self._current
@@ -204,6 +223,10 @@ class SpeechOutput:
             self._wake.notify_all()
         for job in dropped:
             self._finish(job, interrupted=True)
+        with self._lock:
+            unsaid, self._held = list(self._held), deque()
+        for job in unsaid:
+            self._not_spoken(job)
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(JOIN_TIMEOUT)
@@ -231,6 +254,35 @@ class SpeechOutput:
                 return
             job.finished = True
         self._send(SpeechFinished(job.request.utterance, interrupted))
+
+    def _give_up(self, job: _Job) -> None:
+        """`job` failed (not cut): finish it now, so the scan goes on; keep a main phrase to
+        say when speech is back (see `_hold`)."""
+        self._finish(job, interrupted=True)
+        if job.request.voice == "main" and job.request.text.strip():
+            self._hold(job)
+
+    def _hold(self, job: _Job) -> None:
+        with self._lock:
+            if self._stopping:
+                dropped = [job]
+            else:
+                job.played, job.cut = None, False  # a fresh try later
+                self._held.append(job)
+                dropped = [self._held.popleft() for _ in range(len(self._held) - HOLD_MAX)]
+        for old in dropped:
+            self._not_spoken(old)
+
+    def _not_spoken(self, job: _Job) -> None:
+        """Say on screen (and in the trace) that a main phrase never reached the room."""
+        log.warning("not spoken: %s", job.request.text)
+        self._send(Notice(f"Not spoken: {job.request.text.strip()}", level="warning", kind="not_spoken"))
+
+    def _responsive(self) -> None:
+        """A device call that had hung returned (another thread): the next try is due now."""
+        with self._lock:
+            self._device_answers = True
+            self._wake.notify_all()
 
     def _report(self, kind: str, message: str) -> None:
         with self._lock:
@@ -270,7 +322,7 @@ class SpeechOutput:
                     log.exception("speech failed")
                     self._output.cut()
                     self._report("internal", f"speech failed: {error}")
-                    self._finish(job, interrupted=True)
+                    self._give_up(job)
                 finally:
                     with self._lock:
                         self._current = None
@@ -286,13 +338,17 @@ class SpeechOutput:
         """The renderer, loading it if needed (again after a failure); None if it fails."""
         if self._renderer is not None:
             return self._renderer
+        if not self._engine.due(self._clock()):
+            return None
         try:
             self._renderer = self._make_renderer()
         except Exception as error:  # RenderError, or anything a broken install raises
+            self._engine.failed(self._clock())
             self._report(
                 "engine", str(error) if isinstance(error, RenderError) else f"speech engine: {error}"
             )
             return None
+        self._engine.succeeded()
         self._clear("engine")
         for name, voice in (("cue", self._settings.cue), ("main", self._settings.main)):
             self._check_voice(name, voice)
@@ -306,19 +362,67 @@ class SpeechOutput:
             )
 
     def _next(self) -> _Job | tuple[Voice, tuple[str, ...]] | None:
-        """Wait for the next job (main first, then a cue, then rendering ahead); None once stopping."""
-        with self._lock:
-            while not self._stopping and not self._main and self._cue is None and not self._prepare:
+        """Wait for the next job (main first, then a cue, then rendering ahead); None once stopping.
+
+        While main phrases are held, also wake to try the device again when its backoff
+        ends (a held phrase is then the probe) and to give up on phrases too old to say.
+        """
+        while True:
+            with self._lock:
+                expired = self._expired(self._clock())
+                if not expired:
+                    job = self._take()
+                    if job is not False:
+                        return job
+            for old in expired:
+                self._not_spoken(old)
+
+    def _take(self) -> _Job | tuple[Voice, tuple[str, ...]] | Literal[False] | None:
+        """With the lock held: the next job, None once stopping, or False after a wait."""
+        if self._stopping:
+            return None
+        if self._device_answers:
+            self._device_answers = False
+            self._device.try_now()
+        if not self._main and self._cue is None and not self._prepare:
+            wait = self._held_wait(self._clock())
+            if wait is None:
                 self._wake.wait()
-            if self._stopping:
-                return None
-            if not self._main and self._cue is None:
-                return self._prepare.popitem()
-            job = self._main.popleft() if self._main else self._cue
-            if job is self._cue:
-                self._cue = None
-            self._current = job
-            return job
+                return False
+            if wait > 0:
+                self._wake.wait(max(wait, 0.01))
+                return False
+            self._main.extend(self._held)  # the backoff is over: try them, oldest first
+            self._held.clear()
+        if not self._main and self._cue is None:
+            return self._prepare.popitem()
+        job = self._main.popleft() if self._main else self._cue
+        if job is self._cue:
+            self._cue = None
+        self._current = job
+        return job
+
+    def _expired(self, now: float) -> list[_Job]:
+        """With the lock held: take the held phrases asked more than HOLD_FOR ago."""
+        expired = []
+        while self._held and now - self._held[0].asked >= HOLD_FOR:
+            expired.append(self._held.popleft())
+        return expired
+
+    def _held_wait(self, now: float) -> float | None:
+        """With the lock held: seconds until held phrases need the thread (None: nothing held)."""
+        if not self._held:
+            return None
+        expiry = self._held[0].asked + HOLD_FOR - now
+        if self._device.failures == 0:  # the engine, not the device, failed: wait for a success
+            return expiry
+        return min(expiry, self._device.wait(now))
+
+    def _say_held(self) -> None:
+        """Speech worked again: say the held phrases next, oldest first, before newer ones."""
+        with self._lock:
+            self._main.extendleft(reversed(self._held))
+            self._held.clear()
 
     def _prerender(self, voice_name: Voice, texts: tuple[str, ...]) -> None:
         renderer = self._load()
@@ -360,7 +464,7 @@ class SpeechOutput:
             return
         if self._backing_off():
             # Neither render nor touch the device: the scan must not wait for audio.
-            self._finish(job, interrupted=True)
+            self._give_up(job)
             return
         pcm = self._render(job) if text else None
         if text and pcm is None:
@@ -380,7 +484,7 @@ class SpeechOutput:
         """The job's words as audio at the voice's volume; None (job finished) on failure."""
         renderer = self._load()
         if renderer is None:
-            self._finish(job, interrupted=True)
+            self._give_up(job)
             return None
         request = job.request
         voice = self._settings.cue if request.voice == "cue" else self._settings.main
@@ -388,7 +492,7 @@ class SpeechOutput:
             pcm = scale(renderer.render(request.text, voice), voice.volume)
         except RenderError as error:
             self._report("render", f"could not render speech: {error}")
-            self._finish(job, interrupted=True)
+            self._give_up(job)
             return None
         self._clear("render")
         self._check_voice(request.voice, voice)
@@ -405,7 +509,7 @@ class SpeechOutput:
         except OutputError as error:
             self._report("device", str(error))
             self._device_failed()
-            self._finish(job, interrupted=True)
+            self._give_up(job)
             return
         deadline = time.monotonic() + pcm.duration + STALL_MARGIN
         with self._lock:
@@ -419,6 +523,7 @@ class SpeechOutput:
             self._output.close()
             self._device_worked()  # only now: an open that then stalls is no recovery
             self._finish(job, interrupted=False)
+            self._say_held()
         elif cut:
             self._output.cut()
             self._finish(job, interrupted=True)
@@ -429,7 +534,7 @@ class SpeechOutput:
             else:
                 self._report("device", "audio output stopped during speech")
             self._device_failed()
-            self._finish(job, interrupted=True)
+            self._give_up(job)
 
     def _ended(self, job: _Job, complete: bool) -> None:
         """The stream ended (PortAudio's thread)."""
