@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
 import logging
 import math
-import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -49,11 +47,11 @@ from ..core.records import (
     SpeedChanged,
 )
 from ..errors import one_line
+from .faults import describe, sync_folder
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT = 5.0  # s to wait for another process's write lock (a second companion, a migration)
-FULL_BELOW = 64 * 1024  # bytes free under which a failed write is told as a full disk
 
 
 class JournalError(Exception):
@@ -237,62 +235,6 @@ class Stamped(Generic[E]):
     entry: E
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make a new file's name in `folder` durable (SQLite syncs its WAL's name, not the database's)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _describe(error: BaseException, path: Path) -> str:
-    """What went wrong, in plain words for the two that need action (full disk, read-only)."""
-    code = getattr(error, "sqlite_errorcode", None)
-    code = None if code is None else code & 0xFF  # the primary code of an extended one
-    errno_ = getattr(error, "errno", None)
-    text = one_line(error)
-    if code == sqlite3.SQLITE_FULL or errno_ == errno.ENOSPC or _disk_full(path.parent):
-        return f"the disk is full ({text})"
-    read_only = code == sqlite3.SQLITE_READONLY or errno_ in (errno.EROFS, errno.EACCES, errno.EPERM)
-    if read_only or _read_only(path.parent):
-        return f"the journal's folder or file is read-only ({text})"
-    return text
-
-
-def _disk_full(folder: Path) -> bool:
-    try:
-        stats = os.statvfs(folder)
-    except OSError:
-        return False
-    return stats.f_bavail * stats.f_frsize < FULL_BELOW
-
-
-def _read_only(folder: Path) -> bool:
-    try:
-        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
-    except OSError:
-        return False
-
-
-def move_aside(path: Path) -> Path:
-    """Rename a damaged journal (and its WAL) to `NAME.corrupt-STAMP`, kept for a look, never deleted."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    number = 1
-    while target.exists():
-        number += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
-    os.replace(path, target)
-    for suffix in ("-wal", "-shm"):
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            os.replace(companion, target.with_name(target.name + suffix))
-    _sync_folder(path.parent)
-    return target
-
-
 # --- the journal ------------------------------------------------------------------------------
 
 
@@ -319,7 +261,7 @@ class Journal:
         try:
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         except sqlite3.Error as error:
-            message = f"cannot open the journal {path}: {_describe(error, path)}"
+            message = f"cannot open the journal {path}: {describe(error, path)}"
             raise JournalError(message, transient=True) from error
         try:
             # Read the version before anything writes: a newer journal must not be touched.
@@ -338,13 +280,13 @@ class Journal:
             damaged = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
             corrupt = not transient and error.sqlite_errorcode & 0xFF in damaged
             raise JournalError(
-                f"cannot open the journal {path}: {_describe(error, path)}", transient, corrupt
+                f"cannot open the journal {path}: {describe(error, path)}", transient, corrupt
             ) from error
         except BaseException:
             self._db.close()
             raise
         if created:
-            _sync_folder(path.parent)
+            sync_folder(path.parent)
 
     def _version(self) -> int:
         version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -432,7 +374,7 @@ class Journal:
             row = self._db.execute(f"SELECT id FROM {table.name} WHERE {key} = ?", (value,)).fetchone()
         except sqlite3.Error as error:
             raise JournalError(
-                f"cannot write to the journal {self.path}: {_describe(error, self.path)}",
+                f"cannot write to the journal {self.path}: {describe(error, self.path)}",
                 transient=not isinstance(error, sqlite3.IntegrityError | sqlite3.InterfaceError),
             ) from error
         found: int = row[0]

@@ -20,8 +20,9 @@ from ..core.events import AdapterError
 from ..core.records import Alert, Entry
 from ..errors import one_line
 from ..ports import Post
+from .faults import move_aside
 from .spill import Pending, Spill, SpillError
-from .store import Journal, JournalError, move_aside, table_of
+from .store import Journal, JournalError, table_of
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Speech output: a cue voice that follows the highlight and a main voice for the room.
 
-One worker thread renders each utterance to PCM (speech_render.py) and plays it on a
+One worker thread renders each utterance to PCM (render.py) and plays it on a
 fresh sounddevice stream whose callback copies from the buffer, so a cut is immediate
 and the end of playback is known. The event loop only ever touches a lock-guarded
 queue: `speak()`, `stop_cue()` and `stop()` never wait for audio.
@@ -16,9 +16,16 @@ for RETRY_FIRST seconds, doubling up to RETRY_MAX, and utterances meanwhile fini
 once as interrupted (the display shows what is highlighted). The first utterance that
 plays to its end resets the backoff and posts the "working again" Notice.
 
-Renders go through a cache (speech_cache.py) that `prepare()` fills ahead while idle;
-earcons (earcons.py) play alone or before the words; each voice plays on its own output
-(device and stereo channel, audio_out.py).
+Main phrases that could not be said while the device was down are held (at most a few,
+for a short while) and said when it works again, or reported as not spoken.
+
+Renders go through a cache (cache.py) that `prepare()` fills ahead while idle; earcons
+(earcons.py) play alone or before the words; each voice plays on its own output (device
+and stereo channel, audio/output.py).
+
+(Over 500 lines on purpose: the queue, the cuts, the device backoff and the held phrases
+share one lock and one set of fields on one thread; apart, that lock discipline would be
+split across modules.)
 """
 
 from __future__ import annotations
