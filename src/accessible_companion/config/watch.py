@@ -1,7 +1,7 @@
 """Live reload (see README: Live reload): notice a changed config while the companion runs.
 
 A thread looks at the config's files once a second (name, size, time and inode of each:
-a few `stat` calls, measured at about 0.1 % of one core for the built-in config's seven
+a few `stat` calls, measured at 0.19 ms a look, about 0.02 % of one core, for the seven
 files, so a file-event library is not needed). When they changed, and have stayed the same
 for a moment (an editor may write in several steps), the config is loaded here, off the
 loop, and the loop is handed `ConfigChanged` (the core applies it when calm) or
