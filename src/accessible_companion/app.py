@@ -130,13 +130,14 @@ def _announce_start(
 ) -> None:
     """The trace's opening lines (start, config, private) and the switch's own notice."""
     _trace_start(trace, chosen.config, settings, switch)
-    _trace_config(trace, loop, chosen, settings)
-    if tightened:
-        trace.write("private", tightened=[str(p) for p in tightened])
     notice = getattr(switch, "notice", "")
     if notice:
         print(notice, file=sys.stderr)
         loop.post(Notice(notice, level="warning", kind="input"), time.monotonic())
+    # After the switch's notice, so a config problem is what stays on the screen.
+    _trace_config(trace, loop, chosen, settings)
+    if tightened:
+        trace.write("private", tightened=[str(p) for p in tightened])
 
 
 def _shut_down(
