@@ -78,12 +78,17 @@ def private_display() -> Iterator[str]:
         yield display
     finally:
         os.close(read_fd)
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _end(proc)
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """Stop an Xvfb cleanly, or kill it when it does not stop within 5 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def xdotool(display: str, *args: str) -> None:
@@ -136,12 +141,7 @@ class XvfbServer:
         """End the server cleanly, if it runs."""
         proc, self._proc = self._proc, None
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _end(proc)
 
 
 def _unused_display_number() -> int:

@@ -8,6 +8,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from ..durable import sync_folder
+
 NEW_FILE_MODE = 0o644
 """Permission bits of a file that did not exist before (readable by the companion and the caregiver)."""
 
@@ -31,8 +33,4 @@ def write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    sync_folder(path.parent)

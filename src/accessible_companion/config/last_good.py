@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .. import paths
+from .. import paths, private
+from ..durable import sync_folder
 from .loader import Config, default_config_dir, load_config
 from .problems import ConfigError, Problem
 
@@ -76,7 +77,7 @@ def keep(config: Config, source: Path) -> bool:
     in their relative layout; False when the kept copy already holds exactly these files."""
     contents = _contents(config, source)
     state = paths.state_dir()
-    state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private.make_folder(state)
     current = paths.last_good_config_dir()
     if _holds(current, contents):
         return False
@@ -125,9 +126,8 @@ def _holds(folder: Path, contents: dict[Path, bytes]) -> bool:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(handle, "wb") as out:
+    private.make_folder(path.parent)
+    with private.open_binary(path, "xb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
@@ -142,8 +142,4 @@ def _point(link: Path, version: Path) -> None:
         temp.unlink()
     os.symlink(version.name, temp)
     os.replace(temp, link)
-    folder = os.open(link.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    sync_folder(link.parent)

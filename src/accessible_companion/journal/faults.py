@@ -13,19 +13,10 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from ..durable import sync_folder
 from ..errors import one_line
 
 FULL_BELOW = 64 * 1024  # bytes free under which a failed write is told as a full disk
-
-
-def sync_folder(folder: Path) -> None:
-    """Make a new file's name in `folder` durable (SQLite syncs its WAL's name, not the database's)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def describe(error: BaseException, path: Path) -> str:
@@ -70,5 +61,6 @@ def move_aside(path: Path) -> Path:
         companion = path.with_name(path.name + suffix)
         if companion.exists():
             os.replace(companion, target.with_name(target.name + suffix))
-    sync_folder(path.parent)
+    with contextlib.suppress(OSError):  # the rename itself happened; its durability is best effort
+        sync_folder(path.parent)
     return target

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from .. import paths
+from .. import paths, private
 from ..core.records import ENTRY_TYPES, Entry
 from ..errors import one_line
 
@@ -128,7 +128,7 @@ class Spill:
 
 
 def _append(place: Path, line: bytes) -> None:
-    place.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private.make_folder(place.parent)
     fd = os.open(place, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         size = os.fstat(fd).st_size

@@ -46,8 +46,9 @@ from ..core.records import (
     RestOffered,
     SpeedChanged,
 )
+from ..durable import sync_folder
 from ..errors import one_line
-from .faults import describe, sync_folder
+from .faults import describe
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +287,8 @@ class Journal:
             self._db.close()
             raise
         if created:
-            sync_folder(path.parent)
+            with contextlib.suppress(OSError):  # the new name's durability is best effort
+                sync_folder(path.parent)
 
     def _version(self) -> int:
         version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
