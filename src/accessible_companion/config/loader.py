@@ -18,6 +18,7 @@ from ..core.commands import normalize_words
 from ..core.limits import LIMITS, Limit
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
 from ..core.settings import Settings, timing_conflicts
+from ..display.themes import color_problems
 from ..switch.keys import canonical_key_name
 from .blanks import blank_menu, blank_settings
 from .help_channels import help_channel_problems
@@ -233,7 +234,18 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
     problems += _message_problems(settings, doc)
     problems += blank_settings(settings, doc)
     problems += help_channel_problems(settings.help, doc)
+    problems += _theme_problems(settings, doc)
     return problems
+
+
+def _theme_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
+    """A custom theme that is not colours, or too faint to read from the bed (the built-in
+    themes are checked by their tests; unused custom colours are still checked, so
+    switching to them later cannot surprise)."""
+    return [
+        doc.problem(("settings", "display", "colors", name), message)
+        for name, message in color_problems(settings.display.colors)
+    ]
 
 
 def _command_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:

@@ -25,6 +25,7 @@ from .events import (
     Event,
     Notice,
     NotifyDone,
+    PointerSelect,
     SpeechFinished,
     SpeechStarted,
     SwitchDown,
@@ -158,7 +159,7 @@ class Companion:
                     return [record]
                 self._shown.show(f"help {kind}: {detail}", "error")
                 return [record, *self._speech.sound("main", "", "error")]
-            case SpeechStarted() | VoiceRejected():
+            case SpeechStarted() | VoiceRejected() | PointerSelect():  # pointer: issue 11, next
                 return []
             case ConfigChanged():
                 self._pending = event  # applied at the end of `handle` once calm

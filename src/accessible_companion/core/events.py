@@ -95,6 +95,16 @@ class SpeechFinished:
 
 
 @dataclass(frozen=True)
+class PointerSelect:
+    """A click or tap on a cell of the window (`settings.display.mouse`)."""
+
+    menu: str
+    """The menu shown when it was clicked (a click on a menu already left does nothing)."""
+    index: int
+    """The item clicked; -1: the screen itself (a rest or a call for help), which acts as a press."""
+
+
+@dataclass(frozen=True)
 class AdapterError:
     """An adapter failed (or recovered); the switch keeps working regardless."""
 
@@ -166,6 +176,7 @@ Event = (
     SwitchDown
     | SwitchUp
     | SwitchTap
+    | PointerSelect
     | VoiceCommand
     | VoiceRejected
     | SpeechStarted

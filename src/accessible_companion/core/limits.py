@@ -89,6 +89,9 @@ LIMITS: dict[str, Limit] = {
     "fatigue.cooldown_minutes": Limit(
         1, 600, "minutes", "After an offer of rest, no new offer for this long."
     ),
+    "display.frame_width": Limit(2, 40, "px", "Thickness of the frame around the highlighted cell."),
+    "display.font_scale": Limit(0.5, 3.0, "x", "Multiplies every text size in the window."),
+    "display.columns": Limit(1, 8, "cells", "Cells per row for menus without their own columns (1: a list)."),
 }
 """Every ranged setting. Numbers keep the type they are shown with (0 vs 0.0) in problems."""
 

@@ -344,6 +344,53 @@ class FatigueWatch:
     """After an offer, no new offer for this long."""
 
 
+class ThemeName(StrEnum):
+    """The bedside window's colours: two high-contrast themes, or the caregiver's own."""
+
+    YELLOW_ON_BLACK = "yellow-on-black"
+    BLACK_ON_WHITE = "black-on-white"
+    CUSTOM = "custom"
+
+
+@dataclass(frozen=True)
+class ThemeColors:
+    """A custom theme's colours, as #rrggbb (see README: The bedside window)."""
+
+    __pydantic_config__ = STRICT
+
+    background: str = "#000000"
+    text: str = "#ffffff"
+    highlight: str = "#ffff00"
+    """The highlighted cell's fill (the highlight inverts the cell)."""
+    highlight_text: str = "#000000"
+    """Text on the highlighted cell."""
+    frame: str = "#00ffff"
+    """The thick frame around the highlighted cell (never colour alone)."""
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    """How the bedside window looks and which layout menus get."""
+
+    __pydantic_config__ = STRICT
+
+    theme: ThemeName = ThemeName.YELLOW_ON_BLACK
+    colors: ThemeColors = field(default_factory=ThemeColors)
+    """Used when `theme` is custom."""
+    frame_width: int = 10
+    """Pixels of the highlighted cell's frame."""
+    font_scale: float = 1.0
+    """Multiplies every text size (1 = readable from 2 m on a 24-inch screen)."""
+    columns: int = 1
+    """Cells per row for menus that do not set their own `columns` (1 = a list)."""
+    mouse: bool = True
+    """A click or tap on a cell selects it."""
+    dwell_indicator: bool = True
+    """A bar that fills while an item is highlighted."""
+    full_screen: bool = True
+    """Open the window full screen (Ctrl+Shift+F leaves and enters it)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings."""
@@ -364,6 +411,7 @@ class Settings:
     check_ins: CheckIns = field(default_factory=CheckIns)
     help: HelpCall = field(default_factory=HelpCall)
     fatigue: FatigueWatch = field(default_factory=FatigueWatch)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
 
     def with_scanning(self, **changes: object) -> Settings:
         """A copy with some scanning fields changed."""

@@ -8,6 +8,13 @@ from typing import Literal
 NoticeLevel = Literal["info", "warning", "error"]
 """How serious a notice is: news, something degraded, something failed."""
 
+Screen = Literal["menu", "offer", "check-in", "rest", "alert"]
+"""What fills the window: a caregiver's menu, the companion's offer of rest or check-in
+question (menus too, shown with the question large), a rest, or a call for help."""
+
+VoiceState = Literal["off", "loading", "listening", "asleep", "microphone lost", "unavailable"]
+"""Voice commands as the status line shows them."""
+
 
 @dataclass(frozen=True)
 class View:
@@ -34,6 +41,21 @@ class View:
     """Last problem or status worth showing (an adapter error, a setting change)."""
     notice_level: NoticeLevel = "info"
     """How serious `notice` is (said by whoever raised it, never guessed from its words)."""
+    columns: int = 1
+    """Cells per row: 1 is a list; more is a grid, scanned row by row, then within the row."""
+    row: int | None = None
+    """The highlighted row of a grid while rows are scanned (`highlight` is None then)."""
+    path: tuple[str, ...] = ()
+    """Titles of the open menus, home first (where we are)."""
+    dwell: tuple[float, float] | None = None
+    """(from, until) on the loop clock (time.monotonic()) while the highlighted item's time
+    runs; None while it waits for a cue to end, for a press, or nothing is highlighted."""
+    screen: Screen = "menu"
+    rest_until: float | None = None
+    """When the rest ends (loop clock), during a rest."""
+    alert_notified: bool = False
+    """During a call for help: the caregiver's channels have been told (help is on the way)."""
+    voice: VoiceState = "off"
 
 
 @dataclass
