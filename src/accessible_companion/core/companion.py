@@ -135,6 +135,7 @@ class Companion:
             speaking=self._speech.now_saying(),
             notice=self._shown.text,
             notice_level=self._shown.level,
+            look=self.settings.display,
         )
 
     # Events.

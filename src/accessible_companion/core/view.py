@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from .settings import DisplaySettings
 
 NoticeLevel = Literal["info", "warning", "error"]
 """How serious a notice is: news, something degraded, something failed."""
@@ -56,6 +58,8 @@ class View:
     alert_notified: bool = False
     """During a call for help: the caregiver's channels have been told (help is on the way)."""
     voice: VoiceState = "off"
+    look: DisplaySettings = field(default_factory=DisplaySettings)
+    """The caregiver's display settings in use (they change with a live reload)."""
 
 
 @dataclass
