@@ -636,3 +636,39 @@ files(
 menu(Y, "undefined alias", "      - label: *nothing\n", 5, "*nothing")
 menu(Y, "many aliases", "      - &t {label: Tea}\n" + "      - *t\n" * 300, 106, "more than 100 aliases")
 menu(Y, "a list as a key", "      - ? [a, b]\n        : c\n", 5, "a key must be a word")
+
+# The bedside window's theme.
+D = "display"
+setting(
+    D,
+    "custom text too faint",
+    '  display:\n    theme: custom\n    colors:\n      background: "#555555"\n      text: "#777777"\n',
+    6,
+    "text #777777 on background #555555 has contrast 1.66:1; at least 4.5:1",
+)
+setting(
+    D,
+    "custom highlight text too faint",
+    '  display:\n    colors:\n      highlight: "#ffff00"\n      highlight_text: "#ffffff"\n',
+    5,
+    "highlight_text #ffffff on highlight #ffff00 has contrast 1.07:1",
+)
+setting(
+    D,
+    "frame lost in the background",
+    '  display:\n    colors: {background: "#000000", frame: "#202020"}\n',
+    3,
+    "frame #202020 on background #000000",
+)
+setting(
+    D,
+    "colour name",
+    "  display:\n    colors:\n      text: yellow\n",
+    4,
+    "'yellow' is not a colour like #ffcc00",
+)
+setting(D, "short hex colour", '  display:\n    colors:\n      text: "#ff0"\n', 4, "'#ff0' is not a colour")
+setting(D, "unknown theme", "  display:\n    theme: dark\n", 3, "'dark'")
+setting(D, "frame too thin", "  display:\n    frame_width: 1\n", 3, "display.frame_width: 1 is not 2 to 40")
+setting(D, "font scale zero", "  display:\n    font_scale: 0\n", 3, "display.font_scale")
+setting(D, "too many columns", "  display:\n    columns: 9\n", 3, "display.columns: 9 is not 1 to 8")

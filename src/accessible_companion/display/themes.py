@@ -7,6 +7,7 @@ colours) and drawn with a thick frame, so it stands out in shape as well as in c
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..core.settings import DisplaySettings, ThemeColors, ThemeName
@@ -79,12 +80,13 @@ def color_problems(colors: ThemeColors) -> list[tuple[str, str]]:
         if front not in parsed or back not in parsed:
             continue
         ratio = contrast(parsed[front], parsed[back])
+        shown = math.floor(ratio * 100) / 100  # rounded down: a refused ratio never reads as enough
         if ratio < least:
             problems.append(
                 (
                     front,
                     f"display.colors: {front} {getattr(colors, front)} on {back} {getattr(colors, back)} "
-                    f"has contrast {ratio:.1f}:1; at least {least:g}:1 is needed to read it from the bed",
+                    f"has contrast {shown:.2f}:1; at least {least:g}:1 is needed to make it out from the bed",
                 )
             )
     return problems
