@@ -668,6 +668,13 @@ setting(
     "'yellow' is not a colour like #ffcc00",
 )
 setting(D, "short hex colour", '  display:\n    colors:\n      text: "#ff0"\n', 4, "'#ff0' is not a colour")
+setting(
+    D,
+    "colour not in quotes",
+    "  display:\n    colors:\n      text: #ffffff\n",
+    4,
+    'YAML reads #ffffff as a comment: put it in quotes, "#ffffff"',
+)
 setting(D, "unknown theme", "  display:\n    theme: dark\n", 3, "'dark'")
 setting(D, "frame too thin", "  display:\n    frame_width: 1\n", 3, "display.frame_width: 1 is not 2 to 40")
 setting(D, "font scale zero", "  display:\n    font_scale: 0\n", 3, "display.font_scale")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import re
 import types
 import typing
 from typing import Any, Literal, get_args, get_origin, get_type_hints
@@ -56,7 +57,11 @@ def _walk(doc: LinedYaml, value: Any, wanted: Any, where: Location, found: list[
             wanted = options[0]
         origin = get_origin(wanted)
     if value is None:
-        found.append(doc.problem(where, f"{dotted(where)} has no value: write one or remove the key"))
+        found.append(
+            doc.problem(
+                where, f"{dotted(where)} has no value: write one or remove the key{_hash_hint(doc, where)}"
+            )
+        )
     elif origin in (tuple, list):
         _walk_list(doc, value, get_args(wanted)[0], where, found)
     elif isinstance(wanted, type) and (dataclasses.is_dataclass(wanted) or issubclass(wanted, BaseModel)):
@@ -65,6 +70,18 @@ def _walk(doc: LinedYaml, value: Any, wanted: Any, where: Location, found: list[
         message = _scalar_problem(doc, value, wanted, where)
         if message:
             found.append(doc.problem(where, f"{dotted(where)}: {message}"))
+
+
+def _hash_hint(doc: LinedYaml, where: Location) -> str:
+    """A value written as `#ffcc00` is a comment to YAML, so the key looks empty: say so."""
+    try:
+        line = doc.file.read_text(encoding="utf-8").splitlines()[doc.line(where) - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
+    found = re.search(r":\s+(#\S*)", line)
+    return (
+        f' (YAML reads {found.group(1)} as a comment: put it in quotes, "{found.group(1)}")' if found else ""
+    )
 
 
 def _walk_list(doc: LinedYaml, value: Any, item: Any, where: Location, found: list[Problem]) -> None:
