@@ -15,7 +15,14 @@ from typing import Any
 
 from accessible_companion.app import main_thread_part
 from accessible_companion.core.companion import Companion
-from accessible_companion.core.events import Notice, SwitchDown, SwitchUp, VoiceCommand, VoiceRejected
+from accessible_companion.core.events import (
+    Notice,
+    PointerSelect,
+    SwitchDown,
+    SwitchUp,
+    VoiceCommand,
+    VoiceRejected,
+)
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet
 from accessible_companion.core.settings import Mode, Settings
 from accessible_companion.loop import Loop
@@ -54,11 +61,13 @@ class Listener:
         pass
 
 
-def running(settings: Settings) -> tuple[Loop, Listener, RecordingTrace, Callable[[], None]]:
+def running(
+    settings: Settings, menus: MenuSet = MENUS
+) -> tuple[Loop, Listener, RecordingTrace, Callable[[], None]]:
     listener = Listener()
     trace = RecordingTrace()
     speech = NullSpeech()
-    loop = Loop(Companion(MENUS, settings), speech, NoDisplay(), trace, listener)
+    loop = Loop(Companion(menus, settings), speech, NoDisplay(), trace, listener)
     speech.start(loop.post)
     listener.start(loop.post)
     loop.start()
@@ -114,6 +123,25 @@ def test_listens_for_the_current_menu_and_follows_menu_changes() -> None:
         }
     ]
     assert [f["label"] for _, e, f in trace.lines if e == "select"] == ["More"]
+
+
+def test_a_grids_row_highlight_and_a_click_are_traced() -> None:
+    home = Menu("home", "Home", tuple(Item(label) for label in ("Water", "Tea", "Juice")), columns=2)
+    loop, _, trace, stop = running(Settings(), MenuSet({"home": home}))
+    try:
+        wait_until(lambda: any(e == "highlight" for _, e, _ in trace.lines))
+        loop.post(PointerSelect("home", 2), time.monotonic())
+        wait_until(lambda: any(e == "select" for _, e, _ in trace.lines))
+    finally:
+        stop()
+    highlights = [f for _, e, f in trace.lines if e == "highlight"]
+    assert highlights[:2] == [
+        {"menu": "home", "row": 0, "label": "Water, Tea"},
+        {"menu": "home", "index": 2, "label": "Juice"},
+    ]
+    clicks = [f for _, e, f in trace.lines if e == "input"]
+    assert clicks == [{"source": "pointer", "kind": "click", "menu": "home", "index": 2}]
+    assert [f["label"] for _, e, f in trace.lines if e == "select"] == ["Juice"]
 
 
 def test_muted_while_sounding_and_unmuted_when_all_speech_ended() -> None:

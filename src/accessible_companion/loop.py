@@ -30,6 +30,7 @@ from .core.events import (
     Event,
     Notice,
     NotifyDone,
+    PointerSelect,
     SpeechFinished,
     SpeechStarted,
     SwitchDown,
@@ -198,6 +199,8 @@ class Loop:
                 self.trace.write("input", source=event.source, kind=kind, key=event.key, switch=event.switch)
             case VoiceCommand(phrase=phrase, confidence=confidence):
                 self.trace.write("input", source="voice", kind="command", key=phrase, confidence=confidence)
+            case PointerSelect(menu=menu, index=index):
+                self.trace.write("input", source="pointer", kind="click", menu=menu, index=index)
             case VoiceRejected(text=text, reason=reason, confidence=confidence):
                 self.trace.write(
                     "input", source="voice", kind="rejected", key=text, reason=reason, confidence=confidence

@@ -16,6 +16,13 @@ menus:
     items:
       - label: Water
 """
+GRID_HOME = """\
+menus:
+  - id: home
+    columns: 2
+    row_cues: [Drinks, Food]
+    items: [{label: Water}, {label: Tea}, {label: Bread}]
+"""
 
 # name -> (files, expected "file:line: message part" for every problem, in order)
 BROKEN: dict[str, tuple[dict[str, str], list[str]]] = {
@@ -133,6 +140,33 @@ BROKEN: dict[str, tuple[dict[str, str], list[str]]] = {
         {"a.yaml": HOME_OK + "settings: {}\n", "b.yaml": "settings:\n  voice_commands: true\n"},
         ["b.yaml:1: settings are given again (first at"],
     ),
+    "grid columns outside their range": (
+        {"menus.yaml": "menus:\n  - id: home\n    columns: 9\n    items: [{label: A}]\n"},
+        ["menus.yaml:3: menus[0].columns: must be at most 8"],
+    ),
+    "row cues not one per row": (
+        {"menus.yaml": GRID_HOME.replace("[Drinks, Food]", "[Drinks]")},
+        ["menus.yaml:4: menus[0].row_cues: 1 given, but menu 'home' has 2 rows (3 items, 2 to a row)"],
+    ),
+    "row cues counted with the Back item": (
+        {
+            "menus.yaml": HOME_OK + "      - label: More\n        menu: more\n"
+            "  - id: more\n    columns: 2\n    row_cues: [a]\n    items: [{label: X}, {label: Y}]\n",
+        },
+        ["menus.yaml:9: menus[1].row_cues: 1 given, but menu 'more' has 2 rows (3 items, Back included"],
+    ),
+    "row cues on a list": (
+        {"menus.yaml": GRID_HOME.replace("columns: 2", "columns: 3")},
+        ["menus.yaml:4: menus[0].row_cues: menu 'home' is a list (3 items, columns 3): it has no rows"],
+    ),
+    "a blank row cue": (
+        {"menus.yaml": GRID_HOME.replace("[Drinks, Food]", '[Drinks, " "]')},
+        ["menus.yaml:4: menus[0].row_cues[1] is blank"],
+    ),
+    "row loops outside their range": (
+        {"menus.yaml": HOME_OK, "settings.yaml": "settings:\n  scanning:\n    row_loops: 0\n"},
+        ["settings.yaml:3: scanning.row_loops: 0 is outside its range 1 to 10 passes"],
+    ),
     "key given twice": (
         {"menus.yaml": HOME_OK + "        label: Tea\n"},
         ["menus.yaml:5: 'label' is given twice"],
@@ -219,3 +253,11 @@ def test_the_english_back_word_is_free_when_the_caregiver_chose_another(tmp_path
     config = load_config(write(tmp_path, {"menus.yaml": menus, "settings.yaml": settings}))
     back = config.menus["more"].items[-1]
     assert (back.label, back.voice) == ("Back", ("zurück",))
+
+
+def test_a_grid_menu_and_its_row_cues_are_loaded(tmp_path: Path) -> None:
+    settings = "settings:\n  scanning:\n    row_loops: 2\n  display:\n    columns: 4\n"
+    config = load_config(write(tmp_path, {"menus.yaml": GRID_HOME, "settings.yaml": settings}))
+    home = config.menus["home"]
+    assert (home.columns, home.row_cues) == (2, ("Drinks", "Food"))
+    assert (config.settings.scanning.row_loops, config.settings.display.columns) == (2, 4)

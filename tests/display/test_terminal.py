@@ -11,7 +11,7 @@ from rich.console import Console
 
 from accessible_companion.core.view import View
 from accessible_companion.display import block_font
-from accessible_companion.display.terminal import TerminalDisplay
+from accessible_companion.display.terminal import Line, TerminalDisplay
 
 HOME = ("Phrases", "Fatigue strategies", "Rest", "Call caregiver", "Settings", "Quit")
 
@@ -339,3 +339,49 @@ def test_a_notice_is_marked_by_the_level_it_carries_not_by_its_words() -> None:
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
     assert "  ! 음성 인식 모델이 없습니다" in lines
     assert "  notice: Speech engine failed once, now fine" in lines
+
+
+# Grid boards
+
+
+def _reversed_cells(lines: list[Line]) -> list[str]:
+    """The text of every reverse-video segment outside the big panel."""
+    found = []
+    for line in lines:
+        text = "".join(segment.text for segment in line)
+        if text.startswith(("┃", "┏", "┗")):
+            continue
+        found += [
+            segment.text.strip() for segment in line if segment.style is not None and segment.style.reverse
+        ]
+    return found
+
+
+def test_a_grid_is_drawn_as_rows_of_cells_with_the_whole_row_marked() -> None:
+    display = TerminalDisplay(terminal(), fullscreen=True)
+    view = home(None, columns=3, row=1)
+    lines = display.layout(view, 80, 24)
+    texts = ["".join(segment.text for segment in line) for line in lines]
+    assert any("Phrases" in t and "Fatigue strategies" in t and "Rest" in t for t in texts)
+    assert _reversed_cells(lines) == ["▶ Call caregiver", "▶ Settings", "▶ Quit"]
+    assert any("row 2 of 2" in t for t in texts)
+    # Inside the row: only the highlighted cell.
+    lines = display.layout(home(4, columns=3), 80, 24)
+    assert _reversed_cells(lines) == ["▶ Settings"]
+
+
+@pytest.mark.parametrize("width", [12, 30, 80])
+def test_grid_lines_fill_the_screen_exactly(width: int) -> None:
+    display = TerminalDisplay(terminal(width, 24), fullscreen=True)
+    labels = tuple(f"Item {n}" for n in range(30))
+    for view in (home(None, labels=labels, columns=8, row=3), home(29, labels=labels, columns=5)):
+        for line in display.layout(view, width, 24):
+            assert cell_len("".join(segment.text for segment in line)) == max(width, 12)
+
+
+def test_plain_lines_say_the_highlighted_row() -> None:
+    display, out = plain()
+    display.show(home(None, columns=3, row=0))
+    assert take(out)[0] == "[home] ▶ row 1: Phrases · Fatigue strategies · Rest (1/2) · scanning"
+    display.show(home(1, columns=3))
+    assert take(out) == ["[home] ▶ Fatigue strategies (2/6) · scanning"]

@@ -37,4 +37,6 @@ def blank_menu(model: MenuModel, doc: LinedYaml, location: Location) -> list[Pro
     found = _blank(doc, (*location, "id"), model.id)
     for number, item in enumerate(model.items):
         found += _blank(doc, (*location, "items", number, "label"), item.label)
+    for number, cue in enumerate(model.row_cues):
+        found += _blank(doc, (*location, "row_cues", number), cue)
     return found

@@ -21,6 +21,7 @@ from ..core.settings import Settings, timing_conflicts
 from ..display.themes import color_problems
 from ..switch.keys import canonical_key_name
 from .blanks import blank_menu, blank_settings
+from .grids import row_cue_problems
 from .help_channels import help_channel_problems
 from .kinds import dotted, kind_problems
 from .problems import ConfigError, Problem
@@ -370,7 +371,8 @@ def _build_menus(
             continue
         problems += blank_menu(model, doc, location)
         items = _build_items(model, doc, location, item_ids, problems)
-        menus[model.id] = Menu(model.id, model.title or model.id, tuple(items))
+        title = model.title or model.id
+        menus[model.id] = Menu(model.id, title, tuple(items), model.columns or 0, tuple(model.row_cues))
         where[model.id] = (doc, location)
 
     menu_set = MenuSet(menus)
@@ -385,6 +387,7 @@ def _build_menus(
             problems.append(doc.problem((*location, "id"), f"menu '{menu_id}' cannot be reached from home"))
     # The Back items the companion adds are checked too, with the caregiver's back words.
     _check_voice_clashes(with_back_items(menu_set, settings), where, problems)
+    problems += row_cue_problems(with_back_items(menu_set, settings), settings, where)
     return menu_set
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..core.limits import LIMITS
 from ..core.menus import Action
 from ..core.settings import Mode, Settings
 
 MAX_REST_MINUTES = 24 * 60
+MAX_COLUMNS = int(LIMITS["display.columns"].high)
 
 
 class _Strict(BaseModel):
@@ -36,6 +38,10 @@ class MenuModel(_Strict):
 
     id: str
     title: str = ""
+    columns: int | None = Field(default=None, gt=0, le=MAX_COLUMNS)
+    """Cells per row (a grid, scanned row by row); none = `display.columns`."""
+    row_cues: list[str] = Field(default_factory=list)
+    """What the cue voice says for each row of the grid (default: its first two items' cues)."""
     items: list[ItemModel]
 
 

@@ -97,6 +97,9 @@ class AlertState:
     cancel_until: float
     next_repeat: float
     notified: bool = False
+    """Its `Notify` went out to the caregiver's channels."""
+    delivered: bool = False
+    """... and a channel reported it delivered: help is on the way."""
 
 
 def offer_menu(reason: str, rest: RestPacing, messages: Messages, text: str) -> Menu:

@@ -79,6 +79,22 @@ class Care:
         """`alert` or `resting` (the scan is stopped meanwhile), or "" when care is quiet."""
         return "alert" if self._alert is not None else "resting" if self._rest is not None else ""
 
+    @property
+    def rest_until(self) -> float | None:
+        """When the rest in progress ends (loop clock)."""
+        return self._rest.end if self._rest is not None else None
+
+    @property
+    def help_on_the_way(self) -> bool:
+        """A call for help is on and a channel has reported its notification delivered."""
+        return self._alert is not None and self._alert.delivered
+
+    def delivered(self) -> None:
+        """A notification was delivered: it was for the alert on now if its `Notify` went out
+        (a late report of an earlier alert's is taken for this one's: both were sent)."""
+        if self._alert is not None and self._alert.notified:
+            self._alert.delivered = True
+
     def listened_for(self) -> set[str]:
         """In a rest or an alert only a few commands are listened for (empty: all of them)."""
         if self._alert is not None:

@@ -40,6 +40,7 @@ from .records import NotifyResult, PhraseUsed
 from .reload import kept_settings, placed
 from .scanner import Scanner
 from .settings import Settings
+from .showing import VoiceStatus, make_view
 from .utterances import Utterances
 from .view import Shown, View
 
@@ -73,6 +74,7 @@ class Companion:
         self.voice_commands = settings.voice_commands
         self._asleep = False
         """Voice sleep: only the wake words are listened for."""
+        self._voice = VoiceStatus()
         self._configured = settings
         """The settings as the caregiver's config gave them (the running ones may differ)."""
         self._pending: ConfigChanged | None = None
@@ -93,7 +95,7 @@ class Companion:
     def handle(self, event: Event, now: float) -> list[Effect]:
         """Feed one event that happened at `now`; returns what to do."""
         effects = self._handle(event, now)
-        if isinstance(event, SwitchUp | SwitchTap | VoiceCommand):
+        if isinstance(event, SwitchUp | SwitchTap | VoiceCommand | PointerSelect):
             self._care.touch(now)
         if not self._speech.main_pending:
             effects += self._care.due(now)
@@ -122,21 +124,8 @@ class Companion:
 
     def view(self) -> View:
         """A snapshot for displays."""
-        scanner = self._scanner
-        menu = scanner.menu
-        return View(
-            menu=menu.id,
-            title=menu.title,
-            labels=tuple(item.label for item in menu.items),
-            highlight=scanner.index if scanner.highlighting else None,
-            state=self._care.state or scanner.state(),
-            mode=self.settings.scanning.mode.value,
-            interval=self.settings.scanning.interval,
-            speaking=self._speech.now_saying(),
-            notice=self._shown.text,
-            notice_level=self._shown.level,
-            look=self.settings.display,
-        )
+        voice = self._voice.state(self.voice_commands, self._asleep)
+        return make_view(self._scanner, self._care, self._speech, self._shown, voice)
 
     # Events.
 
@@ -151,17 +140,21 @@ class Companion:
             case AdapterError(component=component, message=message):
                 self._shown.show(f"{component}: {message}", "error")
                 return list(self._speech.sound("main", "", "error"))
-            case Notice(text=text, spoken=spoken, level=level):
+            case Notice(text=text, spoken=spoken, level=level, kind=kind):
+                self._voice.notice(kind)
                 self._shown.show(text, level)
                 return [self._speech.speak("main", text)] if spoken else []
             case NotifyDone(kind=kind, ok=ok, detail=detail):
                 record = Record(NotifyResult(kind, ok, detail))
                 if ok:
+                    self._care.delivered()
                     return [record]
                 self._shown.show(f"help {kind}: {detail}", "error")
                 return [record, *self._speech.sound("main", "", "error")]
-            case SpeechStarted() | VoiceRejected() | PointerSelect():  # pointer: issue 11, next
+            case SpeechStarted() | VoiceRejected():
                 return []
+            case PointerSelect():
+                return self._pointer(event, now)
             case ConfigChanged():
                 self._pending = event  # applied at the end of `handle` once calm
                 return []
@@ -214,7 +207,19 @@ class Companion:
                 return self._scanner.restart(now)
             case "step":
                 return self._scanner.step(now)
-        return self._select_item(self._scanner.item, now, by_switch=True)
+        return self._choose(now, by_switch=True)
+
+    def _pointer(self, event: PointerSelect, now: float) -> list[Effect]:
+        """A click on the window: on an item of the menu shown, selects it (as its voice words
+        do); on the screen itself (-1) in a rest or a call for help, it is a press there."""
+        menu = self._scanner.menu
+        if not self.settings.display.mouse:
+            return []
+        if self._care.state:
+            return (self._care.pressed(now) or []) if event.index == -1 else []
+        if event.menu != menu.id or not 0 <= event.index < len(menu.items):
+            return []  # a menu already left, or no such cell
+        return [self._scanner.point_at(event.index), *self._select_item(self._scanner.item, now)]
 
     def _reconfigure(self, change: ConfigChanged, now: float) -> list[Effect]:
         """Run on a new config from here on, at the same menu and item where they still exist."""
@@ -237,6 +242,12 @@ class Companion:
         return effects
 
     # Selection.
+
+    def _choose(self, now: float, by_switch: bool = False) -> list[Effect]:
+        """Select what is highlighted: enter a grid's row, or select the item."""
+        if self._scanner.row is not None:
+            return self._scanner.enter_row(now)
+        return self._select_item(self._scanner.item, now, by_switch)
 
     def _select_item(self, item: Item, now: float, by_switch: bool = False) -> list[Effect]:
         scanner = self._scanner
@@ -317,13 +328,13 @@ class Companion:
             case "next":
                 return scanner.step(now)
             case "select":
-                return self._select_item(scanner.item, now)
+                return self._choose(now)
             case "help":
                 return self._care.raise_alert("voice", now)
             case "repeat":
                 if self._speech.last_main:
                     return [self._speech.speak("main", self._speech.last_main)]
-                return [self._speech.speak("cue", scanner.item.cue_text)]
+                return [self._speech.speak("cue", scanner.cue_text)]
             case "stop":
                 return scanner.idle_now(now, "pause", message="")
             case "sleep":

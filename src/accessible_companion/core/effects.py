@@ -63,6 +63,19 @@ class Highlight:
 
 
 @dataclass(frozen=True)
+class HighlightRow:
+    """A row of a grid is highlighted (rows are scanned; a selection enters the row)."""
+
+    TRACE: ClassVar[str] = "highlight"
+    menu: str
+    """Menu id."""
+    row: int
+    """Row position in the grid, from 0."""
+    label: str
+    """The row's cue (its first items' cues, or the caregiver's `row_cues`)."""
+
+
+@dataclass(frozen=True)
 class Select:
     """An item was selected."""
 
@@ -162,6 +175,7 @@ Effect = (
     | Prepare
     | StopCue
     | Highlight
+    | HighlightRow
     | Select
     | EnterMenu
     | Idle

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .settings import Mode, Settings
@@ -89,6 +89,10 @@ class Menu:
     id: str
     title: str
     items: tuple[Item, ...]
+    columns: int = 0
+    """Cells per row: more than 1 lays it out as a grid (see `grid.py`); 0 = `display.columns`."""
+    row_cues: tuple[str, ...] = ()
+    """The caregiver's cue for each row of a grid ("" or missing: its first items' cues)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ def with_back_items(menus: MenuSet, settings: Settings) -> MenuSet:
     fixed: dict[str, Menu] = {}
     for menu_id, menu in menus.menus.items():
         needs_back = menu_id != menus.home and all(i.action is not Action.BACK for i in menu.items)
-        fixed[menu_id] = Menu(menu.id, menu.title, (*menu.items, back)) if needs_back else menu
+        fixed[menu_id] = replace(menu, items=(*menu.items, back)) if needs_back else menu
     return MenuSet(fixed, menus.home)
 
 

@@ -54,6 +54,11 @@ class Dwell:
             self.due = now + self.length
             self.fallback = None
 
+    def running(self) -> tuple[float, float] | None:
+        """(from, until) while the dwell's time runs: known, not waiting for speech, not frozen.
+        After a freeze `from` is moved on by the time it was frozen, so the share done is right."""
+        return None if self.due is None else (self.due - self.length, self.due)
+
     def deadline(self) -> float | None:
         """The next moment this dwell needs attention."""
         return self.due if self.due is not None else self.fallback

@@ -11,7 +11,19 @@ from enum import StrEnum
 from typing import Literal
 
 from .care import is_made_menu
-from .effects import Effect, EnterMenu, Highlight, HoldReady, Idle, Prepare, Record, SettingChanged, StopCue
+from .effects import (
+    Effect,
+    EnterMenu,
+    Highlight,
+    HighlightRow,
+    HoldReady,
+    Idle,
+    Prepare,
+    Record,
+    SettingChanged,
+    StopCue,
+)
+from .grid import Cursor, Layout, row_cue, row_cues
 from .limits import clamp
 from .menus import Action, Item, Menu, MenuSet
 from .modes import RULES, ModeRules, next_mode
@@ -48,7 +60,7 @@ class Scanner:
         self._speech = utterances
         self._shown = shown
         self._stack: list[str] = [menus.home]
-        self._index = 0
+        self._cursor = Cursor()
         self._first = True
         self._passes = 0
         self._phase = ScanPhase.WAITING
@@ -79,11 +91,32 @@ class Scanner:
 
     @property
     def index(self) -> int:
-        return self._index
+        """The highlighted item; on a row of a grid, the row's first item."""
+        return self._cursor.index
 
     @property
     def item(self) -> Item:
-        return self.menu.items[self._index]
+        return self.menu.items[self._cursor.index]
+
+    @property
+    def layout(self) -> Layout:
+        """The current menu's cells per row (a list has 1)."""
+        return Layout.of(self.menu, self.settings.display.columns)
+
+    @property
+    def row(self) -> int | None:
+        """The highlighted row while a grid's rows are scanned; None on an item."""
+        return self._cursor.row
+
+    @property
+    def cue_text(self) -> str:
+        """What the cue voice says for the highlight: the item's cue, or the row's."""
+        row = self._cursor.row
+        return self.item.cue_text if row is None else row_cue(self.menu, self.layout, row)
+
+    def dwell(self) -> tuple[float, float] | None:
+        """(from, until) while the highlight's dwell runs (see `View.dwell`)."""
+        return self._dwell.running() if self._phase is ScanPhase.SCANNING else None
 
     @property
     def passes(self) -> int:
@@ -238,10 +271,13 @@ class Scanner:
         return effects
 
     def _advance(self, now: float) -> list[Effect]:
-        """The dwell ended: move to the next item, or stop after the last loop."""
+        """The dwell ended: move to the next item (or row), or stop after the last loop."""
         self._first = False
-        self._index = (self._index + 1) % len(self.menu.items)
-        if self._index == 0:
+        if now <= self._presses.guard_until:
+            # Highlighted only while presses were blocked: in a grid's row, this pass does not
+            # count toward row_loops, so every item of the row can be taken before it is left.
+            self._cursor.spoiled = True
+        if self._cursor.next(self.layout, self.settings.scanning.row_loops) == "wrapped":
             self._passes += 1
             if self._passes >= self.settings.scanning.loops:
                 return self.idle_now(now, "loops")
@@ -251,14 +287,16 @@ class Scanner:
 
     def _highlight(self, now: float) -> list[Effect]:
         self._highlighted_at = now
-        item = self.item
-        cue = item.cue_text if self.settings.speech.cues else ""
+        cue = self.cue_text if self.settings.speech.cues else ""
         sounds = self._speech.sound("cue", cue, "highlight")
         self._cue_id = sounds[0].utterance if sounds else None
         if self._phase is ScanPhase.SCANNING:
             timing = self.settings.scanning
             self._schedule(now, timing.interval + (timing.first_item_extra if self._first else 0.0))
-        return [Highlight(self.menu.id, self._index, item.label), *sounds]
+        row = self._cursor.row
+        if row is not None:
+            return [HighlightRow(self.menu.id, row, self.cue_text), *sounds]
+        return [Highlight(self.menu.id, self._cursor.index, self.item.label), *sounds]
 
     def _schedule(self, now: float, length: float) -> None:
         """Start the dwell of the highlighted item, after any speech it must wait for."""
@@ -267,13 +305,23 @@ class Scanner:
         self._dwell.start(now, length, waiting, spoken)
 
     def point_at(self, index: int) -> Highlight:
-        """Highlight item `index` at once (chosen by voice); it is selected next."""
-        self._index = index
+        """Highlight item `index` at once (chosen by voice or a click); it is selected next."""
+        self._cursor.point_at(index)
         return Highlight(self.menu.id, index, self.item.label)
 
     def step(self, now: float) -> list[Effect]:
         self._first = False
-        self._index = (self._index + 1) % len(self.menu.items)
+        self._cursor.next(self.layout, self.settings.scanning.row_loops)
+        return self._highlight(now)
+
+    def enter_row(self, now: float) -> list[Effect]:
+        """A selection on a grid's row: scan its items from the first, with the first-item
+        extra, after the post-selection pause (a double hit must not take the first item)."""
+        self.guard(now)
+        self._cursor.enter_row(self.layout)
+        self._passes = 0
+        self._first = True
+        self.stop(ScanPhase.SCANNING if self.rules.moves_by_itself else ScanPhase.WAITING)
         return self._highlight(now)
 
     def stop(self, phase: ScanPhase = ScanPhase.IDLE) -> None:
@@ -283,8 +331,8 @@ class Scanner:
         self._frozen = None
 
     def restart(self, now: float) -> list[Effect]:
-        """Start scanning the current menu from its first item."""
-        self._index = 0
+        """Start scanning the current menu from its first item (a grid: its first row)."""
+        self._cursor.top(self.layout)
         self._passes = 0
         self._first = True
         self.stop(ScanPhase.SCANNING if self.rules.moves_by_itself else ScanPhase.WAITING)
@@ -314,7 +362,7 @@ class Scanner:
         return [
             EnterMenu(menu_id),
             *self.restart(now),
-            Prepare("cue", tuple(item.cue_text for item in items)),
+            Prepare("cue", self._cues()),
             Prepare("main", tuple(item.say_text for item in items if item.action in spoken)),
         ]
 
@@ -345,7 +393,7 @@ class Scanner:
     ) -> list[Effect]:
         """Go on with a new config: at `place` (menu stack, index), or home when None. The
         dwell running now keeps its length: new timings start with the next highlight."""
-        old_rules = self.rules
+        old_rules, old_layout = self.rules, self.layout
         self._all.clear()
         self._all.update(menus.menus)
         self.menus = MenuSet(self._all, menus.home)
@@ -353,14 +401,24 @@ class Scanner:
         if place is None:
             self._stack = [menus.home]
             return self.enter(menus.home, now, push=False)
-        self._stack, self._index = place
-        items = self.menu.items
-        effects: list[Effect] = [Prepare("cue", tuple(item.cue_text for item in items))]
+        self._stack, self._cursor.index = place
+        layout = self.layout
+        effects: list[Effect] = [Prepare("cue", self._cues())]
+        if layout != old_layout and (layout.is_grid or old_layout.is_grid):
+            # Laid out anew: this menu's scan starts again at its top.
+            self._cursor.top(layout)
+            return effects if self.idle else [*effects, *self.restart(now)]
+        self._cursor.fit(layout)
         if self.rules != old_rules and not self.idle:
             # Another mode: what a press means changed, so the highlight starts anew where it is.
             self.stop(ScanPhase.SCANNING if self.rules.moves_by_itself else ScanPhase.WAITING)
             effects += self._highlight(now)
         return effects
+
+    def _cues(self) -> tuple[str, ...]:
+        """Every cue of the current menu, its rows' too: rendered ahead, so they sound at once."""
+        menu = self.menu
+        return (*(item.cue_text for item in menu.items), *row_cues(menu, self.layout))
 
     # Settings the menus change.
 

@@ -73,7 +73,7 @@ class Scanning:
     first_item_extra: float = 1.0
     """Extra seconds on the first item after entering a menu or a selection."""
     loops: int = 3
-    """Full passes without a press before auto scanning stops and waits."""
+    """Full passes without a press before auto scanning stops and waits (over a grid's rows)."""
     acceptance: float = 0.05
     """Presses shorter than this are ignored (tremor, bumps)."""
     debounce: float = 0.1
@@ -86,6 +86,9 @@ class Scanning:
     """Dwell starts when the item's cue has been spoken, as in auditory scanning."""
     speed_step: float = 1.25
     """Slower multiplies the interval by this; faster divides by it."""
+    row_loops: int = 1
+    """In a grid: passes through a row's items without a press before scanning goes back to
+    the rows (on the same row)."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Terminal display: a full-screen, large-print view of the scan, or plain log lines when piped.
 
 Full screen (an interactive terminal): header, the highlighted item big in a bordered panel,
-the item list, then what is being spoken and the last notice. Plain (a pipe, a test, CI):
-one short line per change, so logs stay readable.
+the item list (a grid board as rows of cells), then what is being spoken and the last notice.
+Plain (a pipe, a test, CI): one short line per change, so logs stay readable.
 """
 
 from __future__ import annotations
@@ -85,6 +85,28 @@ def _highlight(view: View) -> int | None:
     if view.highlight is not None and 0 <= view.highlight < len(view.labels):
         return view.highlight
     return None
+
+
+def _columns(view: View) -> int:
+    """Cells per row: 1 for a list."""
+    return max(1, view.columns)
+
+
+def _row_cells(view: View, row: int) -> range:
+    columns = _columns(view)
+    return range(row * columns, min(len(view.labels), (row + 1) * columns))
+
+
+def _marked_row(view: View) -> int | None:
+    """The highlighted row of a grid while rows are scanned, if it is in range."""
+    if view.row is not None and _columns(view) > 1 and _row_cells(view, view.row):
+        return view.row
+    return None
+
+
+def _row_text(view: View, row: int) -> str:
+    """A row's labels in one line, for the big panel and plain lines."""
+    return " · ".join(clean(view.labels[index]) for index in _row_cells(view, row))
 
 
 class _Lines:
@@ -239,9 +261,16 @@ class TerminalDisplay:
         inner = width - 2
         labels = tuple(clean(label) for label in view.labels)
         height = _panel_height(labels, inner, budget, self._ascii)
-        if highlight is None:
+        row = _marked_row(view)
+        content: tuple[str, ...]
+        if row is not None:
+            label = _row_text(view, row)
+            content = _big_label(label, inner, height, self._ascii)
+            style = _SLAB
+            caption = f" row {row + 1} of {-(-len(labels) // _columns(view))} "
+        elif highlight is None:
             label = state_text(view.state).capitalize() if labels else "(empty menu)"
-            content: tuple[str, ...] = (label,)
+            content = (label,)
             style = _TITLE
             caption = f" {len(labels)} items " if labels else ""
         else:
@@ -251,7 +280,7 @@ class TerminalDisplay:
             caption = f" {highlight + 1} of {len(labels)} "
         if height < 5 or not content:
             # Too little room for a box: one bold row, still marked.
-            marker = "▶ " if highlight is not None else ""
+            marker = "▶ " if highlight is not None or row is not None else ""
             return [[Segment(set_cell_size(self._fit(f" {marker}{label}", width), width), style)]]
         body = height - 2
         top = (body - len(content)) // 2
@@ -286,6 +315,8 @@ class TerminalDisplay:
         count = len(view.labels)
         if rows <= 0 or count == 0:
             return []
+        if _columns(view) > 1:
+            return self._grid(view, highlight, width, rows)
         start = self._scroll(view.menu, highlight, count, rows)
         end = min(count, start + rows)
         lines: list[Line] = []
@@ -305,6 +336,30 @@ class TerminalDisplay:
             if more:
                 line.append(Segment(more, _FAINT))
             lines.append(line)
+        return lines
+
+    def _grid(self, view: View, highlight: int | None, width: int, rows: int) -> list[Line]:
+        """A grid board: one line per row of cells; the highlighted row's cells, or the
+        highlighted cell, in reverse video with a marker (never colour alone)."""
+        columns = _columns(view)
+        count = -(-len(view.labels) // columns)
+        row = _marked_row(view)
+        focus = row if row is not None else None if highlight is None else highlight // columns
+        start = self._scroll(view.menu, focus, count, rows)
+        cell = max(4, (width - 1) // columns)
+        lines: list[Line] = []
+        for line_row in range(start, min(count, start + rows)):
+            line = [Segment(" ")]
+            for index in _row_cells(view, line_row):
+                on = index == highlight or line_row == row
+                text = self._fit(f"{'▶' if on else ' '} {clean(view.labels[index])}", cell - 1)
+                line += [
+                    Segment(set_cell_size(text, cell - 1), _ITEM_HIGHLIGHT if on else _ITEM),
+                    Segment(" "),
+                ]
+            used = sum(cell_len(segment.text) for segment in line)
+            line.append(Segment(" " * max(0, width - used)))
+            lines.append(_cut(line, width))
         return lines
 
     def _scroll(self, menu: str, highlight: int | None, count: int, rows: int) -> int:
@@ -384,6 +439,10 @@ class TerminalDisplay:
         highlight = _highlight(view)
         state = state_text(view.state)
         where = f"[{clean(view.menu)}]"
+        row = _marked_row(view)
+        if row is not None:
+            rows = -(-len(view.labels) // _columns(view))
+            return f"{where} ▶ row {row + 1}: {_row_text(view, row)} ({row + 1}/{rows}) · {state}"
         if highlight is None:
             return f"{where} {clean(view.title)}: {len(view.labels)} items · {state}"
         label = clean(view.labels[highlight])
@@ -400,7 +459,20 @@ class TerminalDisplay:
 
 
 def _status_key(view: View) -> tuple[object, ...]:
-    return (view.menu, view.title, view.labels, _highlight(view), view.state)
+    return (view.menu, view.title, view.labels, _highlight(view), _marked_row(view), view.state)
+
+
+def _cut(line: Line, width: int) -> Line:
+    """`line` cut to exactly `width` cells (the last cell of a narrow grid may overflow)."""
+    kept: Line = []
+    room = width
+    for segment in line:
+        if room <= 0:
+            break
+        text = segment.text if cell_len(segment.text) <= room else set_cell_size(segment.text, room)
+        kept.append(Segment(text, segment.style))
+        room -= cell_len(text)
+    return kept
 
 
 def _to_ascii(text: str, encoding: str) -> str:
