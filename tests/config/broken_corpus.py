@@ -675,6 +675,13 @@ setting(
     4,
     'YAML reads #ffffff as a comment: put it in quotes, "#ffffff"',
 )
+setting(
+    D,
+    "window words with an unknown placeholder",
+    "  display:\n    words:\n      more_above: '{n} more'\n",
+    4,
+    "display.words.more_above: bad placeholder 'n' (known: {count}, {state})",
+)
 setting(D, "unknown theme", "  display:\n    theme: dark\n", 3, "'dark'")
 setting(D, "frame too thin", "  display:\n    frame_width: 1\n", 3, "display.frame_width: 1 is not 2 to 40")
 setting(D, "font scale zero", "  display:\n    font_scale: 0\n", 3, "display.font_scale")

@@ -16,13 +16,12 @@ from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QAccessible
 from PySide6.QtTest import QSignalSpy, QTest
 
-from accessible_companion.core.settings import DisplaySettings, Messages, ThemeName
+from accessible_companion.core.settings import DisplaySettings, ThemeName, WindowWords
 from accessible_companion.core.view import View
 from accessible_companion.display import fit
 from accessible_companion.display.board import Board
 from accessible_companion.display.screens import ALERT_FILL, ALERT_TEXT, countdown
 from accessible_companion.display.themes import BUILT_IN, colors_of, contrast
-from accessible_companion.display.words import BoardWords
 from rigs import screenshots
 from tests.display.qt import Pixels, application, colours, count, pixels, region, share
 from tests.support.fixtures import xvfb_display
@@ -173,11 +172,11 @@ def test_the_alert_screen_is_red_with_white_words_then_says_help_is_coming(board
     assert count(image, ALERT_TEXT) > 2000
     counted = colours(image)
     assert contrast(counted[0][0], counted[1][0]) >= 7.0
-    assert board.accessibleName() == BoardWords().screen_alert
+    assert board.accessibleName() == WindowWords().screen_alert
     notified = render(board, replace(view, alert_notified=True))
     assert share(notified, ALERT_FILL) > 0.8
     assert (notified != image).any()
-    assert board.accessibleName() == Messages().help
+    assert board.accessibleName() == WindowWords().help_coming
 
 
 def test_what_the_main_voice_says_shows_in_the_speaking_area(board: Board) -> None:
@@ -353,7 +352,7 @@ def test_notices_carry_a_symbol_and_a_word_not_only_a_colour(board: Board) -> No
     assert count(region(warned, status), "#ffcc00") > 500
     assert count(region(failed, status), "#b00000") > 500
     assert count(region(plain, status), "#ffcc00") == 0
-    words = BoardWords()
+    words = WindowWords()
     assert fit.fit(f"⚠ {words.notice_warning}: x", 900, 40, 20, 10).lines[0].startswith("⚠ Warning")
     from PySide6.QtGui import QFontMetricsF
 
@@ -380,7 +379,9 @@ def test_a_rest_that_is_over_says_so(board: Board, clock: Clock) -> None:
     clock.now = T0 + 800
     board.show_view(screenshots.rest(now=T0))
     over = pixels(board.grab().toImage())
-    board.set_messages(replace(Messages(), rest_over="Fin"))
+    rest = screenshots.rest(now=T0)
+    look = replace(rest.look, words=replace(rest.look.words, rest_over="Fin"))
+    board.show_view(replace(rest, look=look))
     translated = pixels(board.grab().toImage())
     middle = board.parts().middle
     yellow = colors_of(phrases().look).text

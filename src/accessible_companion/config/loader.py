@@ -32,6 +32,8 @@ _FILE_ADAPTER = TypeAdapter(FileModel)
 # Keys that only make sense with one action.
 _ACTION_KEYS = {"menu": Action.MENU, "mode": Action.MODE, "minutes": Action.REST, "answer": Action.CHECK_IN}
 _PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low", "language": "en", "minutes": "5"}
+_WORDS = {"count": "3", "state": "listening"}
+"""The placeholders of the window's words (`display.words`)."""
 HELP_MARGIN = 0.5
 """Seconds a hold for help must exceed a long press by, so the two are told apart."""
 
@@ -295,21 +297,26 @@ def _switch_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
 
 
 def _message_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
-    """Messages whose placeholders the companion cannot fill."""
+    """Messages (and the window's words) whose placeholders the companion cannot fill."""
     problems: list[Problem] = []
-    for field in fields(settings.messages):
-        template = getattr(settings.messages, field.name)
-        try:
-            template.format(**_PLACEHOLDERS)
-        except (KeyError, IndexError, ValueError) as error:
-            problems.append(
-                doc.problem(
-                    ("settings", "messages", field.name),
-                    f"messages.{field.name}: bad placeholder {error} (known: "
-                    + ", ".join("{" + p + "}" for p in _PLACEHOLDERS)
-                    + ")",
+    groups = (
+        ("messages", settings.messages, _PLACEHOLDERS),
+        ("display.words", settings.display.words, _WORDS),
+    )
+    for section, values, known in groups:
+        for field in fields(values):
+            template = getattr(values, field.name)
+            try:
+                template.format(**known)
+            except (KeyError, IndexError, ValueError) as error:
+                problems.append(
+                    doc.problem(
+                        ("settings", *section.split("."), field.name),
+                        f"{section}.{field.name}: bad placeholder {error} (known: "
+                        + ", ".join("{" + p + "}" for p in known)
+                        + ")",
+                    )
                 )
-            )
     return problems
 
 

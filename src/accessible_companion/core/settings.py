@@ -372,6 +372,38 @@ class ThemeColors:
 
 
 @dataclass(frozen=True)
+class WindowWords:
+    """What the bedside window writes itself; caregivers may reword or translate it."""
+
+    __pydantic_config__ = STRICT
+
+    screen_alert: str = "Calling for help"
+    """The call for help's screen, until the caregiver's channels have been told."""
+    help_coming: str = "Help is on the way"
+    """The call for help's screen once they have."""
+    screen_alert_stop: str = "Press or Esc to stop"
+    """Under it: how the user or the caregiver ends the call."""
+    screen_rest: str = "Resting — press to end the rest"
+    """The rest screen, under the countdown."""
+    rest_over: str = "Rest over — press when you are ready"
+    saying: str = "Saying"
+    """The caption of the area that shows what the main voice says."""
+    more_above: str = "▲ {count} more above"
+    more_below: str = "▼ {count} more below"
+    """A long menu shown a page at a time: how many items are off this page."""
+    notice_warning: str = "Warning"
+    notice_error: str = "Error"
+    """Words before a warning's or an error's text (with a symbol: never colour alone)."""
+    voice: str = "Voice: {state}"
+    """The voice commands' state in the status line ({state}: one of the states below)."""
+    voice_loading: str = "loading"
+    voice_listening: str = "listening"
+    voice_asleep: str = "asleep"
+    voice_microphone_lost: str = "microphone lost"
+    voice_unavailable: str = "unavailable"
+
+
+@dataclass(frozen=True)
 class DisplaySettings:
     """How the bedside window looks and which layout menus get."""
 
@@ -392,6 +424,7 @@ class DisplaySettings:
     """A bar that fills while an item is highlighted."""
     full_screen: bool = True
     """Open the window full screen (Ctrl+Shift+F leaves and enters it)."""
+    words: WindowWords = field(default_factory=WindowWords)
 
 
 @dataclass(frozen=True)

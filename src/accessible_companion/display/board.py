@@ -25,12 +25,10 @@ from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
-from ..core.settings import Messages
 from ..core.view import View
 from . import cells, chrome, screens
 from .cells import Palette
 from .layout import FULL_SCREENS, Layout, layout
-from .words import BoardWords
 
 FRAME_MS = 33
 """The dwell bar moves at most ~30 times a second (smooth enough, cheap on the CPU)."""
@@ -49,13 +47,9 @@ class Board(QWidget):
     def __init__(
         self,
         parent: QWidget | None = None,
-        messages: Messages | None = None,
-        words: BoardWords | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
-        self._messages = messages or Messages()
-        self._words = words or BoardWords()
         self._clock = clock
         self._view: View | None = None
         self._palette: Palette | None = None
@@ -91,11 +85,6 @@ class Board(QWidget):
         self._level = dbfs
         if self._view is not None and self._view.voice in chrome.LEVEL_SHOWN:
             self.update(self.parts().status)
-
-    def set_messages(self, messages: Messages) -> None:
-        """The caregiver's words (they change with a live reload)."""
-        self._messages = messages
-        self.update()
 
     @property
     def view(self) -> View | None:
@@ -134,19 +123,19 @@ class Board(QWidget):
         if view.screen == "alert":
             alert = screens.alert_palette()
             painter.fillRect(self.rect(), alert.background)
-            screens.paint_alert(painter, lay, view, self._messages, self._words)
-            chrome.paint_status(painter, lay, view, alert, self._words, self._level)
+            screens.paint_alert(painter, lay, view, view.look.words)
+            chrome.paint_status(painter, lay, view, alert, view.look.words, self._level)
             return
         painter.fillRect(self.rect(), palette.background)
         chrome.paint_heading(painter, lay, view, palette)
         if view.screen == "rest":
-            screens.paint_rest(painter, lay, view, palette, self._messages, self._words, self._clock())
+            screens.paint_rest(painter, lay, view, palette, view.look.words, self._clock())
         else:
             cells.paint_cells(painter, lay, view, palette)
             cells.paint_dwell(painter, lay, view, palette, self._clock())
-            chrome.paint_more(painter, lay, palette, self._words)
-        chrome.paint_speaking(painter, lay, view, palette, self._words)
-        chrome.paint_status(painter, lay, view, palette, self._words, self._level)
+            chrome.paint_more(painter, lay, palette, view.look.words)
+        chrome.paint_speaking(painter, lay, view, palette, view.look.words)
+        chrome.paint_status(painter, lay, view, palette, view.look.words, self._level)
 
     def parts(self) -> Layout:
         """Where each part of the view shown is painted (a view must have been shown)."""
@@ -216,9 +205,9 @@ class Board(QWidget):
         """What a screen reader says: the highlighted item (or row, or the full-screen state) as
         the name; where we are, what is said and the notice as the description."""
         if view.screen == "alert":
-            name = self._messages.help if view.alert_notified else self._words.screen_alert
+            name = view.look.words.help_coming if view.alert_notified else view.look.words.screen_alert
         elif view.screen == "rest":
-            name = self._words.screen_rest
+            name = view.look.words.screen_rest
         elif view.highlight is not None and 0 <= view.highlight < len(view.labels):
             name = view.labels[view.highlight]
         elif view.row is not None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 
+from ..core.settings import WindowWords
 from ..core.view import NoticeLevel, View
 from . import fit
 from .cells import Palette, frame
 from .layout import FULL_SCREENS, QUESTION_SCREENS, Layout
 from .terminal import format_interval, state_text
-from .words import BoardWords
 
 PATH_SEPARATOR = " › "
 NOTICE_LOOK: dict[NoticeLevel, tuple[str, str, str] | None] = {
@@ -59,7 +59,7 @@ def paint_heading(painter: QPainter, lay: Layout, view: View, palette: Palette) 
     fit.draw(painter, fitted, title_box, Qt.AlignmentFlag.AlignLeft)
 
 
-def paint_speaking(painter: QPainter, lay: Layout, view: View, palette: Palette, words: BoardWords) -> None:
+def paint_speaking(painter: QPainter, lay: Layout, view: View, palette: Palette, words: WindowWords) -> None:
     """What the main voice says now, large, in a framed area that stays put when it is empty."""
     box = lay.speaking
     frame(painter, box, max(2, lay.height // 400), palette.outline)
@@ -81,7 +81,7 @@ def paint_speaking(painter: QPainter, lay: Layout, view: View, palette: Palette,
     fit.draw(painter, fitted, text_box, Qt.AlignmentFlag.AlignLeft)
 
 
-def voice_words(view: View, words: BoardWords) -> str:
+def voice_words(view: View, words: WindowWords) -> str:
     """The voice commands' state for the status line; "" when voice is off."""
     states = {
         "loading": words.voice_loading,
@@ -95,7 +95,7 @@ def voice_words(view: View, words: BoardWords) -> str:
 
 
 def paint_status(
-    painter: QPainter, lay: Layout, view: View, palette: Palette, words: BoardWords, level: float | None
+    painter: QPainter, lay: Layout, view: View, palette: Palette, words: WindowWords, level: float | None
 ) -> None:
     """Mode, interval, scan state and voice on the left; the notice on the right."""
     box = lay.status
@@ -131,7 +131,7 @@ def _level_bar(painter: QPainter, box: QRect, left: int, color: QColor, level: f
     return bar.right() + 1
 
 
-def paint_notice(painter: QPainter, box: QRect, view: View, palette: Palette, words: BoardWords) -> None:
+def paint_notice(painter: QPainter, box: QRect, view: View, palette: Palette, words: WindowWords) -> None:
     """The notice, right-aligned; a warning or error in its own box with a symbol and a word."""
     look = NOTICE_LOOK[view.notice_level]
     text = view.notice
@@ -153,7 +153,7 @@ def paint_notice(painter: QPainter, box: QRect, view: View, palette: Palette, wo
     fit.draw(painter, fitted, area.adjusted(pad, 0, -pad, 0), Qt.AlignmentFlag.AlignLeft)
 
 
-def paint_more(painter: QPainter, lay: Layout, palette: Palette, words: BoardWords) -> None:
+def paint_more(painter: QPainter, lay: Layout, palette: Palette, words: WindowWords) -> None:
     """How many items are on other pages of a long menu."""
     if lay.more is None:
         return

@@ -12,12 +12,11 @@ import math
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter
 
-from ..core.settings import Messages
+from ..core.settings import WindowWords
 from ..core.view import View
 from . import fit
 from .cells import Palette
 from .layout import Layout
-from .words import BoardWords
 
 ALERT_FILL = "#b00000"
 ALERT_TEXT = "#ffffff"
@@ -48,8 +47,7 @@ def paint_rest(
     lay: Layout,
     view: View,
     palette: Palette,
-    messages: Messages,
-    words: BoardWords,
+    words: WindowWords,
     now: float,
 ) -> None:
     """The countdown large in the middle, and under it how to end the rest (or that it is over)."""
@@ -66,12 +64,12 @@ def paint_rest(
         fit.draw(painter, digits, upper, Qt.AlignmentFlag.AlignHCenter)
     else:
         lower = middle
-    line = messages.rest_over if left == 0 else words.screen_rest
+    line = words.rest_over if left == 0 else words.screen_rest
     fitted = fit.fit(line, lower.width(), lower.height(), lay.px(0.07), lay.px(0.03))
     fit.draw(painter, fitted, lower, Qt.AlignmentFlag.AlignHCenter)
 
 
-def paint_alert(painter: QPainter, lay: Layout, view: View, messages: Messages, words: BoardWords) -> None:
+def paint_alert(painter: QPainter, lay: Layout, view: View, words: WindowWords) -> None:
     """The call for help: what is happening, very large, and how to stop it."""
     palette = alert_palette()
     top = lay.heading.top()
@@ -80,7 +78,7 @@ def paint_alert(painter: QPainter, lay: Layout, view: View, messages: Messages, 
     split = box.top() + round(box.height() * 0.62)
     upper = QRect(box.left(), box.top(), box.width(), split - box.top())
     lower = QRect(box.left(), split, box.width(), box.bottom() + 1 - split)
-    heading = messages.help if view.alert_notified else words.screen_alert
+    heading = words.help_coming if view.alert_notified else words.screen_alert
     painter.setPen(palette.text)
     fitted = fit.fit(heading, upper.width(), upper.height(), lay.px(0.14), lay.px(0.04))
     fit.draw(painter, fitted, upper, Qt.AlignmentFlag.AlignHCenter)
