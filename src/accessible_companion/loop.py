@@ -30,6 +30,7 @@ from .core.events import (
     Event,
     Notice,
     NotifyDone,
+    PointerSelect,
     SpeechFinished,
     SpeechStarted,
     SwitchDown,
@@ -196,6 +197,8 @@ class Loop:
             case SwitchDown() | SwitchUp() | SwitchTap():
                 kind = {SwitchDown: "press", SwitchUp: "release", SwitchTap: "tap"}[type(event)]
                 self.trace.write("input", source=event.source, kind=kind, key=event.key, switch=event.switch)
+            case PointerSelect(menu=menu, index=index):
+                self.trace.write("input", source="pointer", kind="click", menu=menu, index=index)
             case VoiceCommand(phrase=phrase, confidence=confidence):
                 self.trace.write("input", source="voice", kind="command", key=phrase, confidence=confidence)
             case VoiceRejected(text=text, reason=reason, confidence=confidence):
