@@ -36,15 +36,21 @@ menus:
     items:
 {items}
 settings:
-  scanning: {{interval: {interval}, first_item_extra: 0, loops: 20}}
+  scanning: {{interval: {interval}, first_item_extra: 0, loops: {loops}}}
 """
 WORDS = ("Water", "Blanket", "Pillow", "Window", "Music", "Doctor", "Kitchen", "Garden", "Light", "Phone")
 
 
-def config(tmp: Path, interval: float) -> Path:
-    items = "\n".join(f"      - label: {word}\n        say: {word}, please." for word in WORDS)
+LOOPS = 20
+"""The most passes a config allows before the scan rests; with enough items it never does here."""
+
+
+def config(tmp: Path, interval: float, highlights: int) -> Path:
+    count = highlights // LOOPS + 2
+    names = [f"{WORDS[n % len(WORDS)]} {n // len(WORDS) + 1}" for n in range(count)]
+    items = "\n".join(f"      - label: {name}\n        say: {name}, please." for name in names)
     path = tmp / "menus.yaml"
-    path.write_text(MENU.format(items=items, interval=interval), encoding="utf-8")
+    path.write_text(MENU.format(items=items, interval=interval, loops=LOOPS), encoding="utf-8")
     return path
 
 
@@ -62,7 +68,7 @@ def run(
     command = [sys.executable, "-m", "accessible_companion", "run", "--trace", str(trace)]
     command += [
         "--config",
-        str(config(tmp, interval)),
+        str(config(tmp, interval, highlights)),
         "--display",
         "window",
         "--mode",
@@ -149,7 +155,9 @@ def part_b(tmp: Path, display: str, args: argparse.Namespace) -> None:
     from rigs.pulse import PulseServer
 
     print(f"\nb. cue's first sample to the device vs painted, auto scan at {args.interval:g} s, speech on")
-    with PulseServer.start() as server:
+    # Recording keeps the null sink running in small steps: without a client asking for low
+    # latency it sleeps up to ~2 s, and each cue would wait for it (rigs/pulse.py, Recording).
+    with PulseServer.start() as server, server.record():
         trace = run(tmp, display, args.interval, args.synced, server.client_env())
     position = {id(line): n for n, line in enumerate(trace)}
     starts = cue_starts(trace)
