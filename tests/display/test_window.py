@@ -246,13 +246,17 @@ def test_a_lost_window_hands_the_last_view_to_the_terminal_traced_and_said_once(
 
 def test_without_a_window_the_terminal_shows_from_the_start_and_says_why() -> None:
     trace, posts = RecordingTrace(), Recorder()
-    terminal = FakeTerminal()
-    display = FallbackDisplay(
-        None, None, lambda: terminal, trace, "Window gone.", why_terminal="no X display"
-    )
-    display.start(posts.post, lambda: None)
+    made: list[FakeTerminal] = []
+
+    def terminal() -> FakeTerminal:
+        made.append(FakeTerminal())
+        return made[-1]
+
+    display = FallbackDisplay(None, None, terminal, trace, "Window gone.", why_terminal="no X display")
     display.show(VIEW)
-    assert terminal.shown == [VIEW]
+    assert made == []  # not before start: a full-screen terminal sends stderr to the log
+    display.start(posts.post, lambda: None)
+    assert made[0].shown == [VIEW]
     assert [fields for _, name, fields in trace.lines if name == "display"] == [
         {"display": "terminal", "reason": "no X display"}
     ]

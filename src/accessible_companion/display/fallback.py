@@ -52,7 +52,9 @@ class FallbackDisplay:
         self._why = why_terminal
         self._make_terminal = terminal
         self._lock = threading.Lock()
-        self._current: Display = shown if window is not None and shown is not None else terminal()
+        # Without a window the terminal display is made at `start()`: making a full-screen one
+        # sends stderr to the log, and what the companion prints before starting should be seen.
+        self._current: Display | None = shown if window is not None else None
         self._last: View | None = None
         self._post: Post | None = None
         self.on_window = window is not None
@@ -62,6 +64,12 @@ class FallbackDisplay:
         """Open the window (or say that the terminal shows the menu); returns at once."""
         self._post = post
         if self._window is None:
+            terminal = self._make_terminal()
+            with self._lock:
+                self._current = terminal
+                last = self._last
+            if last is not None:
+                terminal.show(last)
             self._trace.write("display", display="terminal", reason=self._why)
         else:
             self._window.start(post, stop, self.fall_back)
@@ -70,7 +78,8 @@ class FallbackDisplay:
         with self._lock:
             self._last = view
             current = self._current
-        current.show(view)
+        if current is not None:
+            current.show(view)
 
     def fall_back(self, reason: str) -> None:
         """The window is gone: the terminal from now on (from any thread; once)."""
