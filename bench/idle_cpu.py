@@ -12,10 +12,14 @@ terminal (pexpect), its screen output read and thrown away, in two states:
 
 each with `--no-speech` and with speech on a private PulseAudio server (null sink); then
 listening: step mode with voice commands on (the Korean example config and model), the
-microphone a silent null-sink monitor, after the model has loaded. CPU is
-utime+stime (+ waited-for children) from /proc/PID/stat over the window, as % of one
-core; RSS from /proc/PID/status at its end. With speech on, the PulseAudio server's own
-CPU over the same window is shown too (an open stream would cost it as well).
+microphone a silent null-sink monitor, after the model has loaded. Then the bedside
+window (`--display window --input x11` on a private Xvfb, speech off): step (scanning
+stopped) and auto-1s (scanning at 1 s, measured while it scans), and auto-1s on the
+terminal display to compare. CPU is utime+stime (+ waited-for children) from
+/proc/PID/stat over the window, as % of one core, and with the window the window
+process's own CPU is added (both processes counted; its RSS is shown apart). RSS from
+/proc/PID/status at its end. With speech on, the PulseAudio server's own CPU over the
+same window is shown too (an open stream would cost it as well).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import Any
 import pexpect
 
 from rigs.pulse import PulseServer
+from rigs.xvfb import private_display
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -95,16 +100,32 @@ KOREAN = Path(__file__).resolve().parents[1] / "examples" / "ko"
 BUILT_IN = Path(__file__).resolve().parents[1] / "config"
 
 
-def measure(
-    tmp: Path, mode: str, speech: PulseServer | None, seconds: float, settle: float
-) -> dict[str, float | str]:
-    trace = tmp / f"trace-{mode}-{'speech' if speech else 'nospeech'}.jsonl"
-    args = ["-m", "accessible_companion", "run", "--input", "terminal", "--trace", str(trace), "--mode"]
-    args += ["auto", "--interval", "0.25"] if mode == "auto-idle" else ["step"]
-    if mode == "listening":
-        args += ["--config", str(KOREAN), "--voice"]
-    elif mode == "step-watched":
-        args += ["--config", str(BUILT_IN)]
+def window_pid(trace: Path) -> int | None:
+    """The window process's pid, from the `display` trace line of an open window."""
+    for line in trace_events(trace):
+        if line.get("event") == "display" and line.get("display") == "window":
+            return int(line["pid"])
+    return None
+
+
+MODES = {
+    "step": ["step"],
+    "step-watched": ["step", "--config", str(BUILT_IN)],
+    "listening": ["step", "--config", str(KOREAN), "--voice"],
+    "auto-idle": ["auto", "--interval", "0.25"],
+    "auto-1s": ["auto", "--interval", "1"],
+}
+"""The `--mode` value and further options of each state."""
+
+
+def command(trace: Path, mode: str, speech: bool, window: bool) -> list[str]:
+    shown = "window" if window else "terminal"
+    args = ["-m", "accessible_companion", "run", "--trace", str(trace), "--display", shown]
+    args += ["--input", "x11" if window else "terminal", "--mode", *MODES[mode]]
+    return args if speech else [*args, "--no-speech"]
+
+
+def environment(tmp: Path, speech: PulseServer | None, window: str | None) -> dict[str, str]:
     env = {
         **os.environ,
         "TERM": "xterm-256color",
@@ -112,28 +133,46 @@ def measure(
         "XDG_STATE_HOME": str(tmp / "state"),
         "XDG_DATA_HOME": str(tmp / "data"),
     }
-    if speech is None:
-        args.append("--no-speech")
+    if window is not None:
+        env["DISPLAY"] = window
     else:
+        env.pop("DISPLAY", None)
+    if speech is not None:
         env.update(speech.client_env(), PULSE_SOURCE=f"{speech.mic}.monitor")
+    return env
+
+
+def measure(
+    tmp: Path, mode: str, speech: PulseServer | None, seconds: float, settle: float, window: str | None = None
+) -> dict[str, float | str]:
+    """`window`: the X display to open the bedside window on (None: the terminal display)."""
+    shown = "window" if window else "terminal"
+    trace = tmp / f"trace-{mode}-{shown}-{'speech' if speech else 'nospeech'}.jsonl"
+    args = command(trace, mode, speech is not None, window is not None)
+    env = environment(tmp, speech, window)
     child = pexpect.spawn(sys.executable, args, env=env, dimensions=(40, 120), timeout=None)
     try:
         wait_event(child, trace, "ready")
         if mode == "listening":
             wait_for(child, trace, lambda line: str(line.get("text", "")).startswith("Voice commands ready"))
+        if window is not None:
+            wait_for(child, trace, lambda line: line.get("event") == "painted", name="painted")
         if mode in ("step", "step-watched", "listening"):
             wait_event(child, trace, "speech_end")  # the first cue said (or, without speech, skipped)
-        else:
+        elif mode == "auto-idle":
             wait_event(child, trace, "idle", timeout=60)
         drain(child, settle)  # let the idle message's speech and the rendering ahead finish
         lines_before = len(trace_events(trace))
         server = speech.proc.pid if speech else os.getpid()  # (own pid: a placeholder)
+        drawer = window_pid(trace) if window else None
         cpu0, server0, t0 = cpu_seconds(child.pid), cpu_seconds(server), time.monotonic()
+        drawn0 = cpu_seconds(drawer) if drawer else 0.0
         drain(child, seconds)
         cpu1, server1, t1 = cpu_seconds(child.pid), cpu_seconds(server), time.monotonic()
+        drawn1 = cpu_seconds(drawer) if drawer else 0.0
         info = status(child.pid)
         result: dict[str, float | str] = {
-            "cpu": (cpu1 - cpu0) / (t1 - t0) * 100,
+            "cpu": (cpu1 - cpu0 + drawn1 - drawn0) / (t1 - t0) * 100,
             "rss": info.get("VmRSS", "?"),
             "hwm": info.get("VmHWM", "?"),
             "threads": info.get("Threads", "?"),
@@ -141,6 +180,9 @@ def measure(
         }
         if speech is not None:
             result["server"] = (server1 - server0) / (t1 - t0) * 100
+        if drawer is not None:
+            result["window_rss"] = status(drawer).get("VmRSS", "?")
+            result["window_cpu"] = (drawn1 - drawn0) / (t1 - t0) * 100
         return result
     finally:
         if child.isalive():
@@ -155,6 +197,10 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=20.0, help="measuring window per state")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to wait before measuring")
+    parser.add_argument(
+        "--only-window", dest="only_window", action="store_true", help="only the window states"
+    )
+    parser.add_argument("--no-window", dest="window", action="store_false", help="skip the window states")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, {TICK} ticks/s (CPU resolution {1000 / TICK:.0f} ms)")
     print(
@@ -166,16 +212,29 @@ def main() -> None:
         states = [(None, "step"), (None, "step-watched"), (None, "auto-idle"), (server, "step")]
         states.append((server, "auto-idle"))
         states.append((server, "listening"))
+        if args.only_window:
+            states = []
         with server.record(source=f"{server.mic}.monitor"):  # keeps the idle mic sink awake
             for speech, mode in states:
-                got = measure(tmp, mode, speech, args.seconds, args.settle)
-                label = f"{mode:12} speech {'on ' if speech else 'off'}"
-                extra = f", PulseAudio server {got['server']:.2f}%" if "server" in got else ""
-                print(
-                    f"{label}: CPU {got['cpu']:.2f}% of one core{extra}; RSS {got['rss']} "
-                    f"(peak {got['hwm']}), {got['threads']} threads, {got['trace']} trace lines while idle",
-                    flush=True,
-                )
+                show(mode, speech, measure(tmp, mode, speech, args.seconds, args.settle))
+        if args.window:
+            display = stack.enter_context(private_display())
+            show("auto-1s", None, measure(tmp, "auto-1s", None, args.seconds, args.settle))
+            for mode in ("step", "auto-1s"):
+                got = measure(tmp, mode, None, args.seconds, args.settle, window=display)
+                show(mode, None, got, "window")
+
+
+def show(mode: str, speech: PulseServer | None, got: dict[str, float | str], shown: str = "terminal") -> None:
+    label = f"{mode:12} {shown:8} speech {'on ' if speech else 'off'}"
+    extra = f", PulseAudio server {got['server']:.2f}%" if "server" in got else ""
+    both = f" (both processes; the window's {got['window_cpu']:.2f}%)" if "window_cpu" in got else ""
+    window = f", window process RSS {got['window_rss']}" if "window_rss" in got else ""
+    print(
+        f"{label}: CPU {got['cpu']:.2f}% of one core{both}{extra}; RSS {got['rss']} "
+        f"(peak {got['hwm']}){window}, {got['threads']} threads, {got['trace']} trace lines meanwhile",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

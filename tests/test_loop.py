@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from accessible_companion.app import main_thread_part
 from accessible_companion.core.companion import Companion
 from accessible_companion.core.events import (
     Notice,
@@ -26,7 +25,7 @@ from accessible_companion.core.events import (
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet
 from accessible_companion.core.settings import Mode, Settings
 from accessible_companion.loop import Loop
-from accessible_companion.ports import OwnsMainThread, Post, Running
+from accessible_companion.ports import Post
 from accessible_companion.speech.speaker import NullSpeech
 from bench.support import NoDisplay, RecordingTrace
 
@@ -191,33 +190,6 @@ def test_a_failure_inside_the_loop_ends_it_logged_and_traced() -> None:
     assert isinstance(loop.failure, RuntimeError)
     message = "RuntimeError: a bug over two lines"
     assert trace.lines[-1][1:] == ("error", {"component": "loop", "message": message})
-
-
-class WindowDisplay(NoDisplay):
-    """A display whose toolkit owns the main thread: it stops the companion as a closed window would."""
-
-    def __init__(self) -> None:
-        self.ran_on: str = ""
-
-    def run_main(self, running: Running) -> None:
-        self.ran_on = threading.current_thread().name
-        running.stop()
-        assert running.wait(timeout=5)
-
-
-def test_a_display_that_owns_the_main_thread_runs_there_while_the_loop_runs() -> None:
-    display = WindowDisplay()
-    assert isinstance(display, OwnsMainThread)
-    loop = Loop(Companion(MENUS, Settings()), NullSpeech(), display, RecordingTrace())
-    loop.start()
-    main_thread_part(display, loop)
-    assert display.ran_on == threading.current_thread().name == "MainThread"
-    assert loop.wait(timeout=0) and loop.failure is None
-    other = Loop(Companion(MENUS, Settings()), NullSpeech(), NoDisplay(), RecordingTrace())
-    other.start()
-    other.stop()
-    main_thread_part(NoDisplay(), other)  # no toolkit: the main thread waits for the loop to end
-    assert other.wait(timeout=0)
 
 
 def test_events_made_during_a_stall_are_fed_in_the_order_they_happened() -> None:

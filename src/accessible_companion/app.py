@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,12 +23,14 @@ from .core.companion import Companion
 from .core.events import Notice
 from .core.limits import LIMITS
 from .core.settings import Listening, Mode, Settings, timing_conflicts
+from .display.fallback import FallbackDisplay
 from .display.terminal import TerminalDisplay
 from .display.thread import DisplayThread
+from .display.window import WindowDisplay
 from .journal import JournalWriter
 from .loop import Loop
 from .notify.notifier import Notifier
-from .ports import Display, OwnsMainThread, Running, SpeechSink, SwitchSource
+from .ports import Display, SpeechSink, SwitchSource
 from .speech.speaker import NullSpeech, speech_sink
 from .switch.fallback import EXIT_NO_INPUT, FallbackSwitchSource
 from .switch.terminal import TerminalSwitchSource
@@ -80,9 +84,11 @@ def run(args: argparse.Namespace) -> int:
 
     trace = TraceWriter(args.trace)
     speech: SpeechSink = NullSpeech() if args.no_speech else speech_sink(settings.speech)
-    terminal = TerminalDisplay()
-    display = DisplayThread(terminal)
     voice = None if args.no_voice else _voice_listener(config, settings)
+    # Audio libraries print straight to file descriptor 2; on a full-screen terminal display
+    # that would scribble over the menu, so their output goes to a log file while it is in use.
+    log_file = StderrLog()
+    display = _display(args.display, trace, settings, voice, log_file)
     journal = None if args.no_journal else JournalWriter(args.journal or paths.journal_file())
     help_call = settings.help
     notifier = Notifier(
@@ -92,10 +98,7 @@ def run(args: argparse.Namespace) -> int:
     loop = Loop(companion, speech, display, trace, voice, journal, notifier)
     switch = _switch_source(args.input, settings, loop.stop)
     watcher = _watcher(args, chosen)
-    _announce_start(trace, loop, chosen, settings, switch, tightened)
-    # Audio libraries print straight to file descriptor 2; on a full-screen display that
-    # would scribble over the menu, so their output goes to a log file instead.
-    log_file = _stderr_to_log() if terminal.fullscreen else None
+    _announce_start(trace, loop, chosen, settings, switch, tightened, display)
 
     _handle_signals(loop, watcher)
     # The journal closes last: it writes what the others' ends journaled.
@@ -111,12 +114,12 @@ def run(args: argparse.Namespace) -> int:
         for part in (speech, notifier, journal, voice, watcher):
             if part is not None:
                 part.start(loop.post)
+        display.start(loop.post, loop.stop)  # the window's process opens beside the loop
         loop.start()
-        main_thread_part(display, loop)
+        loop.wait()  # signal handlers run on this thread meanwhile
     finally:
         _shut_down(loop, closers, journal, trace)
-        if log_file is not None:
-            _restore_stderr(log_file)
+        log_file.restore()
     return _exit_status(loop, switch)
 
 
@@ -127,9 +130,10 @@ def _announce_start(
     settings: Settings,
     switch: SwitchSource,
     tightened: list[Path],
+    display: FallbackDisplay,
 ) -> None:
     """The trace's opening lines (start, config, private) and the switch's own notice."""
-    _trace_start(trace, chosen.config, settings, switch)
+    _trace_start(trace, chosen.config, settings, switch, "window" if display.on_window else "terminal")
     notice = getattr(switch, "notice", "")
     if notice:
         print(notice, file=sys.stderr)
@@ -186,14 +190,6 @@ def _tell_spilled(trace: TraceWriter, journal: JournalWriter) -> None:
     text = f"{count} journal entries are only in the spill file {', '.join(files)}"
     print(f"accessible-companion: {text}; they go into the journal when it can be written", file=sys.stderr)
     trace.write("journal_spill", entries=count, files=files)
-
-
-def main_thread_part(display: Display, running: Running) -> None:
-    """While the loop runs on its own thread: a window toolkit's event loop, or just waiting."""
-    if isinstance(display, OwnsMainThread):
-        display.run_main(running)
-    else:
-        running.wait()
 
 
 def _chosen(path: Path | None) -> Chosen:
@@ -257,21 +253,68 @@ def _private_at_start(args: argparse.Namespace) -> list[Path]:
     return private.tighten_at_start(folders, files)
 
 
-def _stderr_to_log() -> tuple[int, Path]:
-    path = paths.log_file()
-    private.make_folder(path.parent)
-    saved = os.dup(2)
-    with private.open_text(path) as log:
-        os.dup2(log.fileno(), 2)
-    return saved, path
+class StderrLog:
+    """File descriptor 2 into the session's log file while a full-screen terminal display is
+    in use: from the start, or from when the window is lost (so from any thread, once)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._saved: tuple[int, Path] | None = None
+
+    def redirect(self) -> None:
+        with self._lock:
+            if self._saved is not None:
+                return
+            path = paths.log_file()
+            private.make_folder(path.parent)
+            saved = os.dup(2)
+            with private.open_text(path) as log:
+                os.dup2(log.fileno(), 2)
+            self._saved = saved, path
+
+    def restore(self) -> None:
+        with self._lock:
+            if self._saved is None:
+                return
+            (saved, path), self._saved = self._saved, None
+        os.dup2(saved, 2)
+        os.close(saved)
+        if path.stat().st_size:
+            print(f"Messages from this session are in {path}", file=sys.stderr)
 
 
-def _restore_stderr(log_file: tuple[int, Path]) -> None:
-    saved, path = log_file
-    os.dup2(saved, 2)
-    os.close(saved)
-    if path.stat().st_size:
-        print(f"Messages from this session are in {path}", file=sys.stderr)
+def _display(
+    choice: str, trace: TraceWriter, settings: Settings, voice: VoiceListener | None, log_file: StderrLog
+) -> FallbackDisplay:
+    """The window (`--display window`, or `auto` with X and PySide6 there), else the terminal;
+    the terminal also takes over if the window is lost (display/fallback.py)."""
+
+    def terminal() -> Display:
+        screen = TerminalDisplay()
+        if screen.fullscreen:
+            log_file.redirect()
+        return DisplayThread(screen)
+
+    why = _why_no_window(choice)
+    lost = settings.messages.window_lost
+    if why:
+        return FallbackDisplay(None, None, terminal, trace, lost, why_terminal=why)
+    window = WindowDisplay(trace, level=voice.level if voice is not None else None)
+    return FallbackDisplay(window, DisplayThread(window), terminal, trace, lost)
+
+
+def _why_no_window(choice: str) -> str:
+    """Why the terminal shows the menu, or "" when the window is to be opened."""
+    if choice == "terminal":
+        return "--display terminal"
+    if choice == "window":
+        return ""  # asked for: tried, and if it cannot open that is said (a fallback)
+    if not x11_available():
+        return "no X display"
+    # Looked up, not imported: importing Qt here would cost the companion ~100 MB for nothing.
+    if importlib.util.find_spec("PySide6") is None:
+        return "PySide6 is not installed"
+    return ""
 
 
 def _with_overrides(settings: Settings, mode: str | None, interval: float | None) -> Settings:
@@ -345,13 +388,16 @@ def _stdin_is_tty() -> bool:
         return False
 
 
-def _trace_start(trace: TraceWriter, config: Config, settings: Settings, switch: SwitchSource) -> None:
+def _trace_start(
+    trace: TraceWriter, config: Config, settings: Settings, switch: SwitchSource, display: str
+) -> None:
     trace.write(
         "start",
         version=__version__,
         pid=os.getpid(),
         config=[str(f) for f in config.files],
         input=switch.name,
+        display=display,
         scanning=dataclasses.asdict(settings.scanning),
         home=config.menus.home,
         voice_commands=settings.voice_commands,

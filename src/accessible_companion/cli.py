@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="where switch presses come from (default: X11 when a display is there, else this terminal)",
     )
+    run.add_argument(
+        "--display",
+        choices=("auto", "window", "terminal"),
+        default="auto",
+        help="where the menu is shown (default: the bedside window when there is an X display, else here)",
+    )
     run.add_argument("--no-speech", action="store_true", help="speak nothing (display and trace only)")
     run.add_argument(
         "--voice", action="store_true", help="listen for voice commands (as voice_commands: true)"

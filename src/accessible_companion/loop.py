@@ -197,10 +197,10 @@ class Loop:
             case SwitchDown() | SwitchUp() | SwitchTap():
                 kind = {SwitchDown: "press", SwitchUp: "release", SwitchTap: "tap"}[type(event)]
                 self.trace.write("input", source=event.source, kind=kind, key=event.key, switch=event.switch)
-            case VoiceCommand(phrase=phrase, confidence=confidence):
-                self.trace.write("input", source="voice", kind="command", key=phrase, confidence=confidence)
             case PointerSelect(menu=menu, index=index):
                 self.trace.write("input", source="pointer", kind="click", menu=menu, index=index)
+            case VoiceCommand(phrase=phrase, confidence=confidence):
+                self.trace.write("input", source="voice", kind="command", key=phrase, confidence=confidence)
             case VoiceRejected(text=text, reason=reason, confidence=confidence):
                 self.trace.write(
                     "input", source="voice", kind="rejected", key=text, reason=reason, confidence=confidence

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from .core.effects import Speak, Voice
 from .core.events import Event
@@ -54,33 +54,6 @@ class Display(Protocol):
 
     def close(self) -> None:
         """Restore the terminal or close the window."""
-
-
-class Running(Protocol):
-    """The event loop, running on its own thread, as the main thread sees it."""
-
-    def stop(self) -> None:
-        """End the companion soon (thread-safe): as Ctrl-C or SIGTERM does."""
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the loop has ended (or `timeout` s passed); True once it has ended."""
-
-
-@runtime_checkable
-class OwnsMainThread(Protocol):
-    """A display whose toolkit must run on the main thread (a window toolkit: Qt, GTK).
-
-    The loop runs on its own thread either way. Without such a display the main thread just
-    waits for the loop to end; with one, it runs `run_main` instead.
-    """
-
-    def run_main(self, running: Running) -> None:
-        """Run the toolkit's event loop on the main thread until `running` has ended.
-
-        Call `running.stop()` when the person closes the window. Python runs signal handlers
-        (SIGTERM, Ctrl-C) only between its own bytecodes, so a toolkit's loop must return to
-        Python now and then (a short timer will do) for them to stop the companion.
-        """
 
 
 class VoiceSource(Protocol):

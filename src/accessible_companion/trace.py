@@ -7,6 +7,7 @@ the last guard, so a secret that slipped into a detail upstream still never reac
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,16 +43,27 @@ class TraceWriter:
             private.make_folder(path.parent)
         # Line buffering is not enough on its own for a reader in another process; flush each line.
         self._file: IO[str] | None = private.open_text(path) if path is not None else None
+        # The loop writes from its thread, the window's reader (paints, a lost window) from its
+        # own: one line must never be written into the middle of another.
+        self._lock = threading.Lock()
+
+    def since_start(self, at: float) -> float:
+        """`at` (the trace's clock, time.monotonic() by default) as a line's `t` would give it."""
+        return round(at - self._start, 4)
 
     def write(self, event: str, **fields: Any) -> None:
-        """Write one trace line now."""
+        """Write one trace line now (from any thread)."""
         if self._file is None:
             return
-        line = {"t": round(self._clock() - self._start, 4), "event": event, **_redacted(fields)}
-        self._file.write(json.dumps(line, ensure_ascii=False, default=_text) + "\n")
-        self._file.flush()
+        with self._lock:
+            if self._file is None:
+                return
+            line = {"t": self.since_start(self._clock()), "event": event, **_redacted(fields)}
+            self._file.write(json.dumps(line, ensure_ascii=False, default=_text) + "\n")
+            self._file.flush()
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None

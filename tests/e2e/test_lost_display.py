@@ -65,6 +65,7 @@ def press(display: str, key: str, hold: float = 0.12) -> None:
 def test_terminal_keys_while_x_is_gone_then_x_again(xserver: XvfbServer, tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
     command = ["-m", "accessible_companion", "run", "--trace", str(trace), "--mode", "step", "--no-speech"]
+    command += ["--display", "terminal"]
     child = pexpect.spawn(
         sys.executable,
         [*command, "--input", "x11"],
@@ -132,4 +133,45 @@ def test_no_terminal_and_x_gone_exits_75(xserver: XvfbServer, tmp_path: Path) ->
     assert GRACE <= took <= GRACE + PAUSE_BEFORE_EXIT + 15, took
     gone = [line for line in lines if line["event"] == "notice" and line["kind"] == "x11_gone"]
     assert len(gone) == 1 and gone[0]["spoken"] is True
+    assert lines[-1]["event"] == "stop"
+
+
+def test_x_gone_with_the_window_open_the_terminal_shows_and_reads_keys(
+    xserver: XvfbServer, tmp_path: Path
+) -> None:
+    """The window dies with its X server (in its own process); the terminal takes over both."""
+    pytest.importorskip("PySide6")
+    trace = tmp_path / "trace.jsonl"
+    command = ["-m", "accessible_companion", "run", "--trace", str(trace), "--mode", "step", "--no-speech"]
+    child = pexpect.spawn(
+        sys.executable,
+        [*command, "--input", "x11", "--display", "window"],
+        env=_env(tmp_path, xserver.display),
+        encoding="utf-8",
+        dimensions=(30, 100),
+        timeout=20,
+    )
+    app = Companion(trace, None, alive=child.isalive)
+    reader = threading.Thread(target=_drain, args=(child,), daemon=True)
+    reader.start()
+    try:
+        app.wait_for(event("display", display="window"))
+        app.wait_for(event("painted", index=0))
+        xserver.kill()
+        app.wait_for(event("notice", kind="x11_lost"))
+        fallen = app.wait_for(event("display", display="terminal"))
+        mark = len(app.lines())
+        time.sleep(0.3)  # past debounce
+        child.send(" ")
+        app.wait_for(event("input", source="terminal", kind="tap", key="space"), after=mark)
+        app.wait_for(event("highlight", menu="home", index=1), after=mark)
+    finally:
+        child.kill(signal.SIGTERM)
+        reader.join(10)
+        child.close()
+    lines = app.lines()
+    assert child.exitstatus == 0, lines[-5:]
+    assert "X11 connection broke" in fallen["reason"], fallen
+    kinds = [line["kind"] for line in lines if line["event"] == "notice" and line["spoken"]]
+    assert sorted(kinds) == ["display_lost", "x11_lost"]  # each said once
     assert lines[-1]["event"] == "stop"

@@ -27,8 +27,12 @@ class Companion:
 
     @classmethod
     def start(cls, tmp: Path, *args: str, env: Mapping[str, str] | None = None) -> Companion:
+        """The companion with `args`; on the terminal display unless they say `--display`: a test
+        about something else need not start a Qt process on a 2-core machine
+        (tests/e2e/test_window.py tests the window)."""
         trace = tmp / "trace.jsonl"
-        command = [sys.executable, "-m", "accessible_companion", "run", "--trace", str(trace), *args]
+        shown = () if "--display" in args else ("--display", "terminal")
+        command = [sys.executable, "-m", "accessible_companion", "run", "--trace", str(trace), *shown, *args]
         # The speech cache and the log go to the test's folder, not the user's home.
         full_env = {
             **os.environ,

@@ -128,7 +128,8 @@ class Notice:
     `voice_ready`, `voice_unavailable`, `microphone_lost`, `microphone_muted`,
     `microphone_back`, `speech_back`, `not_spoken` (a main phrase never said), `input` (where
     presses come from), `config` (the config in use or a problem with it), `x11_lost`,
-    `x11_back`, `x11_gone` (the X display went away, came back, or is given up on); "" for
+    `x11_back`, `x11_gone` (the X display went away, came back, or is given up on),
+    `display_lost` (the bedside window is gone: the terminal shows the menu now); "" for
     other news."""
 
 

@@ -129,6 +129,8 @@ class Messages:
     microphone_back: str = "Microphone back. Voice commands on."
     config_problem: str = "The caregiver's changes have a problem; using the last working menus."
     """Said and shown once when a config cannot be used and the companion runs on the last working one."""
+    window_lost: str = "The screen window closed. The menu is in the terminal; the switch still works."
+    """Said and shown once when the bedside window is lost (closed, crashed, or its X display gone)."""
 
 
 @dataclass(frozen=True)

@@ -94,12 +94,12 @@ class Board(QWidget):
         """Whether a timer of the board runs (none should while nothing on screen moves)."""
         return self._dwell_timer.isActive() or self._rest_timer.isActive()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+    def sizeHint(self) -> QSize:
         return QSize(1280, 800)
 
     # Painting.
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+    def paintEvent(self, event: QPaintEvent) -> None:
         view, palette = self._view, self._palette
         painter = QPainter(self)
         try:
@@ -144,7 +144,7 @@ class Board(QWidget):
             self._layout = layout(self.width(), self.height(), self._view)
         return self._layout
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self._layout = None
         super().resizeEvent(event)
 
@@ -186,7 +186,7 @@ class Board(QWidget):
 
     # Pointer and assistive technology.
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         """A left click or a tap: report the cell (or the screen itself on a rest or alert).
         On press, not release: a tap that slides as a weak hand lifts still counts."""
         view = self._view

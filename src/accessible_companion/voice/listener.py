@@ -22,12 +22,14 @@ from ..core.settings import Listening, Messages
 from ..errors import named
 from ..ports import Post
 from .hearing import HalfDuplex, Rules, Verdict
-from .recognizer import Recognizer, builtin_fillers, load_model, missing_words
+from .recognizer import Recognizer, builtin_fillers, dbfs, load_model, missing_words
 
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 0.2
 """Seconds the thread waits for audio before it looks at new phrases or a stop."""
+LEVEL_STALE = 0.5
+"""Seconds after which the latest block no longer stands for the microphone's level."""
 
 
 class ModelUnavailableError(Exception):
@@ -62,6 +64,18 @@ class VoiceListener:
         self._unavailable = False
         """A model could not be had; said once, tried again when voice is turned on again."""
         self._lost = False
+        self._latest: Block | None = None
+        """The newest block heard (for `level()`); None while the microphone is closed."""
+
+    def level(self) -> float | None:
+        """The microphone's level now, in dBFS, or None when it is not being listened to.
+
+        From any thread, and cheap: the RMS of one block (~30 us for 50 ms of audio), computed
+        only when asked (the window asks ~10 times a second while voice is on)."""
+        block = self._latest
+        if block is None or self._clock() - block.captured > LEVEL_STALE:
+            return None
+        return round(dbfs(block.data), 1)
 
     # Called from the loop thread.
 
@@ -103,6 +117,7 @@ class VoiceListener:
                         if microphone is not None:
                             microphone.close()
                             microphone, recognizer = None, None
+                            self._latest = None
                         self._changed.wait()
                     if self._stopping:
                         return
@@ -114,6 +129,7 @@ class VoiceListener:
                 block = microphone.read(READ_TIMEOUT)
                 if block is None:
                     continue
+                self._latest = block
                 if recognizer is None or recognizer.rate != block.rate:
                     recognizer = self._recognizer(block.rate)
                 self._hear(recognizer, wanted, block)
@@ -121,6 +137,7 @@ class VoiceListener:
             log.exception("voice listener failed")
             self._emit(AdapterError("voice", named(error)))
         finally:
+            self._latest = None
             if microphone is not None:
                 microphone.close()
 

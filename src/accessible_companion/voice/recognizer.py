@@ -167,6 +167,16 @@ class Recognizer:
         return rec
 
 
+SILENT_DBFS = -120.0
+"""The level given for digital silence (its true dBFS is minus infinity)."""
+
+
+def dbfs(pcm: bytes) -> float:
+    """Loudness of int16 little-endian mono audio in dB below full scale (0 = loudest)."""
+    rms = _rms(pcm)
+    return max(SILENT_DBFS, 20 * math.log10(rms / 32768)) if rms > 0 else SILENT_DBFS
+
+
 def _rms(pcm: bytes) -> float:
     """Loudness of int16 little-endian mono audio (~30 us for a 50 ms block)."""
     samples = array.array("h", pcm[: len(pcm) // 2 * 2])
