@@ -8,7 +8,7 @@ every desktop today) are read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 Rgb = tuple[int, int, int]
@@ -27,11 +27,16 @@ class Screenshot:
         blue, green, red = self.data[at], self.data[at + 1], self.data[at + 2]
         return red, green, blue
 
-    def runs(self, color: Rgb, least: int) -> Iterator[tuple[int, int, int]]:
-        """(y, x from, x to) of each horizontal run of at least `least` pixels of `color`."""
+    def runs(
+        self, color: Rgb, least: int, rows: Iterable[int] | None = None
+    ) -> Iterator[tuple[int, int, int]]:
+        """(y, x from, x to) of each horizontal run of at least `least` pixels of `color` (in
+        `rows` only, when given)."""
         wanted = bytes((color[2], color[1], color[0]))
-        for y in range(self.height):
+        for y in range(self.height) if rows is None else rows:
             row = self.data[y * self.width * 4 : (y + 1) * self.width * 4]
+            if wanted not in row:
+                continue  # not one pixel of it: quick to tell, and true of most rows
             start = None
             for x in range(self.width + 1):
                 same = x < self.width and row[x * 4 : x * 4 + 3] == wanted
@@ -64,6 +69,19 @@ class Screenshot:
             row = self.data[(y * self.width + left) * 4 : (y * self.width + right) * 4]
             total += sum(1 for x in range(0, len(row), 4) if row[x : x + 3] == wanted)
         return total
+
+    def share(self, color: Rgb, box: tuple[int, int, int, int] | None = None, step: int = 4) -> float:
+        """The share of pixels of `color` (within `box`), from every `step`-th pixel of every
+        `step`-th row: quick enough to poll with."""
+        left, top, right, bottom = box or (0, 0, self.width, self.height)
+        wanted = bytes((color[2], color[1], color[0]))
+        found = total = 0
+        for y in range(top, bottom, step):
+            row = self.data[(y * self.width + left) * 4 : (y * self.width + right) * 4]
+            for x in range(0, len(row), 4 * step):
+                total += 1
+                found += row[x : x + 3] == wanted
+        return found / total if total else 0.0
 
     def differs(self, other: Screenshot) -> tuple[int, int, int, int] | None:
         """(left, top, right, bottom) around every pixel that differs from `other`, or None."""

@@ -265,3 +265,19 @@ def test_a_click_on_the_screen_cancels_or_answers_a_call_for_help() -> None:
     new = h.send(PointerSelect("home", -1))
     assert [r.entry for r in of_type(new, Record)] == [Alert("menu", "user", 10.0, False, 2, "ended")]
     assert of_type(new, Select) == []
+
+
+def test_a_double_click_chooses_once_and_never_cancels_the_help_it_called() -> None:
+    h = Harness.start(MENUS, config(help=HelpCall(cancel_seconds=5)))
+    h.wait(0.5)
+    assert selected(h.send(PointerSelect("home", 0))) == ["Water"]
+    h.wait(0.15)  # the second click of a double click, inside the post-selection pause (0.3 s)
+    assert h.send(PointerSelect("home", 0)) == []
+    h.wait(0.5)
+    assert selected(h.send(PointerSelect("home", 4))) == ["Help"]
+    h.wait(0.15)  # the window shows the alert by now: the second click lands on the screen
+    assert h.send(PointerSelect("home", -1)) == []
+    assert view(h).screen == "alert"
+    h.wait(0.5)  # past the pause, a click is a press on the alert again
+    new = h.send(PointerSelect("home", -1))
+    assert [r.entry for r in of_type(new, Record)] == [Alert("menu", "", None, True, 1, "ended")]

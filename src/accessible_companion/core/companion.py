@@ -211,9 +211,12 @@ class Companion:
 
     def _pointer(self, event: PointerSelect, now: float) -> list[Effect]:
         """A click on the window: on an item of the menu shown, selects it (as its voice words
-        do); on the screen itself (-1) in a rest or a call for help, it is a press there."""
+        do); on the screen itself (-1) in a rest or a call for help, it is a press there. Like a
+        press, a click in the post-selection pause does nothing: the second click of a double
+        click (or a tap that bounces) must not choose again, nor cancel the call for help that
+        its first click made."""
         menu = self._scanner.menu
-        if not self.settings.display.mouse:
+        if not self.settings.display.mouse or self._scanner.guarded(now):
             return []
         if self._care.state:
             return (self._care.pressed(now) or []) if event.index == -1 else []

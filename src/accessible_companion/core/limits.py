@@ -43,7 +43,9 @@ LIMITS: dict[str, Limit] = {
     "scanning.acceptance": Limit(0.0, 2.0, "s", "Shorter presses are ignored (tremor, bumps)."),
     "scanning.debounce": Limit(0.0, 2.0, "s", "Presses starting this soon after a release are ignored."),
     "scanning.long_press": Limit(0.2, 5.0, "s", "A hold this long selects (press-hold and step modes)."),
-    "scanning.post_selection_pause": Limit(0.0, 5.0, "s", "Presses right after a selection are ignored."),
+    "scanning.post_selection_pause": Limit(
+        0.0, 5.0, "s", "Presses and clicks right after a selection are ignored."
+    ),
     "scanning.speed_step": Limit(1.05, 2.0, "x", "Slower multiplies the interval by this; faster divides."),
     "scanning.row_loops": Limit(
         1, 10, "passes", "In a grid: passes through a row without a press before going back to the rows."

@@ -245,6 +245,10 @@ class Scanner:
         """A selection was made: presses are ignored for the post-selection pause."""
         self._presses.guard_until = now + self.settings.scanning.post_selection_pause
 
+    def guarded(self, now: float) -> bool:
+        """Within the post-selection pause: a click now is ignored, as a press starting now is."""
+        return now < self._presses.guard_until
+
     # Time.
 
     def speech_ended(self, utterance: int, now: float) -> None:
