@@ -1,5 +1,6 @@
 """Boards in and out: the Open Board Format (.obf boards, .obz packages) to a config folder
-and back. Standard library only (json, zipfile); see README "Boards in and out".
+and back. The format is read and written with the standard library (json, zipfile), no format
+library; see README "Boards in and out".
 
     package   reading an .obf or .obz with limits (hostile files are refused)
     obf       the format's records as plain values

@@ -65,14 +65,7 @@ class ItemMaker:
             self._tell(button, "no label and no vocalization: not imported")
             return None
         fields: dict[str, Any] = {"label": label, **self._action(button)}
-        chosen = (
-            Action(fields["action"])
-            if "action" in fields
-            else Action.MENU
-            if "menu" in fields
-            else Action.SPEAK
-        )
-        fields.update(self._arguments(button, chosen))
+        fields.update(self._arguments(button, _action_of(fields)))
         keep = dict(button.keep)
         if not fields.keys() & {"action", "menu"} and button.actions:
             keep.update(button.action_fields)  # not honoured here; written back on export
@@ -240,9 +233,15 @@ class ItemMaker:
                 yield record.content_type, data, normal
 
 
+def _action_of(fields: dict[str, Any]) -> Action:
+    if "action" in fields:
+        return Action(fields["action"])
+    return Action.MENU if "menu" in fields else Action.SPEAK
+
+
 def _valid_argument(key: str, value: Any) -> bool:
     if key == "mode":
-        return value in {mode.value for mode in Mode}
+        return isinstance(value, str) and value in {mode.value for mode in Mode}
     if key == "minutes":
         number_kind = isinstance(value, int | float) and not isinstance(value, bool)
         return number_kind and 0 < value <= MAX_REST_MINUTES

@@ -5,6 +5,7 @@ never read past its limits, never crashes the import."""
 from __future__ import annotations
 
 import json
+import math
 import posixpath
 import re
 import zipfile
@@ -64,6 +65,13 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too big a number")
+    return number
+
+
 def parse_json(raw: bytes, where: str, problems: list[Problem]) -> Any:
     """JSON text to data, or BoardsError naming the line and column; a key given twice in one
     object is told (the last is used, as every JSON reader does)."""
@@ -82,7 +90,7 @@ def parse_json(raw: bytes, where: str, problems: list[Problem]) -> Any:
         return mapping
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_no_constant)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_no_constant, parse_float=_finite)
     except json.JSONDecodeError as error:
         raise BoardsError(f"{where}:{error.lineno}:{error.colno}", f"not valid JSON: {error.msg}") from None
     except ValueError as error:
