@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, journal, service
+from . import __version__, boards, journal, service
 from .core.limits import LIMITS
 from .core.settings import Mode
 from .voice import models as voice_models
 
-COMMANDS = ("run", "check", "say", "devices", "voices", "models", "voice", "journal", "service")
+COMMANDS = ("run", "check", "say", "devices", "voices", "models", "voice", "journal", "service", "boards")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("voices", help="list the speech engine's voices")
     voice_models.register(commands)
     journal.register(commands)
+    boards.register(commands)
     service.register(commands)
     voice = commands.add_parser("voice", help="voice command tools")
     voice_actions = voice.add_subparsers(dest="voice_command", metavar="ACTION", required=True)
@@ -101,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return voice_models.main(args)
     if args.command == "journal":
         return journal.main(args)
+    if args.command == "boards":
+        return boards.main(args)
     if args.command == "service":
         return service.main(args)
     if args.command == "voice":

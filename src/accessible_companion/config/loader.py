@@ -482,6 +482,8 @@ def _build_item(model: ItemModel, doc: LinedYaml, location: Location, problems: 
         answer=model.answer,
         id=model.id,
         source=model.source,
+        sound=model.sound,
+        image=model.image,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.limits import LIMITS
@@ -31,6 +33,10 @@ class ItemModel(_Strict):
     answer: str = ""
     id: str = ""
     source: str = ""
+    sound: str = ""
+    image: str = ""
+    obf: dict[str, Any] = Field(default_factory=dict)
+    """Open Board Format fields of other tools, kept for export; the companion ignores them."""
 
 
 class MenuModel(_Strict):
@@ -43,6 +49,8 @@ class MenuModel(_Strict):
     row_cues: list[str] = Field(default_factory=list)
     """What the cue voice says for each row of the grid (default: its first two items' cues)."""
     items: list[ItemModel]
+    obf: dict[str, Any] = Field(default_factory=dict)
+    """Open Board Format fields of other tools, kept for export; the companion ignores them."""
 
 
 class FileModel(_Strict):

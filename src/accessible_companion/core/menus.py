@@ -68,6 +68,11 @@ class Item:
     """Optional caregiver id."""
     source: str = ""
     """Where the advice comes from (strategies keep their source)."""
+    sound: str = ""
+    """A recording to play instead of speaking (a file; path relative to the config file's folder)."""
+    image: str = ""
+    """A picture for the item (a file; path relative to the config file's folder). Kept from
+    imported boards for export; not shown yet."""
 
     @property
     def say_text(self) -> str:
