@@ -22,8 +22,17 @@ def application() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    # Set only while the application is made: companions started by later tests in this
+    # process inherit os.environ, and their windows must use the real xcb platform.
+    old = os.environ.get("QT_QPA_PLATFORM")
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    return QApplication([])
+    try:
+        return QApplication([])
+    finally:
+        if old is None:
+            del os.environ["QT_QPA_PLATFORM"]
+        else:
+            os.environ["QT_QPA_PLATFORM"] = old
 
 
 def pixels(image: QImage) -> Pixels:

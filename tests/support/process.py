@@ -35,7 +35,8 @@ class Companion:
         command = [sys.executable, "-m", "accessible_companion", "run", "--trace", str(trace), *shown, *args]
         # The speech cache and the log go to the test's folder, not the user's home.
         full_env = {
-            **os.environ,
+            # The window picks its Qt platform itself (xcb) unless a test says otherwise.
+            **{key: value for key, value in os.environ.items() if key != "QT_QPA_PLATFORM"},
             "XDG_CACHE_HOME": str(tmp / "cache"),
             "XDG_STATE_HOME": str(tmp / "state"),
             "XDG_DATA_HOME": str(tmp / "data"),
