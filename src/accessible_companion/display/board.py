@@ -30,8 +30,9 @@ from . import cells, chrome, screens
 from .cells import Palette
 from .layout import FULL_SCREENS, Layout, layout
 
-FRAME_MS = 33
-"""The dwell bar moves at most ~30 times a second (smooth enough, cheap on the CPU)."""
+FRAME_MS = 66
+"""The dwell bar moves at most ~15 times a second: smooth enough for a filling bar, and half
+the CPU of 30 (bench/idle_cpu.py: 3.65% of a core while scanning at 1 s at 30, both processes)."""
 TICK_SLACK_MS = 5
 """The countdown's timer fires this long after the second changes, never just before it."""
 
