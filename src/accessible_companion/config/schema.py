@@ -31,6 +31,8 @@ class ItemModel(_Strict):
     answer: str = ""
     id: str = ""
     source: str = ""
+    sound: str = ""
+    """A recording to play instead of saying `say`, relative to this file's folder."""
 
 
 class MenuModel(_Strict):
