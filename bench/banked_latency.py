@@ -2,8 +2,8 @@
 
     python -m bench.banked_latency [--trials 50] [--seconds 0.4]
 
-A private PulseAudio server (null sink `testspk`) plays everything; PULSE_SERVER is set before
-sounddevice loads. Each trial is a main phrase (what selecting an item asks for) from
+A private PulseAudio server (null sink `testspk`, its monitor recorded throughout) plays
+everything; PULSE_SERVER is set before sounddevice loads. Each trial is a main phrase (what selecting an item asks for) from
 `speak()` to the post of SpeechStarted, which the PortAudio callback sends as it hands the
 first block to the device; each plays to its end before the next.
 
@@ -175,7 +175,9 @@ def main() -> None:
 
     with PulseServer.start() as server:
         os.environ.update(server.client_env())  # before sounddevice (PortAudio) is loaded
-        with tempfile.TemporaryDirectory(prefix="ac-bench-") as tmp:
+        # The monitor is recorded throughout, as in bench.speech_latency: a null sink nobody
+        # reads from runs with ~2 s of latency, so each phrase would end 2 s late.
+        with tempfile.TemporaryDirectory(prefix="ac-bench-") as tmp, server.record():
             run(args, Path(tmp))
 
 

@@ -24,7 +24,7 @@ from ..audio.pcm import Pcm
 log = logging.getLogger(__name__)
 
 MEMORY_BYTES = 48 * 1024 * 1024
-"""Decoded recordings kept at most (~270 s of audio at 44.1 kHz; a phrase is a few seconds)."""
+"""Decoded recordings kept at most (~9 minutes of audio at 44.1 kHz; a phrase is a few seconds)."""
 
 _Key = tuple[str, int, float]
 """(path, rate, volume)."""
