@@ -3,9 +3,10 @@
     python -m bench.banked_latency [--trials 50] [--seconds 0.4]
 
 A private PulseAudio server (null sink `testspk`, its monitor recorded throughout) plays
-everything; PULSE_SERVER is set before sounddevice loads. Each trial is a main phrase (what selecting an item asks for) from
-`speak()` to the post of SpeechStarted, which the PortAudio callback sends as it hands the
-first block to the device; each plays to its end before the next.
+everything; PULSE_SERVER is set before sounddevice loads. Each trial is a main phrase (what
+selecting an item asks for) from `speak()` to the post of SpeechStarted, which the PortAudio
+callback sends as it hands the first block to the device; each plays to its end before the
+next.
 
 a. banked, decoded ahead (menu entered: `prepare()`): from memory.
 b. banked, not decoded ahead, the decoder's process already running: decoded on the way.
