@@ -14,9 +14,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from accessible_companion.core.companion import Companion
+from accessible_companion.core.effects import Speak, Voice
 from accessible_companion.core.events import (
     Notice,
     PointerSelect,
+    SpeechFinished,
     SwitchDown,
     SwitchUp,
     VoiceCommand,
@@ -157,6 +159,69 @@ def test_muted_while_sounding_and_unmuted_when_all_speech_ended() -> None:
     assert all(a != b for a, b in zip(listener.sound, listener.sound[1:], strict=False))
     spoken = [f["text"] for _, e, f in trace.lines if e == "speak"]
     assert "Microphone lost." in spoken
+
+
+class HeldSpeech(NullSpeech):
+    """Finishes every utterance at once except a banked one, which sounds until `release()`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[Speak] = []
+        self.prepared: list[tuple[str, ...]] = []
+
+    def speak(self, request: Speak) -> None:
+        if request.sound:
+            self.held.append(request)
+        else:
+            super().speak(request)
+
+    def prepare(self, texts: Sequence[str], voice: Voice, sounds: Sequence[str] = ()) -> None:
+        self.prepared.append(tuple(sounds))
+
+    def release(self) -> None:
+        assert self._post is not None
+        for request in self.held:
+            self._post(SpeechFinished(request.utterance), time.monotonic())
+
+
+def test_a_recording_mutes_the_listener_until_it_ends() -> None:
+    banked = Item("Water", voice=("water",), sound="/cfg/water.wav", sound_seconds=2.0)
+    menus = MenuSet({"home": Menu("home", "Home", (banked, Item("Tea", voice=("tea",))))})
+    listener = Listener()
+    trace = RecordingTrace()
+    speech = HeldSpeech()
+    loop = Loop(
+        Companion(menus, dataclasses.replace(Settings(), voice_commands=True)),
+        speech,
+        NoDisplay(),
+        trace,
+        listener,
+    )
+    speech.start(loop.post)
+    listener.start(loop.post)
+    loop.start()
+    try:
+        wait_until(lambda: listener.sound[-1:] == [False])
+        loop.post(VoiceCommand("water"), time.monotonic())
+        wait_until(lambda: bool(speech.held))
+        time.sleep(0.2)
+        assert listener.sound[-1] is True  # still sounding: the microphone is not heard
+        speech.release()
+        wait_until(lambda: listener.sound[-1] is False)
+    finally:
+        loop.stop()
+        assert loop.wait(timeout=5)
+    assert ("/cfg/water.wav",) in speech.prepared
+    spoken = [f for _, e, f in trace.lines if e == "speak" and f.get("sound")]
+    assert spoken == [
+        {
+            "utterance": spoken[0]["utterance"],
+            "voice": "main",
+            "text": "Water",
+            "earcon": "",
+            "sound": "water.wav",
+        }
+    ]
 
 
 # --- the loop's own thread --------------------------------------------------------------------

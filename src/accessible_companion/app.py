@@ -44,10 +44,12 @@ LOOP_END_WAIT = 5.0
 
 def check(path: Path | None) -> int:
     """`accessible-companion check`: 0 and a summary, or 2 and every problem."""
-    config = load_or_explain(path, count=True)
+    config = load_or_explain(path, count=True, decode=True)
     if config is None:
         return 2
     print(config.summary())
+    for problem in config.warnings:
+        print(problem, file=sys.stderr)
     settings = config.settings
     if settings.voice_commands:
         for warning in _unknown_voice_words(config):

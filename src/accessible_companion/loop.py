@@ -242,7 +242,7 @@ class Loop:
             elif isinstance(effect, StopCue):
                 self.speech.stop_cue()
             elif isinstance(effect, Prepare):
-                self.speech.prepare(effect.texts, effect.voice)
+                self.speech.prepare(effect.texts, effect.voice, effect.sounds)
         except Exception as error:  # a broken speech engine must not stop the switch
             if isinstance(effect, Speak):
                 self._sound_ends(effect.utterance, self._clock())  # it will never finish

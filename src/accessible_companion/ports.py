@@ -36,8 +36,9 @@ class SpeechSink(Protocol):
     def speak(self, request: Speak) -> None:
         """Queue speech. A cue replaces any cue queued or sounding; main speech is never cut by a cue."""
 
-    def prepare(self, texts: Sequence[str], voice: Voice) -> None:
-        """Render these ahead while idle (a cache); never blocks, never delays real speech."""
+    def prepare(self, texts: Sequence[str], voice: Voice, sounds: Sequence[str] = ()) -> None:
+        """Render `texts` (and decode the recordings `sounds`, for the main voice) ahead while
+        idle (a cache); never blocks, never delays real speech."""
 
     def stop_cue(self) -> None:
         """Silence the cue voice now."""

@@ -109,6 +109,9 @@ class FakeOutput:
         with self._lock:
             self._timer = None
 
+    def rate(self) -> int:
+        return RATE
+
     def what(self, kind: str) -> list[str]:
         with self._lock:
             return [text for k, text, _ in self.log if k == kind]

@@ -66,6 +66,9 @@ class InstantOut:
     def close(self) -> None:
         pass
 
+    def rate(self) -> int:
+        return 0
+
 
 class Posted:
     """What the adapter posts, in order, with a wait for a given number of finishes."""

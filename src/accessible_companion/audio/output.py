@@ -46,6 +46,9 @@ class AudioOut(Protocol):
     def close(self) -> None:
         """Release the stream after it ended (no-op when idle)."""
 
+    def rate(self) -> int:
+        """The device's own sample rate, which recordings are resampled to (0: not known)."""
+
 
 class _Feed:
     """The PortAudio callback: copies the buffer out block by block, then silence.
@@ -129,6 +132,8 @@ class SoundDeviceOutput:
         """True unless the last stream played to its end: it failed to open or start,
         died (sound server killed), stalled or was cut. A failed open then lists the
         devices again before giving up."""
+        self._rate: int | None = None
+        """The device's default sample rate, once asked (forgotten when the devices are listed again)."""
 
     def _sounddevice(self) -> Any:
         # Imported on the speech thread, not at startup: importing initialises PortAudio,
@@ -179,6 +184,7 @@ class SoundDeviceOutput:
         # stops every PortAudio stream in the process; ours is closed, and there are no
         # others yet (a microphone reader will need to reopen its stream when it lands).
         portaudio.rescan(sd)
+        self._rate = None  # a replugged or other device may have another rate
         return open_stream()
 
     def _has_output(self, sd: Any) -> bool:
@@ -223,6 +229,19 @@ class SoundDeviceOutput:
             raise OutputError(f"cannot start the audio output: {error.__cause__}") from error
         except Exception as error:
             raise OutputError(f"cannot open the audio output: {error}") from error
+
+    def rate(self) -> int:
+        """PortAudio's default sample rate for the device (ALSA's `default` through PulseAudio:
+        44100), asked once; 0 when it cannot be asked (the recording then plays at its own rate)."""
+        if self._rate is None:
+            try:
+                sd = self._sounddevice()
+                info = self._calls.run("rate", lambda: sd.query_devices(self._device, "output"))
+                self._rate = int(info["default_samplerate"])
+            except Exception as error:  # no device or a frozen server: the stream open will say so
+                log.info("could not ask the output's sample rate: %s", error)
+                return 0
+        return self._rate
 
     def cut(self) -> None:
         """Abort (drops what is buffered, ~1 ms) and close the stream; never blocks past the limit."""

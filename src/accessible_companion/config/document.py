@@ -15,6 +15,7 @@ a caregiver's comment lines along with an item; apart, one rule would live in tw
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
@@ -55,13 +56,27 @@ class ItemFields(TypedDict, total=False):
     answer: str
     id: str
     source: str
+    sound: str
 
 
 ITEM_KEYS: tuple[str, ...] = tuple(ItemModel.model_fields)
-TEXT_KEYS = ("label", "say", "cue", "voice", "source", "id")
+TEXT_KEYS = ("label", "say", "sound", "cue", "voice", "source", "id")
 """Item keys set with `set_item_field`; the action and its argument go through `set_action`."""
 # The order keys are written in when an item gains one, as in the shipped files.
-_KEY_ORDER = ("label", "action", "menu", "mode", "minutes", "answer", "say", "cue", "voice", "source", "id")
+_KEY_ORDER = (
+    "label",
+    "action",
+    "menu",
+    "mode",
+    "minutes",
+    "answer",
+    "say",
+    "sound",
+    "cue",
+    "voice",
+    "source",
+    "id",
+)
 # The argument each action takes (an item with `menu:` and no action opens that menu).
 _ACTION_ARGUMENT = {
     Action.MENU: "menu",
@@ -231,7 +246,9 @@ class ConfigDocument:
         return _item_fields(self._item(menu_id, index))
 
     def set_item_field(self, menu_id: str, index: int, key: str, value: str | list[str]) -> None:
-        """Set label, say, cue, voice, source or id. An empty value removes the key (its default applies)."""
+        """Set label, say, sound, cue, voice, source or id. An empty value removes the key (its
+        default applies). `sound` is a recording's path relative to the item's file (message
+        banking: see speech/banking.py `save_recording`)."""
         if key not in TEXT_KEYS:
             raise EditError(f"'{key}' is not one of {', '.join(TEXT_KEYS)} (use set_action for actions)")
         item = self._item(menu_id, index)
@@ -270,6 +287,8 @@ class ConfigDocument:
         for key in _ACTION_ARGUMENT.values():
             if key != wanted and key in item:
                 roundtrip.drop_key(item, key)
+        if action is not Action.SPEAK and "sound" in item:  # a recording is only played by speak
+            roundtrip.drop_key(item, "sound")
         if action not in (Action.SPEAK, Action.MENU):
             _put(item, "action", action.value)
         elif "action" in item:
@@ -337,11 +356,17 @@ class ConfigDocument:
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 copy.write_text(text, encoding="utf-8")
             try:
-                return load_config(copy_root)
+                # The copy holds only the YAML files: recordings are looked for where they are.
+                config = load_config(
+                    copy_root, files_at=self.root if self.root.is_dir() else self.root.parent
+                )
             except ConfigError as error:
                 raise ConfigError(
-                    [_moved(problem, copy_root, self.root) for problem in error.problems]
+                    [_moved(problem, copy_root, self.root) for problem in error.problems],
+                    [_moved(warning, copy_root, self.root) for warning in error.warnings],
                 ) from None
+            warnings = tuple(_moved(warning, copy_root, self.root) for warning in config.warnings)
+            return dataclasses.replace(config, warnings=warnings)
 
     # Finding things.
 
@@ -556,4 +581,4 @@ def _moved(problem: Problem, copy_root: Path, root: Path) -> Problem:
     if file.is_relative_to(copy_root):
         file = root / file.relative_to(copy_root) if root.is_dir() else root
     message = problem.message.replace(str(copy_root), str(root))
-    return Problem(file, problem.line, message)
+    return dataclasses.replace(problem, file=file, message=message)

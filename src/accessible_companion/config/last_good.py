@@ -2,14 +2,17 @@
 
 Every config that loads cleanly is copied into the user's state folder, so that a later
 broken edit never leaves the user without menus: `run` then starts on that copy (or on the
-built-in config when there is none). The copy is written into a fresh private folder, checked
-by loading it, and only then made current by swapping one symlink, so a crash or a power
-cut leaves the old copy or the new one, never half of one.
+built-in config when there is none). The recordings its items play (message banking) are
+copied with it when they are in the config folder, so the user's own voice stays too. The
+copy is written into a fresh private folder, checked by loading it, and only then made
+current by swapping one symlink, so a crash or a power cut leaves the old copy or the new
+one, never half of one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import logging
 import os
 import shutil
@@ -84,7 +87,10 @@ def keep(config: Config, source: Path) -> bool:
     temp = Path(tempfile.mkdtemp(prefix=".last-good-", dir=state))  # 0700
     try:
         for relative, data in contents.items():
-            _write_private(temp / relative, data)
+            if isinstance(data, Path):
+                _copy_private(data, temp / relative)
+            else:
+                _write_private(temp / relative, data)
         # The files may have changed since `config` was read: the copy itself must load.
         load_config(temp)
         version = state / f"{current.name}.{time.time_ns()}"
@@ -102,27 +108,42 @@ def keep(config: Config, source: Path) -> bool:
     return True
 
 
-def _contents(config: Config, source: Path) -> dict[Path, bytes]:
-    """Relative path -> bytes of the config's own files (not the built-in ones it fell back on)."""
+def _contents(config: Config, source: Path) -> dict[Path, bytes | Path]:
+    """Relative path -> bytes of the config's own files (not the built-in ones it fell back on),
+    or the path of a recording of theirs to copy (read in pieces: up to 20 MB each)."""
+    found: dict[Path, bytes | Path] = {}
     if not source.is_dir():
         name = source.name if source.suffix in _YAML else f"{source.name}.yaml"
-        return {Path(name): source.read_bytes()}
-    root = source.resolve()
-    found: dict[Path, bytes] = {}
-    for file in config.files:
-        resolved = file.resolve()
-        if resolved.is_relative_to(root):
-            found[resolved.relative_to(root)] = resolved.read_bytes()
+        found[Path(name)] = source.read_bytes()
+    else:
+        root = source.resolve()
+        for file in config.files:
+            resolved = file.resolve()
+            if resolved.is_relative_to(root):
+                found[resolved.relative_to(root)] = resolved.read_bytes()
+    # Items hold their recordings' paths as written (made absolute, not resolved): compare alike.
+    folder = Path(os.path.abspath(source if source.is_dir() else source.parent))
+    for menu in config.menus.menus.values():
+        for item in menu.items:
+            sound = Path(item.sound)
+            if item.sound and sound.is_relative_to(folder) and sound.is_file():
+                found[sound.relative_to(folder)] = sound
     return found
 
 
-def _holds(folder: Path, contents: dict[Path, bytes]) -> bool:
+def _holds(folder: Path, contents: dict[Path, bytes | Path]) -> bool:
     if not folder.is_dir():
         return False
     present = {p.relative_to(folder) for p in folder.rglob("*") if p.is_file()}
     if present != set(contents):
         return False
-    return all((folder / relative).read_bytes() == data for relative, data in contents.items())
+    return all(
+        # A copied recording keeps its original's time, so comparing sizes and times suffices.
+        filecmp.cmp(folder / relative, data)
+        if isinstance(data, Path)
+        else (folder / relative).read_bytes() == data
+        for relative, data in contents.items()
+    )
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -131,6 +152,17 @@ def _write_private(path: Path, data: bytes) -> None:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
+
+
+def _copy_private(source: Path, path: Path) -> None:
+    """Copy a recording into the private copy, keeping its time (see `_holds`)."""
+    private.make_folder(path.parent)
+    with source.open("rb") as data, private.open_binary(path, "xb") as out:
+        shutil.copyfileobj(data, out)
+        out.flush()
+        os.fsync(out.fileno())
+    info = source.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
 
 
 def _point(link: Path, version: Path) -> None:

@@ -26,11 +26,18 @@ from .help_channels import help_channel_problems
 from .kinds import dotted, kind_problems
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
+from .sounds import SoundCheck
 from .yaml_lines import LinedYaml, Location, read_yaml
 
 _FILE_ADAPTER = TypeAdapter(FileModel)
 # Keys that only make sense with one action.
-_ACTION_KEYS = {"menu": Action.MENU, "mode": Action.MODE, "minutes": Action.REST, "answer": Action.CHECK_IN}
+_ACTION_KEYS = {
+    "menu": Action.MENU,
+    "mode": Action.MODE,
+    "minutes": Action.REST,
+    "answer": Action.CHECK_IN,
+    "sound": Action.SPEAK,
+}
 _PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low", "language": "en", "minutes": "5"}
 _WORDS = {"count": "3", "state": "listening"}
 """The placeholders of the window's words (`display.words`)."""
@@ -45,6 +52,8 @@ class Config:
     menus: MenuSet
     settings: Settings
     files: tuple[Path, ...]
+    warnings: tuple[Problem, ...] = ()
+    """What is wrong but leaves the config usable (a recording that is not there)."""
 
     def summary(self) -> str:
         """One line a caregiver can read: what was loaded."""
@@ -71,8 +80,11 @@ def config_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_config(path: Path | None = None) -> Config:
-    """Load and check the config at `path` (None = the built-in one)."""
+def load_config(path: Path | None = None, *, files_at: Path | None = None, decode: bool = False) -> Config:
+    """Load and check the config at `path` (None = the built-in one). `files_at`: where the
+    config really is when `path` is a copy of its YAML files only (recordings are there).
+    `decode` (for `check`): also decode each recording, in the decoder's process (~0.4 s to
+    start it); one that does not decode is a warning, as it is when played."""
     base = default_config_dir()
     path = base if path is None else path
     if not path.exists():
@@ -89,17 +101,24 @@ def load_config(path: Path | None = None) -> Config:
     settings = settings_at[0] if settings_at else fallback.settings if fallback else Settings()
     if settings_at is not None:
         problems += _check_settings(*settings_at)
+    folder = path if path.is_dir() else path.parent
+    sounds = SoundCheck(
+        folder, files_at if files_at is None or files_at.is_dir() else files_at.parent, decode
+    )
     if menus_at:
-        menus = _build_menus(menus_at, settings, problems)
+        try:
+            menus = _build_menus(menus_at, settings, problems, sounds)
+        finally:
+            sounds.close()
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(problems, sounds.warnings)
 
     if not menus_at:
         if fallback is None:
             raise ConfigError([Problem(files[0], 1, "no menus defined")])
         menus = fallback.menus
     used = tuple(files) + (fallback.files if fallback else ())
-    return Config(with_back_items(menus, settings), settings, used)
+    return Config(with_back_items(menus, settings), settings, used, tuple(sorted(sounds.warnings)))
 
 
 def _read_files(
@@ -355,7 +374,10 @@ def _range_message(where: Location, value: float, limit: Limit) -> str:
 
 
 def _build_menus(
-    menus_at: list[tuple[MenuModel, LinedYaml, int]], settings: Settings, problems: list[Problem]
+    menus_at: list[tuple[MenuModel, LinedYaml, int]],
+    settings: Settings,
+    problems: list[Problem],
+    sounds: SoundCheck,
 ) -> MenuSet:
     menus: dict[str, Menu] = {}
     where: dict[str, tuple[LinedYaml, Location]] = {}
@@ -377,7 +399,7 @@ def _build_menus(
             )
             continue
         problems += blank_menu(model, doc, location)
-        items = _build_items(model, doc, location, item_ids, problems)
+        items = _build_items(model, doc, location, item_ids, problems, sounds)
         title = model.title or model.id
         menus[model.id] = Menu(model.id, title, tuple(items), model.columns or 0, tuple(model.row_cues))
         where[model.id] = (doc, location)
@@ -399,7 +421,12 @@ def _build_menus(
 
 
 def _build_items(
-    model: MenuModel, doc: LinedYaml, location: Location, item_ids: dict[str, str], problems: list[Problem]
+    model: MenuModel,
+    doc: LinedYaml,
+    location: Location,
+    item_ids: dict[str, str],
+    problems: list[Problem],
+    sounds: SoundCheck,
 ) -> list[Item]:
     """A menu's items; item ids must be unique across the config (`item_ids`: id -> where)."""
     if not model.items:
@@ -407,7 +434,7 @@ def _build_items(
     items = []
     for number, item_model in enumerate(model.items):
         item_location: Location = (*location, "items", number)
-        items.append(_build_item(item_model, doc, item_location, problems))
+        items.append(_build_item(item_model, doc, item_location, problems, sounds))
         if item_model.id:
             here = doc.at(item_location)
             if item_model.id in item_ids:
@@ -455,7 +482,9 @@ def _check_menu_references(
                 )
 
 
-def _build_item(model: ItemModel, doc: LinedYaml, location: Location, problems: list[Problem]) -> Item:
+def _build_item(
+    model: ItemModel, doc: LinedYaml, location: Location, problems: list[Problem], sounds: SoundCheck
+) -> Item:
     action = model.action or (Action.MENU if model.menu else Action.SPEAK)
     for key, needs in _ACTION_KEYS.items():
         given: Any = getattr(model, key)
@@ -470,6 +499,7 @@ def _build_item(model: ItemModel, doc: LinedYaml, location: Location, problems: 
     voice = (model.voice,) if isinstance(model.voice, str) else tuple(model.voice)
     if any(not normalize_words(words) for words in voice):
         problems.append(doc.problem((*location, "voice"), "voice: words must not be empty"))
+    sound, seconds = sounds.resolve(model.sound, doc, (*location, "sound"), problems)
     return Item(
         label=model.label,
         action=action,
@@ -482,7 +512,8 @@ def _build_item(model: ItemModel, doc: LinedYaml, location: Location, problems: 
         answer=model.answer,
         id=model.id,
         source=model.source,
-        sound=model.sound,
+        sound=sound,
+        sound_seconds=seconds,
         image=model.image,
     )
 

@@ -34,6 +34,7 @@ class ItemModel(_Strict):
     id: str = ""
     source: str = ""
     sound: str = ""
+    """A recording to play instead of saying `say`, relative to this file's folder."""
     image: str = ""
     obf: dict[str, Any] = Field(default_factory=dict)
     """Open Board Format fields of other tools, kept for export; the companion ignores them."""

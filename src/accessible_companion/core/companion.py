@@ -272,7 +272,8 @@ class Companion:
         match item.action:
             case Action.SPEAK:
                 record = Record(PhraseUsed(scanner.menu_id, item.label, item.say_text))
-                return [record, self._speech.speak("main", item.say_text), *scanner.restart(now)]
+                said = self._speech.speak("main", item.say_text, sound=item.sound, seconds=item.sound_seconds)
+                return [record, said, *scanner.restart(now)]
             case Action.MENU | Action.BACK | Action.HOME | Action.PAUSE:
                 return scanner.navigate(item, now)
             case Action.HELP | Action.CHECK_IN | Action.REST | Action.SNOOZE:
@@ -336,7 +337,7 @@ class Companion:
                 return self._care.raise_alert("voice", now)
             case "repeat":
                 if self._speech.last_main:
-                    return [self._speech.speak("main", self._speech.last_main)]
+                    return [self._speech.repeat_main()]
                 return [self._speech.speak("cue", scanner.cue_text)]
             case "stop":
                 return scanner.idle_now(now, "pause", message="")

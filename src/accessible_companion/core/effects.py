@@ -29,6 +29,9 @@ class Speak:
     """What to say ("" = only the earcon)."""
     earcon: str = ""
     """An earcon to sound first (highlight, select, back, idle, error, alert), or ""."""
+    sound: str = ""
+    """A recording (an absolute path) to play instead of saying `text`, which is said if it
+    cannot be played (message banking); "" = say `text`."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Prepare:
     """Which voice will speak them."""
     texts: tuple[str, ...]
     """What to render."""
+    sounds: tuple[str, ...] = ()
+    """Recordings (absolute paths) to decode ahead, for the main voice."""
 
 
 @dataclass(frozen=True)
@@ -198,4 +203,10 @@ def trace_fields(effect: Effect) -> dict[str, Any] | None:
             "kind": type(effect.entry).__name__,
             **dataclasses.asdict(effect.entry),
         }
-    return {"event": effect.TRACE, **dataclasses.asdict(effect)}
+    fields = {"event": effect.TRACE, **dataclasses.asdict(effect)}
+    if isinstance(effect, Speak):
+        # Only a banked phrase has one, and its file name says which (the folder says nothing).
+        sound = fields.pop("sound")
+        if sound:
+            fields["sound"] = sound.replace("\\", "/").rsplit("/", 1)[-1]
+    return fields

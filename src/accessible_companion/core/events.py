@@ -129,8 +129,9 @@ class Notice:
     `microphone_back`, `speech_back`, `not_spoken` (a main phrase never said), `input` (where
     presses come from), `config` (the config in use or a problem with it), `x11_lost`,
     `x11_back`, `x11_gone` (the X display went away, came back, or is given up on),
-    `display_lost` (the bedside window is gone: the terminal shows the menu now); "" for
-    other news."""
+    `display_lost` (the bedside window is gone: the terminal shows the menu now),
+    `sound_missing` (a banked recording could not be played, so its words were spoken
+    instead: told once per file until it plays again); "" for other news."""
 
 
 @dataclass(frozen=True)

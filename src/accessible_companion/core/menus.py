@@ -69,7 +69,11 @@ class Item:
     source: str = ""
     """Where the advice comes from (strategies keep their source)."""
     sound: str = ""
-    """A recording to play instead of speaking (a file; path relative to the config file's folder)."""
+    """A recording of the user's own voice to play instead of saying `say` (message banking;
+    `say` is spoken when it cannot be played). The loader makes it an absolute path."""
+    sound_seconds: float = 0.0
+    """The recording's length when the config was loaded (0: unknown), for how long the scan
+    waits for it at most if its end is never reported."""
     image: str = ""
     """A picture for the item (a file; path relative to the config file's folder). Kept from
     imported boards for export; not shown yet."""

@@ -367,7 +367,11 @@ class Scanner:
             EnterMenu(menu_id),
             *self.restart(now),
             Prepare("cue", self._cues()),
-            Prepare("main", tuple(item.say_text for item in items if item.action in spoken)),
+            Prepare(
+                "main",
+                tuple(item.say_text for item in items if item.action in spoken),
+                tuple(item.sound for item in items if item.sound and item.action is Action.SPEAK),
+            ),
         ]
 
     def navigate(self, item: Item, now: float) -> list[Effect]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .effects import Speak, Voice
-from .pacing import estimate_seconds
+from .pacing import SPEECH_PAD, estimate_seconds
 from .settings import Speech
 
 
@@ -18,25 +18,38 @@ class Utterances:
     def __init__(self, speech: Speech) -> None:
         self._speech = speech
         self._next = 1
-        self._speaking: dict[int, tuple[Voice, str]] = {}
+        self._speaking: dict[int, tuple[Voice, str, float]] = {}
+        """Utterance -> (voice, text, length of its recording or 0)."""
         self._main_pending: set[int] = set()
-        self.last_main = ""
-        """The last phrase said to the room, for `repeat`."""
+        self._last: tuple[str, str, float] = ("", "", 0.0)
 
     def use(self, speech: Speech) -> None:
         """Speech settings from a new config (rates, for the dwell's estimates)."""
         self._speech = speech
 
-    def speak(self, voice: Voice, text: str, earcon: str = "") -> Speak:
-        """Say `text` (after `earcon`) with `voice`, under a new utterance id."""
+    @property
+    def last_main(self) -> str:
+        """The last phrase said to the room, for `repeat`."""
+        return self._last[0]
+
+    def speak(
+        self, voice: Voice, text: str, earcon: str = "", sound: str = "", seconds: float = 0.0
+    ) -> Speak:
+        """Say `text` (after `earcon`) with `voice`, under a new utterance id; or play the
+        recording `sound` (`seconds` long, 0 if not known) instead, `text` if it cannot be."""
         if voice == "main" and text:
-            self.last_main = text
+            self._last = (text, sound, seconds)
         utterance = self._next
         self._next += 1
-        self._speaking[utterance] = (voice, text)
+        self._speaking[utterance] = (voice, text, seconds if sound else 0.0)
         if voice == "main":
             self._main_pending.add(utterance)
-        return Speak(utterance, voice, text, earcon)
+        return Speak(utterance, voice, text, earcon, sound)
+
+    def repeat_main(self) -> Speak:
+        """The last phrase said to the room again, from its recording if it had one."""
+        text, sound, seconds = self._last
+        return self.speak("main", text, sound=sound, seconds=seconds)
 
     def sound(self, voice: Voice, text: str, earcon: str) -> list[Speak]:
         """Speak `text` after `earcon`, leaving out an earcon whose volume is 0; [] if nothing is left."""
@@ -65,15 +78,15 @@ class Utterances:
         if cue is not None and cue in self._speaking:
             waiting.add(cue)
         spoken = sum(
-            estimate_seconds(text, self._rate(voice))
-            for utterance, (voice, text) in self._speaking.items()
+            max(estimate_seconds(text, self._rate(voice)), SPEECH_PAD + recorded)
+            for utterance, (voice, text, recorded) in self._speaking.items()
             if utterance in waiting
         )
         return waiting, spoken
 
     def now_saying(self) -> str:
         """The text being said, for the display: the latest main phrase, else the latest cue."""
-        texts = [(voice, text) for voice, text in self._speaking.values() if text]
+        texts = [(voice, text) for voice, text, _ in self._speaking.values() if text]
         mains = [text for voice, text in texts if voice == "main"]
         return mains[-1] if mains else texts[-1][1] if texts else ""
 

@@ -23,6 +23,12 @@ Renders go through a cache (cache.py) that `prepare()` fills ahead while idle; e
 (earcons.py) play alone or before the words; each voice plays on its own output (device
 and stereo channel, audio/output.py).
 
+A main phrase with a recording of the user's own voice (`Speak.sound`, message banking)
+plays that recording, decoded ahead (sounds.py), resampled to the device's rate and at the
+main voice's volume, exactly where a rendered phrase would play: the same queue, cuts,
+routing, backoff and held phrases. If it cannot be played, its words are rendered instead,
+and a `sound_missing` Notice says so once per file (again only after it played meanwhile).
+
 (Over 500 lines on purpose: the queue, the cuts, the device backoff and the held phrases
 share one lock and one set of fields on one thread; apart, that lock discipline would be
 split across modules.)
@@ -36,6 +42,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Literal
 
 from ..audio.output import AudioOut, OutputError, SoundDeviceOutput
@@ -50,6 +57,7 @@ from .cache import CachedRender
 from .earcons import RATE as EARCON_RATE
 from .earcons import earcon
 from .render import Render, Renderer, RenderError
+from .sounds import SoundError, Sounds
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +88,9 @@ comes back; after that it is shown as not spoken: words for the room said much l
 would confuse more than help."""
 HOLD_MAX = 5
 """Main phrases kept at most; when more fail, the oldest is shown as not spoken."""
+
+Ahead = Literal["cue", "main", "sound"]
+"""What is prepared ahead: a voice's texts, or the main voice's recordings."""
 
 _RECOVERED = {
     "engine": "speech engine working again",
@@ -127,9 +138,11 @@ class SpeechOutput:
         output: AudioOut | None = None,
         renderer: Callable[[], Render] = Renderer,
         clock: Callable[[], float] = time.monotonic,
+        sounds: Sounds | None = None,
     ) -> None:
-        """`output` and `renderer` default to the real ones (sounddevice, pyttsx3);
-        `clock` times the device backoff (seconds, monotonic)."""
+        """`output` and `renderer` default to the real ones (sounddevice, pyttsx3), `sounds`
+        to recordings decoded in a child process; `clock` times the device backoff (seconds,
+        monotonic)."""
         self._settings = settings
         # One output per distinct (device, channel): cue and main share one unless routed apart.
         self._outputs: dict[Voice, AudioOut] = {}
@@ -150,7 +163,10 @@ class SpeechOutput:
         self._wake = threading.Condition(self._lock)
         self._main: deque[_Job] = deque()
         self._cue: _Job | None = None
-        self._prepare: dict[Voice, tuple[str, ...]] = {}
+        self._prepare: dict[Ahead, tuple[str, ...]] = {}
+        self._sounds = sounds or Sounds()
+        self._told: set[str] = set()
+        """Recordings whose failure was told (a `sound_missing` Notice) and that have not played since."""
         self._current: _Job | None = None
         self._stopping = False
         self._post: Post | None = None
@@ -200,10 +216,13 @@ class SpeechOutput:
         for old in dropped:
             self._finish(old, interrupted=True)
 
-    def prepare(self, texts: Sequence[str], voice: Voice) -> None:
-        """Render `texts` ahead while nothing is to be said (only with a caching renderer)."""
+    def prepare(self, texts: Sequence[str], voice: Voice, sounds: Sequence[str] = ()) -> None:
+        """Render `texts` ahead while nothing is to be said (only with a caching renderer);
+        with the main voice's texts, decode its recordings `sounds` ahead too."""
         with self._lock:
             self._prepare[voice] = tuple(texts)  # a newer menu replaces what was not done yet
+            if voice == "main":
+                self._prepare["sound"] = tuple(sounds)
             self._wake.notify_all()
 
     def stop_cue(self) -> None:
@@ -338,6 +357,7 @@ class SpeechOutput:
                 for output in self._distinct_outputs():
                     output.cut()
             finally:
+                self._sounds.close()
                 if self._renderer is not None:
                     self._renderer.close()
 
@@ -368,7 +388,7 @@ class SpeechOutput:
                 f"{name} voice {voice.voice!r} not found or not usable; using the default voice",
             )
 
-    def _next(self) -> _Job | tuple[Voice, tuple[str, ...]] | None:
+    def _next(self) -> _Job | tuple[Ahead, tuple[str, ...]] | None:
         """Wait for the next job (main first, then a cue, then rendering ahead); None once stopping.
 
         While main phrases are held, also wake to try the device again when its backoff
@@ -384,7 +404,7 @@ class SpeechOutput:
             for old in expired:
                 self._not_spoken(old)
 
-    def _take(self) -> _Job | tuple[Voice, tuple[str, ...]] | Literal[False] | None:
+    def _take(self) -> _Job | tuple[Ahead, tuple[str, ...]] | Literal[False] | None:
         """With the lock held: the next job, None once stopping, or False after a wait."""
         if self._stopping:
             return None
@@ -431,7 +451,11 @@ class SpeechOutput:
             self._main.extendleft(reversed(self._held))
             self._held.clear()
 
-    def _prerender(self, voice_name: Voice, texts: tuple[str, ...]) -> None:
+    def _prerender(self, voice_name: Ahead, texts: tuple[str, ...]) -> None:
+        if voice_name == "sound":
+            if texts:  # on the sounds' own thread: a long decode must not hold a cue back
+                self._sounds.ahead(texts, self._outputs["main"].rate(), self._settings.main.volume)
+            return
         renderer = self._load()
         if not isinstance(renderer, CachedRender):
             return
@@ -466,16 +490,18 @@ class SpeechOutput:
     def _say(self, job: _Job) -> None:
         request = job.request
         text = request.text.strip()
-        if not text and not request.earcon:
+        if not text and not request.earcon and not request.sound:
             self._finish(job, interrupted=False)  # nothing to say is not a failure
             return
         if self._backing_off():
             # Neither render nor touch the device: the scan must not wait for audio.
             self._give_up(job)
             return
-        pcm = self._render(job) if text else None
-        if text and pcm is None:
-            return  # the render failed, and _render said so
+        pcm = self._recording(job) if request.sound else None
+        if pcm is None and text:
+            pcm = self._render(job)
+            if pcm is None:
+                return  # the render failed, and _render said so
         if request.earcon:
             volume = getattr(self._settings.earcons, request.earcon, 0.0)
             tone = scale(earcon(request.earcon, pcm.rate if pcm else EARCON_RATE), volume)
@@ -486,6 +512,32 @@ class SpeechOutput:
             self._finish(job, interrupted=True)
             return
         self._play(job, pcm)
+
+    def _recording(self, job: _Job) -> Pcm | None:
+        """The job's recording, resampled to its output's rate, at its voice's volume; None
+        (told once per file) when it cannot be played, so its words are said instead."""
+        request = job.request
+        voice = self._settings.cue if request.voice == "cue" else self._settings.main
+        try:
+            pcm = self._sounds.get(request.sound, self._outputs[request.voice].rate(), voice.volume)
+        except SoundError as error:
+            with self._lock:
+                told = request.sound in self._told
+                self._told.add(request.sound)
+            if not told:
+                name = PurePath(request.sound).name
+                log.warning("recording %s not played: %s", request.sound, error)
+                self._send(
+                    Notice(
+                        f"Recording {name}: {error}; its words are spoken instead",
+                        level="warning",
+                        kind="sound_missing",
+                    )
+                )
+            return None
+        with self._lock:
+            self._told.discard(request.sound)  # a later failure is news again
+        return pcm
 
     def _render(self, job: _Job) -> Pcm | None:
         """The job's words as audio at the voice's volume; None (job finished) on failure."""
@@ -572,7 +624,7 @@ class NullSpeech:
             return
         self._post(SpeechFinished(request.utterance), time.monotonic())
 
-    def prepare(self, texts: Sequence[str], voice: Voice) -> None:
+    def prepare(self, texts: Sequence[str], voice: Voice, sounds: Sequence[str] = ()) -> None:
         """Nothing to render."""
 
     def stop_cue(self) -> None:
