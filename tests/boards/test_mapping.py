@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import io
+import wave
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +247,7 @@ def test_pictures_and_sounds(tmp_path: Path) -> None:
         {"id": 4, "label": "not a picture", "image_id": "d"},
         {"id": 5, "label": "symbol", "image_id": "e"},
         {"id": 6, "label": "listed", "image_id": "m"},
+        {"id": 7, "label": "cut short", "sound_id": "t"},
         images=[
             {"id": "a", "data": PNG, "license": {"type": "CC0"}},
             {"id": "b", "data": PNG},
@@ -252,15 +255,19 @@ def test_pictures_and_sounds(tmp_path: Path) -> None:
             {"id": "d", "data": "data:application/x-sh;base64,ZWNobw==", "content_type": "application/x-sh"},
             {"id": "e", "symbol": {"set": "symbolstix", "filename": "x.png"}},
         ],
-        sounds=[{"id": "s", "path": "sounds/hello.ogg", "content_type": "audio/ogg", "ext_x_take": 2}],
+        sounds=[
+            {"id": "s", "path": "sounds/hello.wav", "content_type": "audio/wav", "ext_x_take": 2},
+            {"id": "t", "path": "sounds/cut.ogg", "content_type": "audio/ogg"},
+        ],
     )
     boards = {"boards/root.obf": root}
-    files = {"sounds/hello.ogg": b"OggS", "pictures/m.png": b"\x89PNG m"}
+    files = {"sounds/hello.wav": _wav(), "sounds/cut.ogg": b"OggS", "pictures/m.png": b"\x89PNG m"}
     report, menus, told = run(tmp_path, boards, files=files, images={"m": "pictures/m.png"})
-    inline, same, broken, not_picture, symbol, listed = menus["home"].items
+    inline, same, broken, not_picture, symbol, listed, cut = menus["home"].items
     assert inline.image == same.image == "images/image-a.png"
-    assert inline.sound == "sounds/hello.ogg"
-    assert (tmp_path / "out" / inline.sound).read_bytes() == b"OggS"
+    assert inline.sound == str(tmp_path / "out" / "sounds" / "hello.wav")  # the loader makes it absolute
+    assert Path(inline.sound).read_bytes() == _wav()
+    assert cut.sound == ""
     assert broken.image == not_picture.image == symbol.image == ""
     assert listed.image == "images/m.png"
     assert (report.images, report.sounds) == (2, 1)
@@ -277,8 +284,25 @@ def test_pictures_and_sounds(tmp_path: Path) -> None:
         f"{here}[4] (id 5): image 'e' is not imported: it is from the symbol set 'symbolstix', which the "
         "companion does not have" in told
     )
+    assert any(
+        t.startswith(
+            f"{here}[6] (id 7): sound 't' is not imported: it is not a recording the companion can play"
+        )
+        for t in told
+    ), told
     text = (tmp_path / "out" / "home.yaml").read_text(encoding="utf-8")
     assert "license:\n          type: CC0" in text and "ext_x_take: 2" in text
+
+
+def _wav() -> bytes:
+    """A tenth of a second of silence as a WAV file."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\0\0" * 1600)
+    return buffer.getvalue()
 
 
 def test_a_single_board_can_link_to_itself_only(tmp_path: Path) -> None:

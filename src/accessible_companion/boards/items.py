@@ -3,10 +3,13 @@ recording. Whatever cannot come along is told with the button's place."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from ..audio.headers import MAX_SECONDS, HeaderError, probe
 from ..config.kinds import MAX_LABEL, MAX_TEXT
 from ..config.schema import MAX_REST_MINUTES
 from ..core.commands import normalize_words
@@ -191,6 +194,10 @@ class ItemMaker:
             if not suffix:
                 tried.append(f"'{content_type or name}' is not a kind of {noun} the companion keeps")
                 continue
+            unplayable = _unplayable(data) if kind == "sounds" else ""
+            if unplayable:
+                tried.append(f"it is not a recording the companion can play: {unplayable}")
+                continue
             stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or f"{noun}-{media_id}"
             # The file's type is said again on export, from the file the caregiver may replace.
             keep = {key: value for key, value in record.keep.items() if key != "content_type"}
@@ -246,3 +253,18 @@ def _valid_argument(key: str, value: Any) -> bool:
         number_kind = isinstance(value, int | float) and not isinstance(value, bool)
         return number_kind and 0 < value <= MAX_REST_MINUTES
     return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_TEXT
+
+
+def _unplayable(data: bytes) -> str:
+    """Why a sound's bytes would not pass `check` (a recording must be WAV, FLAC or Ogg of at
+    most 60 s: config/sounds.py), or "": an unplayable one would fail the whole import."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sound"
+        path.write_bytes(data)
+        try:
+            header = probe(path)
+        except (OSError, HeaderError) as error:
+            return str(error)
+    if header.seconds is not None and header.seconds > MAX_SECONDS:
+        return f"{header.seconds:.0f} s long; at most {MAX_SECONDS:g} s"
+    return ""
