@@ -18,7 +18,7 @@ from PySide6.QtTest import QSignalSpy, QTest
 
 from accessible_companion.core.settings import DisplaySettings, ThemeName, WindowWords
 from accessible_companion.core.view import View
-from accessible_companion.display import fit
+from accessible_companion.display import chrome, fit
 from accessible_companion.display.board import Board
 from accessible_companion.display.screens import ALERT_FILL, ALERT_TEXT, countdown
 from accessible_companion.display.themes import BUILT_IN, colors_of, contrast
@@ -433,3 +433,18 @@ def test_under_xvfb_with_xcb_the_highlight_is_where_the_x_server_shows_it(xvfb_d
     assert found["others_background_share"] > 0.6, found
     assert found["contrast"] >= 7.0, found
     assert found["painted_ms"] < 1000, found
+
+
+def test_the_scan_state_in_the_status_line_is_the_caregivers_words(board: Board) -> None:
+    view = phrases(state="idle", notice="", voice="off")
+    words = replace(view.look.words, state_idle="x")
+    shorter = replace(view, look=replace(view.look, words=words))
+    yellow = colors_of(view.look).text
+    board.show_view(view)
+    status = board.parts().status
+    usual = count(region(pixels(board.grab().toImage()), status), yellow)
+    board.show_view(shorter)
+    translated = count(region(pixels(board.grab().toImage()), status), yellow)
+    assert translated < usual / 2, (translated, usual)
+    assert chrome.state_words("idle", words) == "x"
+    assert chrome.state_words("busy", words) == "speaking"  # a state without words of its own

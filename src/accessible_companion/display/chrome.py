@@ -17,6 +17,15 @@ from .cells import Palette, frame
 from .layout import FULL_SCREENS, QUESTION_SCREENS, Layout
 from .terminal import format_interval, state_text
 
+_STATE_FIELDS = {
+    "scanning": "state_scanning",
+    "waiting": "state_waiting",
+    "held": "state_held",
+    "hold-ready": "state_hold_ready",
+    "idle": "state_idle",
+}
+"""`View.state` -> its field in `WindowWords` (rests and alerts fill the screen instead)."""
+
 PATH_SEPARATOR = " › "
 NOTICE_LOOK: dict[NoticeLevel, tuple[str, str, str] | None] = {
     "info": None,
@@ -94,6 +103,12 @@ def voice_words(view: View, words: WindowWords) -> str:
     return words.voice.format(state=state) if state else ""
 
 
+def state_words(state: str, words: WindowWords) -> str:
+    """The caregiver's words for the scan's state (the terminal's English for any other)."""
+    field = _STATE_FIELDS.get(state)
+    return str(getattr(words, field)) if field else state_text(state)
+
+
 def paint_status(
     painter: QPainter, lay: Layout, view: View, palette: Palette, words: WindowWords, level: float | None
 ) -> None:
@@ -102,7 +117,7 @@ def paint_status(
     quiet = fit.font(round(box.height() * 0.6), bold=False)
     metrics = QFontMetricsF(quiet)
     # A rest or a call for help says what is going on in large letters already.
-    state = "" if view.screen in FULL_SCREENS else state_text(view.state)
+    state = "" if view.screen in FULL_SCREENS else state_words(view.state, words)
     parts = [view.mode, format_interval(view.interval), state, voice_words(view, words)]
     text = " · ".join(part for part in parts if part)
     room = box.width() // 2 if view.notice.strip() else box.width() - box.height() * 4
