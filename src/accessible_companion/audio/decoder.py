@@ -10,15 +10,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 from multiprocessing.connection import Connection
-from pathlib import Path
 
+from ..child import start_child
 from .pcm import Pcm
 
 log = logging.getLogger(__name__)
@@ -37,12 +35,6 @@ class DecodeError(Exception):
 
 def child_command() -> list[str]:
     return [sys.executable, "-m", "accessible_companion.audio.decode_process"]
-
-
-def _with_package_path(pythonpath: str) -> str:
-    """PYTHONPATH with the folder holding this package first, so the child runs this same code."""
-    here = str(Path(__file__).resolve().parents[2])
-    return os.pathsep.join([here, *(p for p in pythonpath.split(os.pathsep) if p and p != here)])
 
 
 class Decoder:
@@ -92,22 +84,10 @@ class Decoder:
     # --- with the lock held ---
 
     def _start(self) -> Connection:
-        ours, theirs = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": _with_package_path(os.environ.get("PYTHONPATH", ""))}
         try:
-            self._child = subprocess.Popen(
-                [*self._command, str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,  # the terminal's Ctrl-C is the companion's
-            )
+            self._child, ours = start_child(self._command)
         except OSError as error:
-            ours.close()
             raise DecodeError(f"the decoder could not start: {error}") from error
-        finally:
-            theirs.close()
         self.starts += 1
         self._connection = Connection(ours.detach())
         self._fresh = True

@@ -27,9 +27,9 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import IO, Any
 
+from ..child import start_child
 from ..core.events import PointerSelect
 from ..core.view import View
 from ..ports import Post
@@ -97,24 +97,11 @@ class WindowDisplay:
     def start(self, post: Post, stop: Callable[[], None], lost: Callable[[str], None]) -> None:
         """Start the window process; returns at once. `stop` ends the companion (the quit
         chord); `lost(reason)` is called once when the window is gone or cannot open."""
-        ours, theirs = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": _with_package_path(os.environ.get("PYTHONPATH", ""))}
         try:
-            self._child = subprocess.Popen(
-                [*self._command, str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                env=env,
-                start_new_session=True,  # the terminal's Ctrl-C and job control are the companion's
-            )
+            self._child, ours = start_child(self._command, stderr=subprocess.PIPE)
         except OSError as error:
-            ours.close()
             lost(f"the window process could not start: {error}")
             return
-        finally:
-            theirs.close()
         self.pid = self._child.pid
         # The Connection gets a file descriptor of its own; `ours` is kept to shut the socket
         # down at close, which (unlike closing a descriptor) wakes the reader blocked on it.
@@ -280,9 +267,3 @@ def _telling(lines: list[str]) -> str:
             if word in line.lower():
                 return line
     return lines[-1] if lines else ""
-
-
-def _with_package_path(pythonpath: str) -> str:
-    """PYTHONPATH with the folder holding this package first, so the child runs this same code."""
-    here = str(Path(__file__).resolve().parents[2])
-    return os.pathsep.join([here, *(p for p in pythonpath.split(os.pathsep) if p and p != here)])
