@@ -1,0 +1,33 @@
+"""What the caregiver's page may ask of the running companion, and nothing more.
+
+The page runs on its own thread; it never touches the core. It posts events to the loop
+(a preview to say), asks the config watcher to load now, and reads what the companion does
+from its trace lines (switch presses, highlights, a config in use). The `caregiver` command,
+which edits files while the companion is not running, has no link (`None`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+TraceLine = dict[str, Any]
+"""One trace line as written: `{"t": seconds since start, "event": NAME, ...}` (already redacted)."""
+
+
+class CompanionLink(Protocol):
+    """The running companion, as the page sees it. Every method returns at once (any thread)."""
+
+    def say(self, text: str, voice: str) -> None:
+        """Speak `text` on the companion's speaker with the `cue` or `main` voice (a preview)."""
+
+    def apply(self, reason: str) -> None:
+        """Load the config files now and run them when calm; the trace's `config` line then
+        carries `reason` (so the page knows its own save is in use)."""
+
+    def listen(self, callback: Callable[[TraceLine], None]) -> Callable[[], None]:
+        """Call `callback` with every trace line from now on (from the loop's thread: it must
+        not block); returns the function that stops it."""
+
+    def journal(self, entry: object) -> None:
+        """Keep a journal entry (a `core.records` entry) in the companion's journal."""
