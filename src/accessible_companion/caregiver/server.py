@@ -14,10 +14,13 @@ import uvicorn
 
 from .site import build_app
 from .state import PageState
+from .switch_pages import end_streams
 
 log = logging.getLogger(__name__)
 
 START_WAIT = 5.0
+STREAM_CUT = 1
+"""Seconds a stop waits for responses still open before cutting them."""
 
 
 class PageServer:
@@ -25,8 +28,17 @@ class PageServer:
         self.state = state
         self.host = host
         self.port = port
+        self._app = build_app(state)
         config = uvicorn.Config(
-            build_app(state), host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+            self._app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            # A response still open at stop (a live stream that began as it stopped) is cut
+            # after this long, so that stop() never hangs on it.
+            timeout_graceful_shutdown=STREAM_CUT,
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
@@ -53,6 +65,7 @@ class PageServer:
         return True
 
     def stop(self) -> None:
+        end_streams(self._app)  # the switch test's live streams end first, so the stop is clean
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=3.0)

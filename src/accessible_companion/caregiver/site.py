@@ -12,7 +12,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import board_pages, history_pages, journal_pages, menu_pages, settings_pages, switch_pages
+from . import (
+    board_pages,
+    history_pages,
+    journal_pages,
+    menu_pages,
+    recording_pages,
+    settings_pages,
+    switch_pages,
+)
 from .auth import SESSION_COOKIE
 from .pages import HERE, render, state_of
 from .state import PageState
@@ -49,6 +57,7 @@ def build_app(state: PageState) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", home),
         *menu_pages.routes,
+        *recording_pages.routes,
         *settings_pages.routes,
         *history_pages.routes,
         *switch_pages.routes,
