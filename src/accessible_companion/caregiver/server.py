@@ -1,17 +1,22 @@
 """The page's web server: uvicorn on a thread of its own, with its own event loop.
 
 The scan never waits for it: the page talks to the companion only through `CompanionLink`,
-whose calls return at once. If the port is taken or the server fails, the companion carries
+whose calls return at once. The listening socket is opened here first, so a taken port or
+an address this computer does not have is a plain error at once; then the companion carries
 on without the page, and says so in the trace.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import logging
+import socket
 import threading
 
 import uvicorn
 
+from ..errors import one_line
 from .site import build_app
 from .state import PageState
 
@@ -20,13 +25,61 @@ log = logging.getLogger(__name__)
 START_WAIT = 5.0
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket listening on `host` (an IP address) and `port` (0: any free one); OSError if not."""
+    family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # Lets a restarted companion take its port back at once (never two listeners at once).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(64)
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def home_network_address() -> str:
+    """This computer's address on the home network (the one its default route uses), or ""."""
+    # Connecting a UDP socket sends nothing; it only picks the route and so the local address.
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never a real host
+        address = str(probe.getsockname()[0])
+        if not ipaddress.ip_address(address).is_loopback and address != "0.0.0.0":
+            return address
+    return ""
+
+
+def page_url(host: str, port: int) -> str:
+    """What a caregiver types for a page listening on `host`: on every address, the home
+    network's; on one, that one (an IPv6 address in brackets)."""
+    address = ipaddress.ip_address(host)
+    shown = host
+    if address.is_unspecified:
+        shown = home_network_address() or ("127.0.0.1" if address.version == 4 else "::1")
+    if ipaddress.ip_address(shown).version == 6:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
 class PageServer:
     def __init__(self, state: PageState, host: str, port: int) -> None:
         self.state = state
         self.host = host
         self.port = port
         config = uvicorn.Config(
-            build_app(state), host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+            build_app(state),
+            log_config=None,  # the companion's logging as it is: uvicorn's loggers propagate to it
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            lifespan="off",
+            # The page is a few forms: no request needs more, and slow clients are let go.
+            limit_concurrency=32,
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=1,  # a live switch-test stream must not hold up a stop
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
@@ -35,21 +88,25 @@ class PageServer:
 
     def start(self) -> bool:
         """Serve from now on; True once it listens (False: `error` says why)."""
-        self._thread = threading.Thread(target=self._run, name="caregiver-page", daemon=True)
+        try:
+            sock = listening_socket(self.host, self.port)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.error = f"could not listen on {self.host} port {self.port}: {one_line(reason)}"
+            return False
+        self.port = sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._run, args=(sock,), name="caregiver-page", daemon=True)
         self._thread.start()
-        deadline = threading.Event()
+        waiting = threading.Event()
         for _ in range(int(START_WAIT / 0.02)):
             if self._server.started or not self._thread.is_alive():
                 break
-            deadline.wait(0.02)
+            waiting.wait(0.02)
         if not self._server.started:
             self.error = self.error or "the page's server did not start"
+            self.stop()
             return False
-        sockets = [s for server in self._server.servers for s in server.sockets]
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
-        shown = "127.0.0.1" if self.host in ("127.0.0.1", "localhost") else self.host
-        self.state.address = f"http://{shown}:{self.port}/"
+        self.state.address = page_url(self.host, self.port)
         return True
 
     def stop(self) -> None:
@@ -57,11 +114,13 @@ class PageServer:
         if self._thread is not None:
             self._thread.join(timeout=3.0)
 
-    def _run(self) -> None:
+    def _run(self, sock: socket.socket) -> None:
         try:
-            self._server.run()
-        except SystemExit as error:  # uvicorn exits when it cannot bind
-            self.error = f"could not listen on {self.host}:{self.port} ({error})"
+            self._server.run(sockets=[sock])
+        except SystemExit as error:  # uvicorn exits when its startup fails
+            self.error = f"the page's server could not start ({error})"
         except Exception as error:
             log.exception("the caregiver page failed")
-            self.error = f"the page's server failed: {error}"
+            self.error = f"the page's server failed: {one_line(error)}"
+        finally:
+            sock.close()
