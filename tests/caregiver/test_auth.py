@@ -215,18 +215,41 @@ def test_this_computer_without_a_pin_gets_in_with_a_strict_http_only_cookie(
     assert client.get("/").status_code == 200
 
 
-@pytest.mark.parametrize("host", ["localhost:8765", "[::1]:8765", "127.0.0.1", "LOCALHOST:8765"])
+@pytest.mark.parametrize(
+    "host", ["localhost:8765", "[::1]:8765", "127.0.0.1", "LOCALHOST:8765", "127.0.0.2:8765"]
+)
 def test_loopback_names_are_this_computer(site: Callable[..., TestClient], host: str) -> None:
     assert site(host=host).get("/").status_code == 200
 
 
-@pytest.mark.parametrize("host", ["evil.example:8765", "127.0.0.1.nip.io:8765", "192.168.1.7:8765"])
+@pytest.mark.parametrize("host", ["evil.example:8765", "127.0.0.1.nip.io:8765", "192.168.1.7:8765", ""])
 def test_on_loopback_another_host_name_is_refused(site: Callable[..., TestClient], host: str) -> None:
     """DNS rebinding: a site's own name pointed at 127.0.0.1 must not reach the page."""
     client = site(host=host)
     for path in ("/", "/login", "/static/page.css"):
         assert client.get(path).status_code == 400
     assert client.post("/login", data={"pin": PIN}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("header", "loopback"),
+    [
+        ("localhost", True),
+        ("127.0.0.1:8765", True),
+        ("127.9.9.9:8765", True),
+        ("[::1]:8765", True),
+        ("localhost:x", False),
+        ("localhost:8765:1", False),
+        ("[::1", False),
+        ("[::1]x", False),
+        ("::1", False),
+        ("localhost.evil.example", False),
+        ("0.0.0.0:8765", False),
+        (None, False),
+    ],
+)
+def test_which_host_headers_mean_this_computer(header: str | None, loopback: bool) -> None:
+    assert auth.is_loopback_host(header) is loopback
 
 
 def test_on_the_network_any_host_is_answered_but_the_lock_applies(site: Callable[..., TestClient]) -> None:

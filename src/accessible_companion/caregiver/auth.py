@@ -54,8 +54,8 @@ GLOBAL_FAILURES = 20
 FORGET_SECONDS = 3600
 """An address with no wrong try this long starts again with its free tries."""
 MIN_PIN = 4
-LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
-"""Host names that can only mean this computer."""
+LOOPBACK_NAMES = frozenset({"localhost"})
+"""Host names that can only mean this computer (besides loopback addresses: 127.0.0.1, [::1])."""
 
 How = Literal["here", "pin", "code"]
 
@@ -235,7 +235,9 @@ def host_name(header: str | None) -> str:
     """The name in a Host header without its port (lower case; "" when it is not one)."""
     text = (header or "").strip().lower()
     if text.startswith("["):
-        name, _, rest = text.partition("]")
+        name, closed, rest = text.partition("]")
+        if not closed:
+            return ""
         name += "]"
     else:
         name, _, rest = text.partition(":")
@@ -246,7 +248,10 @@ def host_name(header: str | None) -> str:
 
 
 def is_loopback_host(header: str | None) -> bool:
-    return host_name(header) in LOOPBACK_NAMES
+    """A Host that can only mean this computer: `localhost` or a loopback address written out
+    (never another name, which a site elsewhere could point at 127.0.0.1)."""
+    name = host_name(header)
+    return name in LOOPBACK_NAMES or is_loopback_address(name.strip("[]"))
 
 
 # --- sessions ---------------------------------------------------------------------------------

@@ -116,6 +116,8 @@ def _serve(config: Path | None, listen: str | None, port: int | None) -> int:
     why = page.start()
     if why:
         print(f"accessible-companion: no caregiver page: {why}", file=sys.stderr)
+        if "in use" in why.lower():
+            print("(Is the companion running? It serves this page itself.)", file=sys.stderr)
         return 1
     print(f"The caregiver page for {folder} is at {page.url}", flush=True)
     if page.locks.on_network:

@@ -8,6 +8,7 @@ on without the page, and says so in the trace.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
 import logging
@@ -64,6 +65,31 @@ def page_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+class QuietServer(uvicorn.Server):
+    """uvicorn without its ten wake-ups a second (to look for `should_exit` and renew its Date
+    header: 0.35 % of a core while nobody uses the page): it sleeps until `wake`."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self._stopped: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def main_loop(self) -> None:
+        self._stopped = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        await self.on_tick(0)  # the default headers, once (no Date header: it would go stale)
+        if not self.should_exit:
+            await self._stopped.wait()
+
+    def wake(self) -> None:
+        """Stop serving soon (from any thread)."""
+        self.should_exit = True
+        loop, stopped = self._loop, self._stopped
+        if loop is not None and stopped is not None:
+            with contextlib.suppress(RuntimeError):  # its loop already closed
+                loop.call_soon_threadsafe(stopped.set)
+
+
 class PageServer:
     def __init__(self, state: PageState, host: str, port: int) -> None:
         self.state = state
@@ -75,13 +101,14 @@ class PageServer:
             log_level="warning",
             access_log=False,
             server_header=False,
+            date_header=False,
             lifespan="off",
             # The page is a few forms: no request needs more, and slow clients are let go.
             limit_concurrency=32,
             timeout_keep_alive=5,
             timeout_graceful_shutdown=1,  # a live switch-test stream must not hold up a stop
         )
-        self._server = uvicorn.Server(config)
+        self._server = QuietServer(config)
         self._thread: threading.Thread | None = None
         self.error: str = ""
         """Why it is not serving (empty while it is)."""
@@ -110,7 +137,7 @@ class PageServer:
         return True
 
     def stop(self) -> None:
-        self._server.should_exit = True
+        self._server.wake()
         if self._thread is not None:
             self._thread.join(timeout=3.0)
 
