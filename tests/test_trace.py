@@ -6,6 +6,8 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from accessible_companion.trace import TraceWriter
 
 
@@ -34,3 +36,48 @@ def test_a_time_on_the_trace_clock() -> None:
     now = [50.0]
     trace = TraceWriter(None, clock=lambda: now[0])
     assert trace.since_start(52.12) == 2.12
+
+
+def test_listeners_hear_every_line_as_written_even_without_a_file(tmp_path: Path) -> None:
+    for path in (tmp_path / "trace.jsonl", None):
+        trace = TraceWriter(path)
+        heard: list[dict[str, object]] = []
+        stop = trace.listen(heard.append)
+        trace.write("config", reason="page:3", path=tmp_path, url="https://x.org/hook/abc123def456")
+        stop()
+        trace.write("after", n=1)
+        trace.close()
+        assert heard == [
+            {
+                "t": heard[0]["t"],
+                "event": "config",
+                "reason": "page:3",
+                "path": str(tmp_path),  # as JSON has it
+                "url": "https://x.org/hook/***",  # redacted, as in the file
+            }
+        ]
+        if path is not None:
+            assert json.loads(path.read_text(encoding="utf-8").splitlines()[0]) == heard[0]
+
+
+def test_a_listener_that_raises_is_dropped_and_the_trace_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "trace.jsonl"
+    trace = TraceWriter(path)
+    heard: list[str] = []
+
+    def broken(line: dict[str, object]) -> None:
+        raise RuntimeError("a page bug")
+
+    trace.listen(broken)
+    trace.listen(lambda line: heard.append(str(line["event"])))
+    trace.write("one")
+    trace.write("two")
+    trace.close()
+    assert heard == ["one", "two"]
+    assert [json.loads(line)["event"] for line in path.read_text(encoding="utf-8").splitlines()] == [
+        "one",
+        "two",
+    ]
+    assert sum("a trace listener failed" in r.getMessage() for r in caplog.records) == 1

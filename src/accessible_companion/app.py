@@ -15,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from . import __version__, paths, private
+from .caregiver.own_config import caregiver_copy
 from .config import Config, load_or_explain
 from .config.last_good import Chosen, choose
 from .config.watch import ConfigWatcher, problem_pairs
@@ -27,6 +28,7 @@ from .display.fallback import FallbackDisplay
 from .display.terminal import TerminalDisplay
 from .display.thread import DisplayThread
 from .display.window import WindowDisplay
+from .errors import named
 from .journal import JournalWriter
 from .loop import Loop
 from .notify.notifier import Notifier
@@ -78,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     """`accessible-companion run`: until Ctrl-C or SIGTERM."""
     # First, so that the last good config and every file after it are made private too.
     tightened = _private_at_start(args)
+    edited = _edited_config(args)
     chosen = _chosen(args.config)
     loaded = _with_options(chosen.config, args)
     if loaded is None:
@@ -99,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     companion = Companion(config.menus, settings, _day_offset())
     loop = Loop(companion, speech, display, trace, voice, journal, notifier)
     switch = _switch_source(args.input, settings, loop.stop)
-    watcher = _watcher(args, chosen)
+    watcher = _watcher(args, chosen, edited)
     _announce_start(trace, loop, chosen, settings, switch, tightened, display)
 
     _handle_signals(loop, watcher)
@@ -118,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
                 part.start(loop.post)
         display.start(loop.post, loop.stop)  # the window's process opens beside the loop
         loop.start()
+        stop_page = _start_page(args, settings, edited, loop, watcher, trace, journal)
+        closers[:0] = [stop_page] if stop_page is not None else []
         loop.wait()  # signal handlers run on this thread meanwhile
     finally:
         _shut_down(loop, closers, journal, trace)
@@ -219,13 +224,50 @@ def _adjusted(settings: Settings, args: argparse.Namespace) -> Settings:
     return _with_voice(_with_overrides(settings, args.mode, args.interval), args.voice, args.model)
 
 
-def _watcher(args: argparse.Namespace, chosen: Chosen) -> ConfigWatcher | None:
-    """Live reload of the given config (the built-in one never changes while running)."""
-    if args.config is None:
+def _edited_config(args: argparse.Namespace) -> Path | None:
+    """The config the caregiver edits, and so the one watched: `--config`, else the caregiver's
+    own copy (made now for the page when missing: the built-in one is never edited); None:
+    the built-in one, which never changes while running."""
+    if args.config is not None:
+        return Path(args.config)
+    if not args.no_page:
+        try:
+            return caregiver_copy()
+        except OSError as error:  # the page goes without; the companion never does
+            print(f"accessible-companion: no caregiver's copy of the config: {error}", file=sys.stderr)
+    copy = paths.user_config_dir()
+    return copy if copy.is_dir() else None
+
+
+def _watcher(args: argparse.Namespace, chosen: Chosen, edited: Path | None) -> ConfigWatcher | None:
+    """Live reload of the config the caregiver edits."""
+    if edited is None:
         return None
-    running = chosen.config if chosen.reason == "given" else None
+    running = chosen.config if chosen.reason in ("given", "caregiver_copy") else None
     announced = problem_pairs(chosen.problems)
-    return ConfigWatcher(args.config, lambda settings: _adjusted(settings, args), running, announced)
+    return ConfigWatcher(edited, lambda settings: _adjusted(settings, args), running, announced)
+
+
+def _start_page(
+    args: argparse.Namespace,
+    settings: Settings,
+    edited: Path | None,
+    loop: Loop,
+    watcher: ConfigWatcher | None,
+    trace: TraceWriter,
+    journal: JournalWriter | None,
+) -> Callable[[], None] | None:
+    """The caregiver's page beside the companion (see caregiver/running.py); what stops it."""
+    page = settings.caregiver_page
+    if args.no_page or not page.enabled or edited is None:
+        return None
+    try:
+        from .caregiver.running import start_beside_companion  # the web stack only when it is used
+    except ImportError as error:  # a broken install costs the page, never the switch
+        trace.write("caregiver_page", error=named(error), listen=page.listen, port=page.port)
+        return None
+    reload = watcher.reload_now if watcher is not None else None
+    return start_beside_companion(edited, page.listen, page.port, loop.post, reload, trace, journal)
 
 
 def _trace_config(trace: TraceWriter, loop: Loop, chosen: Chosen, settings: Settings) -> None:

@@ -9,11 +9,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, boards, journal, service
+from .caregiver import cli as caregiver_cli
 from .core.limits import LIMITS
 from .core.settings import Mode
 from .voice import models as voice_models
 
-COMMANDS = ("run", "check", "say", "devices", "voices", "models", "voice", "journal", "service", "boards")
+COMMANDS = (
+    "run",
+    "check",
+    "say",
+    "devices",
+    "voices",
+    "models",
+    "voice",
+    "journal",
+    "service",
+    "boards",
+    "caregiver",
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--model", type=Path, help="folder of the vosk speech model to use")
     run.add_argument("--journal", type=Path, help="the journal database (default: in the user data folder)")
     run.add_argument("--no-journal", action="store_true", help="keep no journal in this run")
+    run.add_argument("--no-page", action="store_true", help="no caregiver's web page in this run")
 
     check = commands.add_parser("check", help="check a config and list every problem as file:line")
     check.add_argument("path", nargs="?", type=Path, help="a folder or file (default: the built-in config)")
@@ -68,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     voice_models.register(commands)
     journal.register(commands)
     boards.register(commands)
+    caregiver_cli.register(commands)
     service.register(commands)
     voice = commands.add_parser("voice", help="voice command tools")
     voice_actions = voice.add_subparsers(dest="voice_command", metavar="ACTION", required=True)
@@ -104,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return journal.main(args)
     if args.command == "boards":
         return boards.main(args)
+    if args.command == "caregiver":
+        return caregiver_cli.main(args)
     if args.command == "service":
         return service.main(args)
     if args.command == "voice":

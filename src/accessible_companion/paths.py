@@ -64,3 +64,19 @@ def last_good_config_dir() -> Path:
     """A copy of the last config that loaded cleanly: `state_dir()/last-good-config`
     (a link to the newest copy, swapped in one step)."""
     return state_dir() / "last-good-config"
+
+
+def user_config_dir() -> Path:
+    """The caregiver's own copy of the built-in config, which the caregiver's page edits when
+    `run` has no `--config`: `data_dir()/config` (made from the built-in one by the page)."""
+    return data_dir() / "config"
+
+
+def caregiver_pin_file() -> Path:
+    """The caregiver page's PIN, hashed (scrypt), private: `state_dir()/caregiver-pin`."""
+    return state_dir() / "caregiver-pin"
+
+
+def caregiver_history_file() -> Path:
+    """Every version the caregiver's page saved: `data_dir()/caregiver-history.sqlite3`."""
+    return data_dir() / "caregiver-history.sqlite3"

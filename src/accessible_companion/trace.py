@@ -2,11 +2,13 @@
 
 The file is private (0600, see private.py), and every text in a line passes `redact` first:
 the last guard, so a secret that slipped into a detail upstream still never reaches the file.
+Listeners (the caregiver's page) get every line as written, even when there is no file.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +17,10 @@ from typing import IO, Any
 
 from . import private
 from .errors import redact
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[dict[str, Any]], None]
 
 
 def _redacted(value: Any) -> Any:
@@ -46,6 +52,21 @@ class TraceWriter:
         # The loop writes from its thread, the window's reader (paints, a lost window) from its
         # own: one line must never be written into the middle of another.
         self._lock = threading.Lock()
+        self._listeners: tuple[Listener, ...] = ()
+        """Replaced whole, never changed in place: `write` reads it without the lock."""
+        self._closed = False
+
+    def listen(self, callback: Listener) -> Callable[[], None]:
+        """Call `callback` with each line from now on (a dict, as written: redacted, values as
+        JSON has them), from the writing thread, after it is written; returns what stops it.
+        A listener that raises is dropped (and logged): the trace goes on without it."""
+        with self._lock:
+            self._listeners = (*self._listeners, callback)
+        return lambda: self._drop(callback)
+
+    def _drop(self, callback: Listener) -> None:
+        with self._lock:
+            self._listeners = tuple(c for c in self._listeners if c is not callback)
 
     def since_start(self, at: float) -> float:
         """`at` (the trace's clock, time.monotonic() by default) as a line's `t` would give it."""
@@ -53,17 +74,32 @@ class TraceWriter:
 
     def write(self, event: str, **fields: Any) -> None:
         """Write one trace line now (from any thread)."""
-        if self._file is None:
+        if self._file is None and not self._listeners:
             return
         with self._lock:
-            if self._file is None:
+            if self._closed:
                 return
             line = {"t": self.since_start(self._clock()), "event": event, **_redacted(fields)}
-            self._file.write(json.dumps(line, ensure_ascii=False, default=_text) + "\n")
-            self._file.flush()
+            text = json.dumps(line, ensure_ascii=False, default=_text)
+            if self._file is not None:
+                self._file.write(text + "\n")
+                self._file.flush()
+            listeners = self._listeners
+        if listeners:
+            self._tell(listeners, json.loads(text))
+
+    def _tell(self, listeners: tuple[Listener, ...], line: dict[str, Any]) -> None:
+        for callback in listeners:
+            try:
+                callback(dict(line))
+            except Exception:
+                log.exception("a trace listener failed; it hears no more lines")
+                self._drop(callback)
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
+            self._listeners = ()
             if self._file is not None:
                 self._file.close()
                 self._file = None

@@ -680,9 +680,27 @@ setting(
     "window words with an unknown placeholder",
     "  display:\n    words:\n      more_above: '{n} more'\n",
     4,
-    "display.words.more_above: bad placeholder 'n' (known: {count}, {state})",
+    "display.words.more_above: bad placeholder 'n' (known: {count}, {state}, {url}, {code})",
 )
 setting(D, "unknown theme", "  display:\n    theme: dark\n", 3, "'dark'")
 setting(D, "frame too thin", "  display:\n    frame_width: 1\n", 3, "display.frame_width: 1 is not 2 to 40")
 setting(D, "font scale zero", "  display:\n    font_scale: 0\n", 3, "display.font_scale")
 setting(D, "too many columns", "  display:\n    columns: 9\n", 3, "display.columns: 9 is not 1 to 8")
+
+P = "caregiver page"
+setting(
+    P,
+    "listen on a name",
+    "  caregiver_page:\n    listen: localhost\n",
+    3,
+    "caregiver_page.listen: 'localhost' is not an IP address",
+)
+setting(P, "listen on nothing", "  caregiver_page:\n    listen: ''\n", 3, "is not an IP address")
+setting(
+    P,
+    "port below 1024",
+    "  caregiver_page:\n    port: 80\n",
+    3,
+    "caregiver_page.port: 80 is not 1024 to 65535",
+)
+setting(P, "port as text", "  caregiver_page:\n    port: '8765'\n", 3, "caregiver_page.port")

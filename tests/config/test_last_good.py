@@ -24,6 +24,7 @@ BROKEN = GOOD + "        action: fly\n"  # line 7
 @pytest.fixture(autouse=True)
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where a caregiver's copy would be
     return tmp_path / "state"
 
 
@@ -118,5 +119,20 @@ def test_the_watcher_posts_a_change_and_each_distinct_problem_set_once(tmp_path:
         watcher.reload_now()  # SIGHUP: said again
         soon(lambda: len(posted) == 3)
         assert posted[2] == posted[1]
+    finally:
+        watcher.stop()
+
+
+def test_a_reload_asked_for_with_a_reason_carries_it(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, GOOD)
+    watcher, posted = watched(folder)
+    try:
+        folder_with(tmp_path, GOOD.replace("Tea", "Juice"))
+        watcher.reload_now("page:7")  # the caregiver's page saved version 7
+        soon(lambda: any(isinstance(e, ConfigChanged) and e.reason == "page:7" for e in posted))
+        time.sleep(0.3)
+        folder_with(tmp_path, GOOD.replace("Tea", "Milk"))  # an edit by hand after it
+        soon(lambda: isinstance(posted[-1], ConfigChanged) and "Milk" in str(posted[-1].menus))
+        assert isinstance(posted[-1], ConfigChanged) and posted[-1].reason == "reload"
     finally:
         watcher.stop()

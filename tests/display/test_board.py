@@ -448,3 +448,16 @@ def test_the_scan_state_in_the_status_line_is_the_caregivers_words(board: Board)
     assert translated < usual / 2, (translated, usual)
     assert chrome.state_words("idle", words) == "x"
     assert chrome.state_words("busy", words) == "speaking"  # a state without words of its own
+
+
+def test_the_status_line_shows_the_caregiver_page_and_its_pairing_code(board: Board) -> None:
+    view = phrases(state="idle", notice="", voice="off")
+    yellow = colors_of(view.look).text
+    board.show_view(view)
+    status = board.parts().status
+    without = count(region(pixels(board.grab().toImage()), status), yellow)
+    board.show_view(replace(view, page_url="http://192.168.1.7:8765/"))
+    with_page = count(region(pixels(board.grab().toImage()), status), yellow)
+    board.show_view(replace(view, page_url="http://192.168.1.7:8765/", page_code="123456"))
+    with_code = count(region(pixels(board.grab().toImage()), status), yellow)
+    assert without < with_page < with_code, (without, with_page, with_code)

@@ -157,6 +157,8 @@ def test_every_row_fills_the_screen_exactly(width: int, height: int) -> None:
     labels = (*HOME, "日本語のラベル", "Tab\there\nnewline\x1b[31m", "x" * 300, "")
     for highlight in (None, 0, 6, 7, 8, 9):
         view = home(highlight, labels=labels, speaking="word " * 80, notice="Speech failed: " * 20)
+        if highlight == 6:
+            view = replace(view, page_url="http://192.168.100.100:8765/", page_code="123456")
         lines = display.layout(view, width, height)
         assert len(lines) == height
         for line in lines:
@@ -385,3 +387,26 @@ def test_plain_lines_say_the_highlighted_row() -> None:
     assert take(out)[0] == "[home] ▶ row 1: Phrases · Fatigue strategies · Rest (1/2) · scanning"
     display.show(home(1, columns=3))
     assert take(out) == ["[home] ▶ Fatigue strategies (2/6) · scanning"]
+
+
+# The caregiver page's address
+
+
+def test_full_screen_shows_the_page_address_and_code_on_the_bottom_line() -> None:
+    console = terminal(80, 24)
+    display = TerminalDisplay(console)
+    display.show(home(1, page_url="http://192.168.1.7:8765/", page_code="123456"))
+    rows = frame(console)
+    display.close()
+    assert rows[-1].strip() == "Page http://192.168.1.7:8765 · code 123456"
+    assert len(marked(rows)) == 1 and "Fatigue strategies" in marked(rows)[0]
+
+
+def test_plain_lines_say_the_page_address_when_it_or_its_code_changes() -> None:
+    display, out = plain()
+    display.show(home(0, page_url="http://127.0.0.1:8765/"))
+    assert take(out)[-1] == "  Page http://127.0.0.1:8765"
+    display.show(home(1, page_url="http://127.0.0.1:8765/"))
+    assert not [line for line in take(out) if "Page" in line]
+    display.show(home(1, page_url="http://192.168.1.7:8765/", page_code="654321"))
+    assert take(out) == ["  Page http://192.168.1.7:8765 · code 654321"]

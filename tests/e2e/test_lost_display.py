@@ -64,7 +64,17 @@ def press(display: str, key: str, hold: float = 0.12) -> None:
 
 def test_terminal_keys_while_x_is_gone_then_x_again(xserver: XvfbServer, tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
-    command = ["-m", "accessible_companion", "run", "--trace", str(trace), "--mode", "step", "--no-speech"]
+    command = [
+        "-m",
+        "accessible_companion",
+        "run",
+        "--trace",
+        str(trace),
+        "--mode",
+        "step",
+        "--no-speech",
+        "--no-page",
+    ]
     command += ["--display", "terminal"]
     child = pexpect.spawn(
         sys.executable,
@@ -142,7 +152,17 @@ def test_x_gone_with_the_window_open_the_terminal_shows_and_reads_keys(
     """The window dies with its X server (in its own process); the terminal takes over both."""
     pytest.importorskip("PySide6")
     trace = tmp_path / "trace.jsonl"
-    command = ["-m", "accessible_companion", "run", "--trace", str(trace), "--mode", "step", "--no-speech"]
+    command = [
+        "-m",
+        "accessible_companion",
+        "run",
+        "--trace",
+        str(trace),
+        "--mode",
+        "step",
+        "--no-speech",
+        "--no-page",
+    ]
     child = pexpect.spawn(
         sys.executable,
         [*command, "--input", "x11", "--display", "window"],

@@ -104,7 +104,17 @@ def test_terminal_without_x_reads_space_and_enter(tmp_path: Path) -> None:
     )
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "accessible_companion", "run", "--trace", str(trace), "--mode", "step", "--no-speech"],
+        [
+            "-m",
+            "accessible_companion",
+            "run",
+            "--trace",
+            str(trace),
+            "--mode",
+            "step",
+            "--no-speech",
+            "--no-page",
+        ],
         env=env,
         encoding="utf-8",
         dimensions=(30, 100),

@@ -26,13 +26,28 @@ class Companion:
         self._alive = alive or (lambda: proc is not None and proc.poll() is None)
 
     @classmethod
-    def start(cls, tmp: Path, *args: str, env: Mapping[str, str] | None = None) -> Companion:
+    def start(
+        cls, tmp: Path, *args: str, env: Mapping[str, str] | None = None, page: bool = False
+    ) -> Companion:
         """The companion with `args`; on the terminal display unless they say `--display`: a test
         about something else need not start a Qt process on a 2-core machine
-        (tests/e2e/test_window.py tests the window)."""
+        (tests/e2e/test_window.py tests the window). Without the caregiver's page unless `page`:
+        companions started side by side would all want its port (tests/e2e/test_caregiver_*.py
+        test the page)."""
         trace = tmp / "trace.jsonl"
         shown = () if "--display" in args else ("--display", "terminal")
-        command = [sys.executable, "-m", "accessible_companion", "run", "--trace", str(trace), *shown, *args]
+        no_page = () if page else ("--no-page",)
+        command = [
+            sys.executable,
+            "-m",
+            "accessible_companion",
+            "run",
+            "--trace",
+            str(trace),
+            *shown,
+            *no_page,
+            *args,
+        ]
         # The speech cache and the log go to the test's folder, not the user's home.
         full_env = {
             # The window picks its Qt platform itself (xcb) unless a test says otherwise.

@@ -10,7 +10,11 @@ Modules by what they hold:
 - `site`: the Starlette app, its templates and the route modules put together.
 - `state`: what every page handler reaches (`PageState`).
 - `link`: what the page may ask of the running companion (`CompanionLink`).
-- `auth`: sessions, PIN, pairing code, CSRF, the address check.
+- `running`: the page started beside the companion (`LiveLink`) or on its own; `cli`: the
+  `caregiver` and `caregiver pin` commands; `own_config`: the caregiver's own copy of the
+  built-in config, which the page edits when `run` has no `--config`.
+- `auth`: sessions, PIN, pairing code, CSRF, the Host check, wrong tries slowed;
+  `login_pages`: signing in and out; `secrets_shown`: secrets as the page shows them.
 - `saving`, `history`: one way to write a change; every version kept.
 - `*_pages`: one module per part of the site (menus, settings, history, switch, journal, boards).
 """

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -16,12 +17,13 @@ from . import (
     board_pages,
     history_pages,
     journal_pages,
+    login_pages,
     menu_pages,
     recording_pages,
     settings_pages,
     switch_pages,
 )
-from .auth import SESSION_COOKIE
+from .auth import set_session_cookie
 from .pages import HERE, render, state_of
 from .state import PageState
 
@@ -34,28 +36,32 @@ async def home(request: Request) -> Response:
 
 
 class SessionMiddleware(BaseHTTPMiddleware):
-    """Every page needs a session; a visitor from this machine gets one while no PIN is set."""
+    """Every page needs a session; a visitor on this computer gets one while no PIN is set.
+    While the page listens on this computer only, a Host that is not this computer's is refused."""
 
     async def dispatch(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        state = state_of(request)
-        session = state.locks.session(request)
+        locks = state_of(request).locks
+        if not locks.host_ok(request):
+            return PlainTextResponse("This page answers only to its own address on this computer.", 400)
+        session = locks.session(request)
         fresh = None
-        if session is None and state.locks.may_skip_pin(request):
-            session = fresh = state.locks.open_session("this computer")
+        if session is None and locks.may_skip_pin(request):
+            session = fresh = locks.open_session("this computer")
         request.state.session = session
         if session is None and not request.url.path.startswith(OPEN_PATHS):
-            return RedirectResponse("/login", status_code=303)
+            return RedirectResponse(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
         response = await call_next(request)
         if fresh is not None:
-            response.set_cookie(SESSION_COOKIE, fresh.token, httponly=True, samesite="strict")
+            set_session_cookie(response, fresh)
         return response
 
 
 def build_app(state: PageState) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", home),
+        *login_pages.routes,
         *menu_pages.routes,
         *recording_pages.routes,
         *settings_pages.routes,

@@ -29,7 +29,7 @@ from .problems import ConfigError, Problem
 
 log = logging.getLogger(__name__)
 
-Reason = Literal["given", "last_good", "built_in"]
+Reason = Literal["given", "caregiver_copy", "last_good", "built_in"]
 _YAML = (".yaml", ".yml")
 
 
@@ -39,7 +39,9 @@ class Chosen:
 
     config: Config
     reason: Reason
-    """`given` (it loaded), `last_good` (it did not: the last copy that did) or `built_in`."""
+    """`given` (it loaded), `caregiver_copy` (no config was given: the caregiver's copy that
+    their page edits, `paths.user_config_dir()`, loaded), `last_good` (it did not: the last
+    copy that did) or `built_in`."""
     path: Path
     """Where `config` was read from."""
     problems: tuple[Problem, ...] = ()
@@ -48,16 +50,25 @@ class Chosen:
 
 def choose(path: Path | None) -> Chosen:
     """The given config if it loads (kept as the last good one), else the last good one,
-    else the built-in one. Never raises for a broken given config."""
+    else the built-in one. Without one, the caregiver's copy (made by their page) if there
+    is one, on the same terms; else the built-in one. Never raises for a broken config."""
     if path is None:
-        return Chosen(load_config(None), "built_in", default_config_dir())
+        copy = paths.user_config_dir()
+        if not copy.is_dir():
+            return Chosen(load_config(None), "built_in", default_config_dir())
+        return _loaded_or_kept(copy, "caregiver_copy")
+    return _loaded_or_kept(path, "given")
+
+
+def _loaded_or_kept(path: Path, reason: Reason) -> Chosen:
+    """`path`'s config if it loads, else the last good one, else the built-in one."""
     try:
         config = load_config(path)
     except ConfigError as error:
         problems = tuple(error.problems)
     else:
         keep_quietly(config, path)
-        return Chosen(config, "given", path)
+        return Chosen(config, reason, path)
     kept = paths.last_good_config_dir()
     if kept.exists():
         try:

@@ -7,6 +7,7 @@ back, or `ConfigError` lists every problem with its file and line.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ _ACTION_KEYS = {
     "sound": Action.SPEAK,
 }
 _PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low", "language": "en", "minutes": "5"}
-_WORDS = {"count": "3", "state": "listening"}
+_WORDS = {"count": "3", "state": "listening", "url": "http://127.0.0.1:8765/", "code": "123456"}
 """The placeholders of the window's words (`display.words`)."""
 HELP_MARGIN = 0.5
 """Seconds a hold for help must exceed a long press by, so the two are told apart."""
@@ -257,7 +258,22 @@ def _check_settings(settings: Settings, doc: LinedYaml) -> list[Problem]:
     problems += blank_settings(settings, doc)
     problems += help_channel_problems(settings.help, doc)
     problems += _theme_problems(settings, doc)
+    problems += _page_problems(settings, doc)
     return problems
+
+
+def _page_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
+    """The caregiver page listens on an IP address (a name could change what it reaches)."""
+    listen = settings.caregiver_page.listen
+    try:
+        ipaddress.ip_address(listen)
+    except ValueError:
+        message = (
+            f"caregiver_page.listen: '{listen}' is not an IP address "
+            "(127.0.0.1: this computer only; 0.0.0.0: the home network too)"
+        )
+        return [doc.problem(("settings", "caregiver_page", "listen"), message)]
+    return []
 
 
 def _theme_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:

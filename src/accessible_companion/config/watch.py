@@ -6,7 +6,8 @@ files, so a file-event library is not needed). When they changed, and have staye
 for a moment (an editor may write in several steps), the config is loaded here, off the
 loop, and the loop is handed `ConfigChanged` (the core applies it when calm) or
 `ConfigRejected` once per distinct set of problems (the running config stays). `reload_now()`
-(SIGHUP) loads at once, changed or not, and announces problems again.
+(SIGHUP, or a save on the caregiver's page, with its reason) loads at once, changed or not,
+and announces problems again.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ class ConfigWatcher:
         self._clock = clock
         self._wake = threading.Event()
         self._forced = False
+        self._reason = "reload"
+        """Why the next forced load happens, for the `config` trace line once it is in use."""
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._post: Post | None = None
@@ -88,8 +91,10 @@ class ConfigWatcher:
         self._thread = threading.Thread(target=self._run, args=(seen,), name="config-watch", daemon=True)
         self._thread.start()
 
-    def reload_now(self) -> None:
-        """Load the config now, even if unchanged (safe from a signal handler)."""
+    def reload_now(self, reason: str = "reload") -> None:
+        """Load the config now, even if unchanged (safe from a signal handler); the core's
+        `config` trace line then says `reason` (of two asked for at once, the later one)."""
+        self._reason = reason
         self._forced = True
         self._wake.set()
 
@@ -106,12 +111,13 @@ class ConfigWatcher:
             if self._stopping:
                 return
             forced, self._forced = self._forced, False
+            reason, self._reason = (self._reason, "reload") if forced else ("reload", self._reason)
             now = snapshot(self._path)
             if now == seen and not forced:
                 continue
             seen = self._settled(now)
             try:
-                self._load(forced)
+                self._load(forced, reason)
             except Exception as error:  # a bug here must not end reloading, nor the companion
                 log.exception("reloading the config failed")
                 self._send(AdapterError("config", named(error)))
@@ -126,7 +132,7 @@ class ConfigWatcher:
             now = later
         return now
 
-    def _load(self, forced: bool) -> None:
+    def _load(self, forced: bool, reason: str = "reload") -> None:
         try:
             config = load_config(self._path)
             settings = self._adjust(config.settings)
@@ -140,7 +146,7 @@ class ConfigWatcher:
                 return  # touched, not changed
             self._last = config
             keep_quietly(config, self._path)
-            self._send(ConfigChanged(config.menus, settings, str(self._path)))
+            self._send(ConfigChanged(config.menus, settings, str(self._path), reason))
             return
         if forced or frozenset(problems) != self._announced:
             self._announced = frozenset(problems)

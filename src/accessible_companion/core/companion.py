@@ -25,7 +25,9 @@ from .events import (
     Event,
     Notice,
     NotifyDone,
+    PageAddress,
     PointerSelect,
+    SayPreview,
     SpeechFinished,
     SpeechStarted,
     SwitchDown,
@@ -79,6 +81,8 @@ class Companion:
         """The settings as the caregiver's config gave them (the running ones may differ)."""
         self._pending: ConfigChanged | None = None
         """A new config waiting for a calm moment."""
+        self._page = PageAddress("")
+        """Where the caregiver's page is, for the status line."""
 
     @property
     def settings(self) -> Settings:
@@ -125,7 +129,7 @@ class Companion:
     def view(self) -> View:
         """A snapshot for displays."""
         voice = self._voice.state(self.voice_commands, self._asleep)
-        return make_view(self._scanner, self._care, self._speech, self._shown, voice)
+        return make_view(self._scanner, self._care, self._speech, self._shown, voice, self._page)
 
     # Events.
 
@@ -155,17 +159,31 @@ class Companion:
                 return []
             case PointerSelect():
                 return self._pointer(event, now)
-            case ConfigChanged():
-                self._pending = event  # applied at the end of `handle` once calm
-                return []
-            case ConfigRejected():
-                text = self.settings.messages.config_problem
-                self._shown.show(text, "warning")
-                return [self._speech.speak("main", text)]
+            case ConfigChanged() | ConfigRejected():
+                return self._config_news(event)
             case VoiceCommand(phrase=phrase):
                 return self._heard(phrase, now) if self.voice_commands else []
+            case SayPreview() | PageAddress():
+                return self._from_page(event)
             case Tick():
                 return [*self._gesture(now), *self._care.tick(now), *self._scanner.tick(now)]
+
+    def _config_news(self, event: ConfigChanged | ConfigRejected) -> list[Effect]:
+        """A new config to apply once calm (at the end of `handle`), or one that was refused."""
+        if isinstance(event, ConfigChanged):
+            self._pending = event
+            return []
+        text = self.settings.messages.config_problem
+        self._shown.show(text, "warning")
+        return [self._speech.speak("main", text)]
+
+    def _from_page(self, event: SayPreview | PageAddress) -> list[Effect]:
+        """The caregiver's page: a preview to say ("Say it"), or where it is (for the displays)."""
+        if isinstance(event, PageAddress):
+            self._page = event
+            return []
+        # Not for `repeat`: the user's "again" means their own last phrase.
+        return [self._speech.speak(event.voice, event.text, remember=False)] if event.text.strip() else []
 
     def _switch(self, event: SwitchDown | SwitchUp | SwitchTap, now: float) -> list[Effect]:
         scanner = self._scanner

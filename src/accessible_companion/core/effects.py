@@ -139,7 +139,8 @@ class ConfigApplied:
 
     TRACE: ClassVar[str] = "config"
     reason: str
-    """`reload` (a changed file or SIGHUP); at start the app traces `given`, `last_good` or `built_in`."""
+    """`reload` (a changed file or SIGHUP), or what the caregiver's page asked for (`page:N`,
+    its version N); at start the app traces `given`, `caregiver_copy`, `last_good` or `built_in`."""
     path: str
     """Where it was read from."""
 

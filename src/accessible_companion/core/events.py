@@ -170,6 +170,26 @@ class ConfigRejected:
 
 
 @dataclass(frozen=True)
+class SayPreview:
+    """The caregiver's page asks to hear `text` with a voice ("Say it"): spoken as any
+    phrase on that voice would be, but never kept for `repeat` nor journaled."""
+
+    text: str
+    voice: Literal["cue", "main"] = "main"
+
+
+@dataclass(frozen=True)
+class PageAddress:
+    """The caregiver's page is serving here (or its pairing code changed): the displays'
+    status line shows it."""
+
+    url: str
+    """What a caregiver types into a browser (`http://192.168.1.7:8765/`); "" = no page."""
+    code: str = ""
+    """The one-time pairing code, while the page listens on the home network; "" = none."""
+
+
+@dataclass(frozen=True)
 class Tick:
     """Time passed; the loop sends this when `next_deadline()` is reached."""
 
@@ -188,5 +208,7 @@ Event = (
     | NotifyDone
     | ConfigChanged
     | ConfigRejected
+    | SayPreview
+    | PageAddress
     | Tick
 )

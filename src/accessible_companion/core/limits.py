@@ -97,6 +97,9 @@ LIMITS: dict[str, Limit] = {
     "display.frame_width": Limit(2, 40, "px", "Thickness of the frame around the highlighted cell."),
     "display.font_scale": Limit(0.5, 3.0, "x", "Multiplies every text size in the window."),
     "display.columns": Limit(1, 8, "cells", "Cells per row for menus without their own columns (1: a list)."),
+    "caregiver_page.port": Limit(
+        1024, 65535, "port", "The port in the caregiver page's address (http://ADDRESS:PORT/)."
+    ),
 }
 """Every ranged setting. Numbers keep the type they are shown with (0 vs 0.0) in problems."""
 

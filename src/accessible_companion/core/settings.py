@@ -409,6 +409,10 @@ class WindowWords:
     voice_asleep: str = "asleep"
     voice_microphone_lost: str = "microphone lost"
     voice_unavailable: str = "unavailable"
+    page: str = "Page {url}"
+    """The caregiver page's address in the status line."""
+    page_code: str = "code {code}"
+    """After it, while it listens on the home network: the one-time pairing code."""
 
 
 @dataclass(frozen=True)
@@ -436,6 +440,22 @@ class DisplaySettings:
 
 
 @dataclass(frozen=True)
+class CaregiverPage:
+    """The caregiver's web page: edit menus and settings from a phone or this computer while
+    the companion runs (changes here need a restart)."""
+
+    __pydantic_config__ = STRICT
+
+    enabled: bool = True
+    """Serve the page while the companion runs (`run --no-page` leaves it off for one run)."""
+    listen: str = "127.0.0.1"
+    """The IP address the page listens on: 127.0.0.1 is this computer only; 0.0.0.0 is the
+    home network too (then everyone signs in with the PIN or the pairing code)."""
+    port: int = 8765
+    """The port in the page's address (`http://ADDRESS:8765/`)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings."""
 
@@ -456,6 +476,7 @@ class Settings:
     help: HelpCall = field(default_factory=HelpCall)
     fatigue: FatigueWatch = field(default_factory=FatigueWatch)
     display: DisplaySettings = field(default_factory=DisplaySettings)
+    caregiver_page: CaregiverPage = field(default_factory=CaregiverPage)
 
     def with_scanning(self, **changes: object) -> Settings:
         """A copy with some scanning fields changed."""

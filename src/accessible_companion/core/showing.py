@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .care import CHECK_IN, FOLLOW_UP, REST_OFFER
 from .caring import Care
+from .events import PageAddress
 from .scanner import Scanner
 from .utterances import Utterances
 from .view import Screen, Shown, View, VoiceState
@@ -57,8 +58,15 @@ def screen_of(care_state: str, menu_id: str) -> Screen:
     return "menu"
 
 
-def make_view(scanner: Scanner, care: Care, speech: Utterances, shown: Shown, voice: VoiceState) -> View:
-    """A snapshot of the scan and care for displays."""
+def make_view(
+    scanner: Scanner,
+    care: Care,
+    speech: Utterances,
+    shown: Shown,
+    voice: VoiceState,
+    page: PageAddress | None = None,
+) -> View:
+    """A snapshot of the scan and care for displays (and where the caregiver's page is)."""
     menu = scanner.menu
     settings = scanner.settings
     row = scanner.row if scanner.highlighting else None
@@ -81,5 +89,7 @@ def make_view(scanner: Scanner, care: Care, speech: Utterances, shown: Shown, vo
         rest_until=care.rest_until,
         alert_notified=care.help_on_the_way,
         voice=voice,
+        page_url=page.url if page is not None else "",
+        page_code=page.code if page is not None else "",
         look=settings.display,
     )

@@ -33,11 +33,18 @@ class Utterances:
         return self._last[0]
 
     def speak(
-        self, voice: Voice, text: str, earcon: str = "", sound: str = "", seconds: float = 0.0
+        self,
+        voice: Voice,
+        text: str,
+        earcon: str = "",
+        sound: str = "",
+        seconds: float = 0.0,
+        remember: bool = True,
     ) -> Speak:
         """Say `text` (after `earcon`) with `voice`, under a new utterance id; or play the
-        recording `sound` (`seconds` long, 0 if not known) instead, `text` if it cannot be."""
-        if voice == "main" and text:
+        recording `sound` (`seconds` long, 0 if not known) instead, `text` if it cannot be.
+        `remember`: a main phrase is the one `repeat` says again."""
+        if voice == "main" and text and remember:
             self._last = (text, sound, seconds)
         utterance = self._next
         self._next += 1

@@ -58,6 +58,10 @@ class View:
     alert_notified: bool = False
     """During a call for help: the caregiver's channels have been told (help is on the way)."""
     voice: VoiceState = "off"
+    page_url: str = ""
+    """The caregiver page's address, for the status line ("" while there is none)."""
+    page_code: str = ""
+    """Its one-time pairing code, while it listens on the home network."""
     look: DisplaySettings = field(default_factory=DisplaySettings)
     """The caregiver's display settings in use (they change with a live reload)."""
 

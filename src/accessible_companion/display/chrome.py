@@ -15,7 +15,7 @@ from ..core.view import NoticeLevel, View
 from . import fit
 from .cells import Palette, frame
 from .layout import FULL_SCREENS, QUESTION_SCREENS, Layout
-from .terminal import format_interval, state_text
+from .terminal import format_interval, page_text, state_text
 
 _STATE_FIELDS = {
     "scanning": "state_scanning",
@@ -112,13 +112,13 @@ def state_words(state: str, words: WindowWords) -> str:
 def paint_status(
     painter: QPainter, lay: Layout, view: View, palette: Palette, words: WindowWords, level: float | None
 ) -> None:
-    """Mode, interval, scan state and voice on the left; the notice on the right."""
+    """Mode, interval, scan state, voice and the caregiver page on the left; the notice on the right."""
     box = lay.status
     quiet = fit.font(round(box.height() * 0.6), bold=False)
     metrics = QFontMetricsF(quiet)
     # A rest or a call for help says what is going on in large letters already.
     state = "" if view.screen in FULL_SCREENS else state_words(view.state, words)
-    parts = [view.mode, format_interval(view.interval), state, voice_words(view, words)]
+    parts = [view.mode, format_interval(view.interval), state, voice_words(view, words), page_text(view)]
     text = " · ".join(part for part in parts if part)
     room = box.width() // 2 if view.notice.strip() else box.width() - box.height() * 4
     width = min(round(metrics.horizontalAdvance(text)) + 1, room)

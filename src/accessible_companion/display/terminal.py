@@ -75,6 +75,21 @@ def clean(text: str) -> str:
     return " ".join(printable.split())
 
 
+def page_text(view: View) -> str:
+    """The caregiver page's address, and its pairing code while there is one, in the
+    caregiver's words (`display.words.page`, `page_code`); "" without a page."""
+    if not view.page_url:
+        return ""
+    words = view.look.words
+    values = {"url": view.page_url.rstrip("/"), "code": view.page_code}
+    try:
+        text = words.page.format(**values)
+        code = words.page_code.format(**values) if view.page_code else ""
+    except (KeyError, IndexError, ValueError):  # words the loader let through, but no values for
+        text, code = values["url"], view.page_code
+    return f"{text} · {code}" if code else text
+
+
 def format_interval(seconds: float) -> str:
     """`1.5 s`, `2 s`, `0.25 s`."""
     return f"{round(seconds, 2):g} s"
@@ -227,15 +242,18 @@ class TerminalDisplay:
         speaking = self._speaking(view.speaking, width, speak_max)
         notice = self._notice(view.notice, view.notice_level, width, notice_max)
         gap = [[Segment(" " * width)]] if roomy else []
+        # The caregiver page's address on the bottom line, where there is room for it.
+        page = [[Segment(set_cell_size(self._fit(f" {page_text(view)}", width), width), _FAINT)]]
+        page = page if view.page_url and height >= 12 else []
         # The panel is sized for the longest speech and notice, so its height (and the list's
         # position) stays put while the text below changes; it leaves part of the list visible.
         list_min = min(len(view.labels), max(3, height // 5))
-        budget = height - 1 - len(gap) - speak_max - notice_max - list_min
+        budget = height - 1 - len(gap) - speak_max - notice_max - list_min - len(page)
         panel = self._panel(view, highlight, width, budget)
-        room = height - 1 - len(panel) - len(gap) - len(speaking) - len(notice)
+        room = height - 1 - len(panel) - len(gap) - len(speaking) - len(notice) - len(page)
         items = self._items(view, highlight, width, room)
         lines = [header, *panel, *items, *gap, *speaking, *notice]
-        lines += [[Segment(" " * width)]] * (height - len(lines))
+        lines += [[Segment(" " * width)]] * (height - len(lines) - len(page)) + page
         if self._ascii:
             encoding = self._console.encoding
             lines = [[_seg_ascii(segment, encoding) for segment in line] for line in lines]
@@ -432,6 +450,8 @@ class TerminalDisplay:
         if view.notice and (last is None or last.notice != view.notice):
             mark = "!" if view.notice_level != "info" else "notice:"
             lines.append(f"  {mark} {clean(view.notice)}")
+        if view.page_url and (last is None or page_text(last) != page_text(view)):
+            lines.append(f"  {clean(page_text(view))}")
         if lines:
             self._write(lines)
 
