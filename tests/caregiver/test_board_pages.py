@@ -4,7 +4,9 @@ place, and every menu exported as an .obz that imports back to the same menus.""
 
 from __future__ import annotations
 
+import errno
 import io
+import shutil
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +22,7 @@ from accessible_companion.config.loader import load_config
 from accessible_companion.core.menus import Action, MenuSet
 from accessible_companion.core.records import ConfigEdit
 
-from ..boards.helpers import DATA
+from ..boards.helpers import DATA, REAL
 from .conftest import RecordingLink, csrf_of
 
 
@@ -110,6 +112,18 @@ def test_a_real_obz_comes_in_beside_the_caregivers_menus_as_one_save(
     assert "Home now ends with the item “Simple Board”, which opens them." in page
     assert "becomes the home menu" not in page  # it did not: it is the menu 'links' here
     assert "The board set&#39;s first board is the menu &#39;links&#39; here" in page
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_every_real_board_comes_in_and_is_opened_from_home(
+    client: TestClient, page_state: PageState, name: str
+) -> None:
+    status, page = upload(client, name)
+    assert status == 200, page
+    after = menus(page_state.config)
+    opener = after["home"].items[-1]
+    assert opener.menu == Path(name).stem and opener.menu in after.menus
+    assert f"{name} is imported" in page
 
 
 def test_what_did_not_come_along_is_listed_with_its_place(client: TestClient, page_state: PageState) -> None:
@@ -231,3 +245,21 @@ def test_menus_with_problems_are_not_exported(client: TestClient, page_state: Pa
     assert response.status_code == 409
     assert "The menus have problems, so they cannot be exported" in response.text
     assert "no_such_menu" in response.text
+
+
+def test_a_disk_that_fills_up_mid_import_leaves_the_config_as_it_was(
+    client: TestClient, page_state: PageState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = files_of(page_state.config)
+
+    def full(source: Path, target: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", full)  # (the import copies its pictures with it)
+    status, page = upload(client, "lots_of_stuff.obz")
+    assert status == 422 and "the files could not be written: No space left on device" in page
+    assert (
+        files_of(page_state.config) == before
+        and not (page_state.config / "boards" / "lots_of_stuff").exists()
+    )
+    assert [v.summary for v in page_state.history.listing()] == ["The config before the first change here"]

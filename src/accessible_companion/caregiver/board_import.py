@@ -105,8 +105,11 @@ def import_into_config(state: PageState, upload: Path, who: str) -> BoardImport:
             saved = saving.save(
                 state, document, who, summary, before_write=_copier(report.folder, folder, set(report.files))
             )
-        except BaseException:
+        except OSError as error:  # a full disk, a folder that became read-only
             shutil.rmtree(folder, ignore_errors=True)  # what was copied in before it failed
+            return BoardImport(error=f"the files could not be written: {error.strerror or error}")
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
             raise
     relative = str(folder.relative_to(config))
     if not saved.ok:  # refused before anything was copied or written
