@@ -23,6 +23,7 @@ from accessible_companion.core.records import (
     ENTRY_TYPES,
     Alert,
     CheckIn,
+    ConfigEdit,
     Entry,
     FatigueSignal,
     NotifyResult,
@@ -66,6 +67,8 @@ SMALL: list[tuple[float, Entry]] = [
     (at(10, 12.9), Alert("voice", "", None, True)),
     (at(1, 12), CheckIn("How I feel", "old answer", None)),  # 9 days before the 10th
     (at(10, 19), CheckIn("How I feel", 'fish <&> "chips"', None)),
+    (at(9, 17.5), ConfigEdit(4, "this computer", "Changed the label of 'Water' in <Needs>")),
+    (datetime(2025, 2, 20, 10).timestamp(), ConfigEdit(2, "this computer", "An older change")),  # before
 ]
 # Twelve phrases used 12, 11, ... 1 times: the report shows the top ten.
 SMALL += [
@@ -280,6 +283,21 @@ def test_summary_means_per_day(journal_file: Path) -> None:
     assert 0 - 0.35 < xs[0] < xs[1] < 0 + 0.35 and 2 - 0.35 < xs[-1] < 2
 
 
+def test_config_changes_made_on_the_page_are_listed_last(page: Page) -> None:
+    assert page.order.index("section#config") > page.order.index("section#speed")
+    section = page.text.split('id="config"')[1].split("</section>")[0]
+    assert "Config changes" in section
+    assert "Sun 9 Mar, 17:30: Changed the label of &#x27;Water&#x27; in &lt;Needs&gt;" in section
+    assert "(version 4, this computer)" in section
+    assert "An older change" not in section
+
+
+def test_no_config_changes_are_said_in_words(tmp_path: Path) -> None:
+    with Journal(make_journal(tmp_path / "j.sqlite3", SMALL[:3])) as journal:
+        page = build_report(journal, 14, NOW)
+    assert "No changes on the caregiver&#x27;s page in these days." in page
+
+
 def test_the_journal_package_does_not_load_matplotlib() -> None:
     code = "import sys, accessible_companion.journal; assert 'matplotlib' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -293,6 +311,8 @@ def _parser(type_name: object) -> Callable[[str], Any]:
     match str(type_name).replace(" ", ""):
         case "float":
             return float
+        case "int":
+            return int
         case "float|None":
             return lambda text: float(text) if text else None
         case "bool":

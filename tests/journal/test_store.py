@@ -15,6 +15,7 @@ from accessible_companion.core.records import (
     ENTRY_TYPES,
     Alert,
     CheckIn,
+    ConfigEdit,
     Entry,
     FatigueSignal,
     NotifyResult,
@@ -45,6 +46,7 @@ ONE_OF_EACH: tuple[Entry, ...] = (
     SpeedChanged(1.5, 1.875, "fatigue"),
     FatigueSignal("misses", 4.0, 3.0),
     NotifyResult("webhook", False, "HTTP 503"),
+    ConfigEdit(7, "PIN from 192.168.1.7", "Restored version 5"),
 )
 
 # Version 1 of the schema exactly as the first journal-writing companion created it: a frozen
@@ -151,7 +153,7 @@ def test_the_file_is_wal_with_full_sync_and_the_current_schema(path: Path) -> No
     with Journal(path) as journal:
         assert journal.pragma("journal_mode") == "wal"
         assert journal.pragma("synchronous") == 2  # FULL: the WAL is synced on every commit
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 3
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 4
     # WAL is a property of the file: any other connection sees it too.
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -212,7 +214,7 @@ def test_a_v1_journal_is_upgraded_in_place_and_keeps_its_rows(path: Path) -> Non
     path.parent.mkdir(parents=True)
     make_v1(path)
     with Journal(path) as journal:
-        assert journal.pragma("user_version") == 3
+        assert journal.pragma("user_version") == SCHEMA_VERSION
         assert [(r.at, r.entry) for r in journal.checkins()] == [
             (1000.0, CheckIn("How I feel", "energy low", None)),
             (1001.0, CheckIn("Energy", "7", 7.0)),  # a numeric v1 answer gets its value
@@ -231,6 +233,43 @@ def test_a_v1_journal_is_upgraded_in_place_and_keeps_its_rows(path: Path) -> Non
 def schema_of_a_new_journal(path: Path) -> list[tuple[str, str]]:
     Journal(path).close()
     return schema(path)
+
+
+def make_v3(path: Path) -> None:
+    """A real version-3 journal (the first three migrations, as that companion ran them) with rows."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for migration in store.MIGRATIONS[:3]:
+        migration(db)
+    db.execute("PRAGMA user_version = 3")
+    db.execute(
+        """INSERT INTO phrases (at, local_time, menu, label, text, entry_id)
+        VALUES (5.0, 'x', 'm', 'Yes', 'Yes.', 'u1')"""
+    )
+    db.execute(
+        """INSERT INTO alerts (at, local_time, "trigger", acknowledged_by, seconds_to_ack, cancelled, stage,
+        alert_key) VALUES (6.0, 'x', 'hold', '', NULL, 0, 'raised', 'run:1')"""
+    )
+    db.close()
+
+
+def test_a_v3_journal_gains_the_config_changes_table_and_keeps_its_rows(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    make_v3(path)
+    db = sqlite3.connect(path)
+    assert "config_edits" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    db.close()
+    with Journal(path) as journal:
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 4
+        assert [r.entry for r in journal.phrases()] == [PhraseUsed("m", "Yes", "Yes.")]
+        assert [r.entry.stage for r in journal.alerts()] == ["raised"]
+        edit = ConfigEdit(3, "this computer", "Imported board 'Simple' from links.obz")
+        assert journal.record(edit, 10.0, entry_id="e1") == 1
+        assert journal.record(edit, 10.0, entry_id="e1") == 1  # kept once, like every other table
+        assert [(r.at, r.entry) for r in journal.config_edits()] == [(10.0, edit)]
+    db = sqlite3.connect(path)
+    assert columns(db, "config_edits") == ["id", "at", "local_time", "version", "who", "summary", "entry_id"]
+    db.close()
+    assert schema(path) == schema_of_a_new_journal(path.parent / "new.sqlite3")
 
 
 def test_a_failed_migration_leaves_the_old_version_whole(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -256,13 +295,14 @@ def test_a_journal_from_a_newer_companion_is_refused_and_left_untouched(path: Pa
     with Journal(path) as journal:
         journal.record(PhraseUsed("m", "l", "t"), 1.0)
     db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version = 4")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.execute("CREATE TABLE from_the_future (x)")
     db.commit()
     db.close()
     before = path.read_bytes()
     with pytest.raises(
-        JournalError, match=r"schema version 4, newer than this companion knows \(3\)"
+        JournalError,
+        match=rf"schema version {SCHEMA_VERSION + 1}, newer than this companion knows \({SCHEMA_VERSION}\)",
     ) as refused:
         Journal(path)
     assert str(path) in str(refused.value) and "left untouched" in str(refused.value)

@@ -21,7 +21,9 @@ KEEP = 200
 
 
 @dataclass(frozen=True)
-class Version:
+class About:
+    """A version without its files (the history page lists up to KEEP of them)."""
+
     number: int
     at: float
     """Unix time of the save."""
@@ -29,6 +31,10 @@ class Version:
     """Who saved it, as the page knows them ("this computer", "PIN from 192.168.1.7")."""
     summary: str
     """What changed, in words ("Renamed 'Water' in Needs")."""
+
+
+@dataclass(frozen=True)
+class Version(About):
     files: dict[str, str]
     """Each config file's text, by its path relative to the config folder."""
 
@@ -71,6 +77,25 @@ class History:
                 (self._config, limit),
             ).fetchall()
         return [Version(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
+
+    def listing(self, limit: int = KEEP) -> list[About]:
+        """The newest first, without their files."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, at, who, summary FROM versions WHERE config = ? ORDER BY id DESC LIMIT ?",
+                (self._config, limit),
+            ).fetchall()
+        return [About(*row) for row in rows]
+
+    def before(self, number: int) -> Version | None:
+        """The version kept just before `number` (None for the oldest kept)."""
+        with self._lock:
+            row = self._db.execute(
+                """SELECT id, at, who, summary, files FROM versions WHERE config = ? AND id < ?
+                ORDER BY id DESC LIMIT 1""",
+                (self._config, number),
+            ).fetchone()
+        return None if row is None else Version(row[0], row[1], row[2], row[3], json.loads(row[4]))
 
     def version(self, number: int) -> Version | None:
         with self._lock:

@@ -24,3 +24,6 @@ class PageState:
     """The page's own address as shown to the caregiver (`http://127.0.0.1:8765/`), once serving."""
     notes: list[str] = field(default_factory=list)
     """Things the home page should say (e.g. the config was copied from the built-in one)."""
+    journal_path: Path | None = None
+    """The journal file: the Journal page reads it, and a change is journaled into it when there
+    is no running companion to journal it (the `caregiver` command: `paths.journal_file()`)."""

@@ -322,6 +322,20 @@ class ConfigDocument:
         _insert_at(target, to_index, *_remove_at(source, index))
         return to_index
 
+    def add_file(self, path: Path, text: str) -> None:
+        """Add a new YAML file made elsewhere (an imported board), written by the next `save()`
+        along with the other edits, and checked with them."""
+        path = path if path.is_absolute() else self.root / path
+        if path.exists() or path in self.files:
+            raise EditError(f"{path} is already there")
+        try:
+            data = roundtrip.load(text)
+        except YAMLError as error:
+            raise EditError(f"{path} is not YAML: {error}") from None
+        if not isinstance(data, CommentedMap):
+            raise EditError(f"{path}: expected keys 'settings:' and/or 'menus:' at the top")
+        self._file(path).data = data  # (a path outside the config folder is refused here)
+
     # Checking and saving.
 
     def texts(self) -> dict[Path, str]:
@@ -349,24 +363,7 @@ class ConfigDocument:
         return list(changed)
 
     def _check(self, texts: dict[Path, str]) -> Config:
-        with tempfile.TemporaryDirectory(prefix="companion-config-") as temp:
-            copy_root = Path(temp) / self.root.name
-            for path, text in texts.items():
-                copy = copy_root / path.relative_to(self.root) if self.root.is_dir() else copy_root
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(text, encoding="utf-8")
-            try:
-                # The copy holds only the YAML files: recordings are looked for where they are.
-                config = load_config(
-                    copy_root, files_at=self.root if self.root.is_dir() else self.root.parent
-                )
-            except ConfigError as error:
-                raise ConfigError(
-                    [_moved(problem, copy_root, self.root) for problem in error.problems],
-                    [_moved(warning, copy_root, self.root) for warning in error.warnings],
-                ) from None
-            warnings = tuple(_moved(warning, copy_root, self.root) for warning in config.warnings)
-            return dataclasses.replace(config, warnings=warnings)
+        return check_texts(self.root, texts)
 
     # Finding things.
 
@@ -440,6 +437,28 @@ class ConfigDocument:
             for item in menu.get("items") or []:
                 if isinstance(item, CommentedMap):
                     yield item
+
+
+def check_texts(root: Path, texts: Mapping[Path, str]) -> Config:
+    """Load the config that `texts` (every YAML file of the config at `root`, by its real path)
+    would make, with the real loader, from a copy; `ConfigError` naming the real files if wrong.
+    Only the files in `texts` are part of it: a file of `root` left out is as if removed."""
+    with tempfile.TemporaryDirectory(prefix="companion-config-") as temp:
+        copy_root = Path(temp) / root.name
+        for path, text in texts.items():
+            copy = copy_root / path.relative_to(root) if root.is_dir() else copy_root
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(text, encoding="utf-8")
+        try:
+            # The copy holds only the YAML files: recordings are looked for where they are.
+            config = load_config(copy_root, files_at=root if root.is_dir() else root.parent)
+        except ConfigError as error:
+            raise ConfigError(
+                [_moved(problem, copy_root, root) for problem in error.problems],
+                [_moved(warning, copy_root, root) for warning in error.warnings],
+            ) from None
+        warnings = tuple(_moved(warning, copy_root, root) for warning in config.warnings)
+        return dataclasses.replace(config, warnings=warnings)
 
 
 # Helpers on round-trip nodes.

@@ -111,7 +111,29 @@ class NotifyResult:
     """One line: the exit status, the HTTP status or the error."""
 
 
-Entry = CheckIn | Rest | RestOffered | Alert | PhraseUsed | SpeedChanged | FatigueSignal | NotifyResult
+@dataclass(frozen=True)
+class ConfigEdit:
+    """A change to the caregiver's config made on the caregiver's page: a save, a restore, an import."""
+
+    version: int
+    """The page's history number for the files as written (its History page shows that version)."""
+    who: str
+    """Who made it, as the page knew them ("this computer", "PIN from 192.168.1.7")."""
+    summary: str
+    """What changed, in words ("Restored version 12")."""
+
+
+Entry = (
+    CheckIn
+    | Rest
+    | RestOffered
+    | Alert
+    | PhraseUsed
+    | SpeedChanged
+    | FatigueSignal
+    | NotifyResult
+    | ConfigEdit
+)
 """Any journal entry."""
 
 ENTRY_TYPES: tuple[type[Entry], ...] = (
@@ -123,5 +145,6 @@ ENTRY_TYPES: tuple[type[Entry], ...] = (
     SpeedChanged,
     FatigueSignal,
     NotifyResult,
+    ConfigEdit,
 )
 """Every entry type, in the order the report and the export list them."""

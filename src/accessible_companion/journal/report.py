@@ -301,8 +301,23 @@ def _speed_section(summary: Summary) -> str:
     return _section("speed", "Scan speed and signs of tiredness", *parts)
 
 
-def render_html(summary: Summary, chart_png: bytes, source: Path | None = None) -> str:
-    """The report page: title, chart, summary cards, then the sections."""
+def _config_section(summary: Summary) -> str:
+    """Changes made on the caregiver's page: a short list, newest last, as the days run."""
+    if not summary.config_edits:
+        return _section(
+            "config", "Config changes", _none("No changes on the caregiver's page in these days.")
+        )
+    items = "".join(
+        f"<li>{_e(_when(c.at))}: {_e(c.entry.summary)} "
+        f'<span class="quiet">(version {c.entry.version}, {_e(c.entry.who)})</span></li>'
+        for c in summary.config_edits
+    )
+    return _section("config", "Config changes", f"<ul>{items}</ul>")
+
+
+def render_html(summary: Summary, chart_png: bytes, source: Path | None = None, top: str = "") -> str:
+    """The report page: title, chart, summary cards, then the sections. `top`: HTML put first in
+    the page (the caregiver's page puts its way back there)."""
     span = f"{_day(summary.first_day)} – {_day(summary.last_day)} {summary.last_day.year}"
     image = base64.b64encode(chart_png).decode("ascii")
     made = datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -312,6 +327,7 @@ def render_html(summary: Summary, chart_png: bytes, source: Path | None = None) 
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>Companion report, {_e(span)}</title><style>{_CSS}</style></head><body><main>",
+            top,
             f"<h1>The last {len(summary.days)} days</h1>",
             f'<p class="period">{_e(span)}</p>',
             f'<figure id="chart"><img src="data:image/png;base64,{image}" alt="{_e(_alt_text(summary))}">',
@@ -324,18 +340,19 @@ def render_html(summary: Summary, chart_png: bytes, source: Path | None = None) 
             _phrases_section(summary),
             _checkins_section(summary),
             _speed_section(summary),
+            _config_section(summary),
             f"<footer>Made by accessible-companion {__version__} on {made}{where}.</footer>",
             "</main></body></html>\n",
         )
     )
 
 
-def build_report(journal: Journal, days: int = 14, now: float | None = None) -> str:
-    """The report page for the last `days` days of an open journal."""
+def build_report(journal: Journal, days: int = 14, now: float | None = None, top: str = "") -> str:
+    """The report page for the last `days` days of an open journal (`top`: as for render_html)."""
     from .chart import render_chart  # matplotlib only when a report is made
 
     summary = summarize(journal, days, now)
-    return render_html(summary, render_chart(summary), journal.path)
+    return render_html(summary, render_chart(summary), journal.path, top)
 
 
 def write_report(journal_file: Path, out: Path, days: int = 14, now: float | None = None) -> Path:

@@ -38,6 +38,7 @@ from ..core.records import (
     ENTRY_TYPES,
     Alert,
     CheckIn,
+    ConfigEdit,
     Entry,
     FatigueSignal,
     NotifyResult,
@@ -156,9 +157,24 @@ def _v2_to_v3(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+# Version 4: changes made on the caregiver's page (which version, who, what), for the report's
+# "Config changes" and the export; with `entry_id` from the start, as every table has since v3.
+SCHEMA_V4: Final = (
+    """CREATE TABLE config_edits (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        version INTEGER NOT NULL, who TEXT NOT NULL, summary TEXT NOT NULL, entry_id TEXT)""",
+    "CREATE INDEX config_edits_at ON config_edits (at)",
+    "CREATE UNIQUE INDEX config_edits_entry_id ON config_edits (entry_id)",
+)
+
+
+def _v3_to_v4(db: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V4:
+        db.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (_create_v1, _v1_to_v2, _v2_to_v3)
+MIGRATIONS: Final[tuple[Migration, ...]] = (_create_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4)
 """MIGRATIONS[n] takes a database from schema version n to n + 1 (0 = a new, empty file)."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -199,6 +215,7 @@ TABLES: Final[dict[type[Entry], Table]] = {
     SpeedChanged: _table("speed_changes", SpeedChanged),
     FatigueSignal: _table("fatigue_signals", FatigueSignal),
     NotifyResult: _table("notify_results", NotifyResult),
+    ConfigEdit: _table("config_edits", ConfigEdit),
 }
 assert set(TABLES) == set(ENTRY_TYPES)
 _BY_TYPE: Final[dict[type, Table]] = dict(TABLES)
@@ -434,6 +451,11 @@ class Journal:
         self, since: float | None = None, until: float | None = None
     ) -> list[Stamped[NotifyResult]]:
         return self.entries(NotifyResult, since, until)
+
+    def config_edits(
+        self, since: float | None = None, until: float | None = None
+    ) -> list[Stamped[ConfigEdit]]:
+        return self.entries(ConfigEdit, since, until)
 
     def close(self) -> None:
         """Close the database (the last connection checkpoints the WAL into the file)."""

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from ..core.records import (
     Alert,
     CheckIn,
+    ConfigEdit,
     FatigueSignal,
     NotifyResult,
     PhraseUsed,
@@ -68,6 +69,8 @@ class Summary:
     speed_changes: tuple[Stamped[SpeedChanged], ...]
     fatigue: tuple[Stamped[FatigueSignal], ...]
     notifications: tuple[Stamped[NotifyResult], ...]
+    config_edits: tuple[Stamped[ConfigEdit], ...] = ()
+    """Changes made on the caregiver's page, oldest first."""
     _day_values: dict[tuple[str, int], list[float]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -133,6 +136,7 @@ def summarize(journal: Journal, days: int = 14, now: float | None = None) -> Sum
         speed_changes=journal.speed_changes(since, until),
         fatigue=journal.fatigue_signals(since, until),
         notifications=journal.notify_results(since, until),
+        config_edits=journal.config_edits(since, until),
     )
 
 
@@ -147,6 +151,7 @@ def build_summary(
     speed_changes: Iterable[Stamped[SpeedChanged]] = (),
     fatigue: Iterable[Stamped[FatigueSignal]] = (),
     notifications: Iterable[Stamped[NotifyResult]] = (),
+    config_edits: Iterable[Stamped[ConfigEdit]] = (),
 ) -> Summary:
     """A Summary of entries over `dates` (consecutive days); entries outside them are left out."""
     first, count = dates[0], len(dates)
@@ -196,5 +201,6 @@ def build_summary(
         speed_changes=within(speed_changes),
         fatigue=within(fatigue),
         notifications=within(notifications),
+        config_edits=within(config_edits),
         _day_values=day_values,
     )
