@@ -267,7 +267,10 @@ def _start_page(
         trace.write("caregiver_page", error=named(error), listen=page.listen, port=page.port)
         return None
     reload = watcher.reload_now if watcher is not None else None
-    return start_beside_companion(edited, page.listen, page.port, loop.post, reload, trace, journal)
+    journal_path = None if journal is None else args.journal or paths.journal_file()
+    return start_beside_companion(
+        edited, page.listen, page.port, loop.post, reload, trace, journal, journal_path
+    )
 
 
 def _trace_config(trace: TraceWriter, loop: Loop, chosen: Chosen, settings: Settings) -> None:

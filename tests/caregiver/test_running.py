@@ -83,7 +83,7 @@ def test_the_page_starts_beside_the_companion_and_says_where(config_dir: Path, t
     posted = Posted()
     trace_file = tmp_path / "trace.jsonl"
     trace = TraceWriter(trace_file)
-    stop = start_beside_companion(config_dir, "127.0.0.1", 0, posted, None, trace, None)
+    stop = start_beside_companion(config_dir, "127.0.0.1", 0, posted, None, trace, None, None)
     assert stop is not None
     try:
         [address] = [e for e in posted.events if isinstance(e, PageAddress)]
@@ -111,7 +111,7 @@ def test_a_taken_port_is_traced_and_nothing_else_happens(config_dir: Path, tmp_p
     trace = TraceWriter(None)
     trace.listen(heard.append)
     try:
-        assert start_beside_companion(config_dir, "127.0.0.1", port, posted, None, trace, None) is None
+        assert start_beside_companion(config_dir, "127.0.0.1", port, posted, None, trace, None, None) is None
     finally:
         taken.close()
     assert posted.events == []

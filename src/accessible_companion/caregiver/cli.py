@@ -112,7 +112,7 @@ def _serve(config: Path | None, listen: str | None, port: int | None) -> int:
         if code and started.is_set():
             print(f"New pairing code: {code} (good once, for 10 minutes)", flush=True)
 
-    page = RunningPage(folder, listen, port, None, shown)
+    page = RunningPage(folder, listen, port, None, shown, paths.journal_file())
     why = page.start()
     if why:
         print(f"accessible-companion: no caregiver page: {why}", file=sys.stderr)

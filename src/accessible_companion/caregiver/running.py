@@ -102,9 +102,12 @@ class RunningPage:
         port: int,
         link: CompanionLink | None,
         shown: Callable[[str, str], None],
+        journal_path: Path | None = None,
     ) -> None:
-        """`shown(url, code)` hears the address once serving, and each new pairing code."""
+        """`shown(url, code)` hears the address once serving, and each new pairing code;
+        `journal_path`: the journal the report page reads (None: no journal this run)."""
         self.config = config
+        self.journal_path = journal_path
         self.listen = listen
         self.port = port
         self._link = link
@@ -119,7 +122,9 @@ class RunningPage:
         """Serve from now on: "" once it listens, else why not (nothing is left running)."""
         try:
             self._history = History(paths.caregiver_history_file(), self.config)
-            state = PageState(self.config, self._history, self.locks, self._link)
+            state = PageState(
+                self.config, self._history, self.locks, self._link, journal_path=self.journal_path
+            )
             self._server = PageServer(state, self.listen, self.port)
             if not self._server.start():
                 error = self._server.error
@@ -156,6 +161,7 @@ def start_beside_companion(
     reload: Callable[[str], None] | None,
     trace: TraceWriter,
     journal: JournalSink | None,
+    journal_path: Path | None,
 ) -> Callable[[], None] | None:
     """The page beside the running companion, editing `config`; returns what stops it, or
     None when it could not start (traced: `caregiver_page` with `error`)."""
@@ -163,7 +169,7 @@ def start_beside_companion(
     def shown(url: str, code: str) -> None:
         post(PageAddress(url, code), time.monotonic())
 
-    page = RunningPage(config, listen, port, LiveLink(post, reload, trace, journal), shown)
+    page = RunningPage(config, listen, port, LiveLink(post, reload, trace, journal), shown, journal_path)
     error = page.start()
     if error:
         log.warning("no caregiver page: %s", error)
