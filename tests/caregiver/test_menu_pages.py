@@ -61,6 +61,19 @@ def test_an_added_item_is_in_the_file_with_its_comments_in_the_history_and_in_us
     assert labels(config_dir, "phrases")[-1] == "Tea"
 
 
+def test_adding_an_item_without_a_label_is_refused_at_the_label(client: TestClient, config_dir: Path) -> None:
+    before = snapshot(config_dir)
+    answer = client.post("/menus/phrases/items", data={"csrf": csrf(client), "label": " ", "say": "Hello."})
+    assert answer.status_code == 400
+    attrs, texts = elements(answer.text)
+    assert attrs["add-label-phrases"]["aria-invalid"] == "true"
+    assert "add-label-phrases-error" in attrs["add-label-phrases"]["aria-describedby"].split()
+    assert "needs a label" in texts["add-label-phrases-error"]
+    assert attrs["add-say-phrases"]["value"] == "Hello."
+    assert "aria-invalid" not in attrs["add-label-more_phrases"]
+    assert snapshot(config_dir) == before
+
+
 def test_the_item_form_saves_only_what_changed_with_a_summary_in_words(
     client: TestClient, config_dir: Path, page_state: PageState, link: RecordingLink
 ) -> None:

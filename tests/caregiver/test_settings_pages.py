@@ -107,6 +107,19 @@ def test_a_changed_setting_writes_only_its_own_key(
     assert ConfigDocument.read(config_dir).setting("scanning.loops") is None
 
 
+def test_a_setting_read_only_at_start_says_so(client: TestClient, config_dir: Path) -> None:
+    html = client.get("/settings").text
+    _, texts = elements(html)
+    assert "Used from the companion's next start." in texts["s-speech-cue-rate-help"]
+    assert "next start" not in texts["s-scanning-interval-help"]
+    answer = client.post(
+        "/settings/speech", data=replaced(group_form(client, "speech"), speech__cue__rate="220")
+    )
+    assert "In use now." in answer.text
+    assert "The companion uses the new cue rate from its next start." in answer.text
+    assert ConfigDocument.read(config_dir).setting("speech.cue.rate") == 220
+
+
 def test_a_form_saved_as_it_was_writes_nothing(
     client: TestClient, config_dir: Path, page_state: PageState
 ) -> None:

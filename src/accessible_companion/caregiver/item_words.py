@@ -59,7 +59,7 @@ FIELD_NAMES = {
     "say": "the words said",
     "cue": "the cue",
     "voice": "the voice words",
-    "action": "what it does",
+    "action": "the action",
     "source": "the source",
     "sound": "the recording",
     "id": "the id",

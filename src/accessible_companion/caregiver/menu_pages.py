@@ -148,7 +148,7 @@ async def move_item(request: Request) -> Response:
     outcome = await run_in_threadpool(editing.attempt, state, edit)
     if outcome.errors:
         return await menus_page(request, 400, {f"menu:{menu_id}": outcome.errors})
-    return _done(request, f"/menus#item-{quote(menu_id)}-{index}", outcome)
+    return _done(request, f"/menus#item-{quote(menu_id)}-{index}", outcome, outcome.summary + ".")
 
 
 async def delete_item(request: Request) -> Response:
@@ -301,7 +301,7 @@ async def rename_menu(request: Request) -> Response:
     if outcome.errors:
         key = f"rename:{menu_id}"
         return await menus_page(request, 400, {key: outcome.errors}, {key: typed})
-    return _done(request, menu_url(menu_id), outcome)
+    return _done(request, menu_url(menu_id), outcome, outcome.summary + ".")
 
 
 def _openers(document: ConfigDocument, menu_id: str) -> list[tuple[str, int, str]]:

@@ -42,6 +42,20 @@ UNIT_WORDS = {
 ALWAYS_SECRET = frozenset({"help.webhook"})
 """Settings that are secret whatever they look like: a webhook's address is its key."""
 
+NEEDS_RESTART = (
+    "speech.",
+    "listening.",
+    "switches.",
+    "help.notify_command",
+    "help.webhook",
+    "help.allow_insecure_webhook",
+    "help.notify_timeout",
+    "help.notify_retries",
+    "rest.active_gap_seconds",
+    "fatigue.",
+)
+"""Settings the running companion reads only at its start (README: Live reload): the page says so."""
+
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 RECORD_SEPARATOR = " | "
 """Between the parts of one line of a list of records (a follow-up question and its answers)."""
@@ -70,6 +84,10 @@ class SettingField:
     @property
     def name(self) -> str:
         return self.path.rsplit(".", 1)[-1]
+
+    @property
+    def needs_restart(self) -> bool:
+        return self.path.startswith(NEEDS_RESTART)
 
     @property
     def choices_explained(self) -> bool:

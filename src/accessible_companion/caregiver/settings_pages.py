@@ -197,16 +197,23 @@ def _summary(group: Group, changes: list[tuple[SettingField, Any, bool]]) -> str
     return f"Changed {group.title}: {editing.joined(parts)}"
 
 
+def _words(field: SettingField) -> str:
+    """`speech.cue.rate` as `cue rate`: the field's name within its group."""
+    return " ".join(field.path.split(".")[1:]).replace("_", " ") or field.label.lower()
+
+
 async def save_group(request: Request) -> Response:
     group = group_named(request.path_params["group"])
     if group is None:
         raise HTTPException(404, "No such group of settings.")
     form = await checked_form(request)
     state, who = state_of(request), session_of(request).who
+    later: list[str] = []  # what changed that the running companion takes only at its next start
 
     def edit(document: ConfigDocument) -> Outcome:
         errors = FieldErrors()
         changes = _changes(document, group, form, errors)
+        later[:] = [_words(field) for field, _, _ in changes if field.needs_restart]
         secrets = _secrets(document, group, changes)
         if not errors:
             for field, new, _ in changes:
@@ -230,7 +237,10 @@ async def save_group(request: Request) -> Response:
     if outcome.saved is None:
         return flash.redirect(request, url, f"Nothing changed in {group.title}.")
     running = state.link is not None
-    return flash.redirect(request, url, flash.saved_words(outcome.saved, running), outcome.summary + ".")
+    lines = [flash.saved_words(outcome.saved, running), outcome.summary + "."]
+    if running and later:
+        lines.append(f"The companion uses the new {editing.joined(later)} from its next start.")
+    return flash.redirect(request, url, *lines)
 
 
 def _secrets(

@@ -52,6 +52,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-dismiss]").forEach(function (button) {
+      button.addEventListener("click", function () { button.parentElement.remove(); });
+    });
     var select = document.querySelector("[data-action-select]");
     if (select) {
       showArguments(select);
