@@ -27,7 +27,9 @@ def _next_page(value: object) -> str:
 
 def _login_page(request: Request, status_code: int = 200, error: str = "", next_page: str = "/") -> Response:
     locks = state_of(request).locks
-    token = secrets.token_urlsafe(32)
+    # The token already in this browser is kept: a second tab, or a request the browser makes
+    # by itself (its icon) that lands here, must not make the open form out of date.
+    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
     response = render(
         request,
         "login.html",
