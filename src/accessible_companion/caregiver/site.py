@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -71,6 +72,9 @@ def build_app(state: PageState) -> Starlette:
         *board_pages.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SessionMiddleware)])
+    # Compressed: the menu tree is a form per button (about 220 KB for the built-in menus,
+    # a few tens once compressed) and is opened on phones; live streams are never compressed.
+    middleware = [Middleware(GZipMiddleware, minimum_size=2048), Middleware(SessionMiddleware)]
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.page = state
     return app

@@ -102,6 +102,8 @@ class ConfigDocument:
     def __init__(self, root: Path, files: list[_File]) -> None:
         self.root = root
         self._files = files
+        self._checked: dict[Path, str] | None = None
+        """The texts the last `check()` passed."""
 
     @classmethod
     def read(cls, path: Path) -> ConfigDocument:
@@ -347,7 +349,10 @@ class ConfigDocument:
 
     def check(self) -> Config:
         """Load the would-be config with the real loader; `ConfigError` (naming the real files) if wrong."""
-        return self._check(self.texts())
+        texts = self.texts()
+        config = self._check(texts)
+        self._checked = texts  # a save of exactly these texts need not load them again
+        return config
 
     def save(self) -> list[Path]:
         """Write the changed files if the result is a valid config, and return them; else write nothing."""
@@ -355,7 +360,8 @@ class ConfigDocument:
         changed = {path: text for path, text in texts.items() if text != self._file(path).text}
         if not changed:
             return []
-        self._check(texts)
+        if texts != self._checked:
+            self._check(texts)
         for path, text in changed.items():
             write_atomically(path, text)
             written = self._file(path)

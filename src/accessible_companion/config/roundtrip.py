@@ -9,6 +9,7 @@ touches only the lines it is about.
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 from typing import Any
 
@@ -48,9 +49,24 @@ def render(data: Any, original: str | None) -> str:
     new = dump(data)
     if original is None or new == original:
         return new
-    base = dump(load(original))
+    base = _canonical(original)
     if base == original:
         return new
+    if new == base:
+        return original  # unchanged, in a layout of the caregiver's own
+    return _merged(new, original, base)
+
+
+# A caregiver page renders the same files again and again (to show, check, then save); parsing
+# them again each time was most of a save's time. Both are pure: the same texts, the same result.
+@functools.lru_cache(maxsize=64)
+def _canonical(original: str) -> str:
+    """ruamel's own text of `original`."""
+    return dump(load(original))
+
+
+@functools.lru_cache(maxsize=32)
+def _merged(new: str, original: str, base: str) -> str:
     merged = _keep_original_lines(original, base, new)
     # The merge is line based; if it ever mixed two layouts into other data, use ruamel's own text.
     return merged if load(merged) == load(new) else new
