@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 from accessible_companion.caregiver.auth import Locks
 from accessible_companion.caregiver.history import History
@@ -23,11 +23,11 @@ from accessible_companion.caregiver.state import PageState
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-PHONE = {"width": 412, "height": 915}
+PHONE = ViewportSize(width=412, height=915)
 SHOTS = {
     "page-item.png": ("menus/phrases/items/2", PHONE),
     "page-menus.png": ("menus", PHONE),
-    "page-settings.png": ("settings", {"width": 1024, "height": 1100}),
+    "page-settings.png": ("settings", ViewportSize(width=1024, height=1100)),
 }
 
 

@@ -72,6 +72,11 @@ class BoardImport:
 def import_into_config(state: PageState, upload: Path, who: str) -> BoardImport:
     """Import the board file `upload` into the config at `state.config` (blocking: call from a
     worker thread). Nothing is written unless the config loads with the imported menus."""
+    with saving.one_change:
+        return _import(state, upload, who)
+
+
+def _import(state: PageState, upload: Path, who: str) -> BoardImport:
     config = state.config
     if not config.is_dir():
         return BoardImport(error="The config is a single file: boards can only be added to a config folder.")

@@ -9,7 +9,6 @@ nothing and comes back as `FieldErrors` for the form it came from.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,8 +18,6 @@ from . import saving
 from .field_errors import FieldErrors, Placer, place, where
 from .saving import Saved
 from .state import PageState
-
-_one_at_a_time = threading.Lock()
 
 
 @dataclass
@@ -39,7 +36,7 @@ Edit = Callable[[ConfigDocument], Outcome]
 
 def attempt(state: PageState, edit: Edit) -> Outcome:
     """Read the config and run `edit` on it (blocking: call from a worker thread)."""
-    with _one_at_a_time:
+    with saving.one_change:
         try:
             return edit(read(state))
         except ConfigError as error:

@@ -227,6 +227,11 @@ async def _save(request: Request) -> Response:
 
 def _save_upload(state: PageState, who: str, where: tuple[str, int], data: bytes, trim: bool) -> Outcome:
     """Check, trim and place the recording, then save the item's `sound:` (blocking)."""
+    with saving.one_change:
+        return _place_and_save(state, who, where, data, trim)
+
+
+def _place_and_save(state: PageState, who: str, where: tuple[str, int], data: bytes, trim: bool) -> Outcome:
     try:
         document = ConfigDocument.read(state.config)
         info = _info_in(document, state.config, *where)
@@ -280,6 +285,11 @@ async def forget(request: Request) -> Response:
 
 
 def _forget(state: PageState, who: str, info: ItemInfo) -> saving.Saved:
+    with saving.one_change:
+        return _speak_words(state, who, info)
+
+
+def _speak_words(state: PageState, who: str, info: ItemInfo) -> saving.Saved:
     try:
         document = ConfigDocument.read(state.config)
         document.set_item_field(info.menu, info.index, "sound", "")

@@ -40,8 +40,10 @@ AS_FOUND_WHO = "this page, as it found the files"
 OUTSIDE = "Changed outside this page (in a text editor or by another program)"
 OUTSIDE_WHO = "someone outside this page"
 
-_writing = threading.Lock()
-"""One change at a time: two visitors saving at once would each keep the other's files as their version."""
+one_change = threading.RLock()
+"""One change at a time, held from reading the files to writing them (a save and a restore take
+it too): two visitors changing the config at once would otherwise write one's change over the
+other's, or keep each other's files as their version."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def save(
     call from a worker thread). Returns the problems and writes nothing if it does not load.
     `before_write` runs once the check passed, before any YAML file is written (an import puts
     its pictures and recordings in place then)."""
-    with _writing:
+    with one_change:
         try:
             document.check()
         except ConfigError as error:
@@ -108,7 +110,7 @@ def restore(state: PageState, number: int, who: str) -> Saved:
             )
         wanted[path] = text
     summary = f"Restored version {number}"
-    with _writing:
+    with one_change:
         try:
             check_texts(state.config, wanted)
         except ConfigError as error:

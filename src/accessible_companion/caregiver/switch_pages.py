@@ -148,6 +148,11 @@ async def apply(request: Request) -> Response:
 
 
 def _save_setting(state: PageState, who: str, setting: str, value: float) -> saving.Saved:
+    with saving.one_change:
+        return _set_and_save(state, who, setting, value)
+
+
+def _set_and_save(state: PageState, who: str, setting: str, value: float) -> saving.Saved:
     try:
         document = ConfigDocument.read(state.config)
     except ConfigError as error:
