@@ -6,44 +6,24 @@ is HttpOnly and SameSite=Strict, and a POST without its CSRF token changes nothi
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from accessible_companion.caregiver.server import home_network_address
-from accessible_companion.config.document import ConfigDocument
+from rigs.page_visitor import Visitor, config_folder, csrf_of
 from tests.support.process import Companion, event
 
 pytestmark = pytest.mark.real
 
-ROOT = Path(__file__).resolve().parents[2]
 PIN = "8642"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("0.0.0.0", 0))
-        return int(probe.getsockname()[1])
-
-
-def config_folder(tmp_path: Path, **page: object) -> Path:
-    """The built-in config with this test's `caregiver_page` settings (a free port)."""
-    folder = tmp_path / "config"
-    shutil.copytree(ROOT / "config", folder)
-    document = ConfigDocument.read(folder)
-    for name, value in {"port": free_port(), **page}.items():
-        document.set_setting(f"caregiver_page.{name}", value)
-    document.save()
-    return folder
 
 
 def folder_digest(folder: Path) -> str:
@@ -62,56 +42,6 @@ def env_of(tmp_path: Path) -> dict[str, str]:
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
     }
-
-
-class Visitor:
-    """A browser without the browser: plain HTTP requests, cookies kept by hand."""
-
-    def __init__(self, url: str, host_header: str | None = None) -> None:
-        parts = urlsplit(url)
-        assert parts.hostname is not None and parts.port is not None
-        self.host, self.port = parts.hostname, parts.port
-        self.host_header = host_header
-        self.cookies: dict[str, str] = {}
-        self.set_cookies: list[str] = []
-
-    def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
-        if self.host_header is not None:
-            headers["Host"] = self.host_header
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
-            for cookie in response.headers.get_all("set-cookie") or []:
-                self.set_cookies.append(cookie)
-                name, _, rest = cookie.partition("=")
-                value = rest.split(";", 1)[0]
-                if "max-age=0" in cookie.lower() or not value.strip('"'):
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = value
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, text
-        finally:
-            connection.close()
-
-    def sign_in(self, secret: str) -> tuple[int, dict[str, str], str]:
-        status, _, page = self.request("GET", "/login")
-        assert status == 200
-        return self.request("POST", "/login", {"csrf": csrf_of(page), "pin": secret, "next": "/"})
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found is not None, html
-    return found.group(1)
 
 
 def refused(host: str, port: int) -> bool:
