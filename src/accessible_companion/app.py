@@ -15,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from . import __version__, paths, private
+from .caregiver.beside import start_beside_companion
 from .caregiver.own_config import caregiver_copy
 from .config import Config, load_or_explain
 from .config.last_good import Chosen, choose
@@ -28,7 +29,6 @@ from .display.fallback import FallbackDisplay
 from .display.terminal import TerminalDisplay
 from .display.thread import DisplayThread
 from .display.window import WindowDisplay
-from .errors import named
 from .journal import JournalWriter
 from .loop import Loop
 from .notify.notifier import Notifier
@@ -257,14 +257,10 @@ def _start_page(
     trace: TraceWriter,
     journal: JournalWriter | None,
 ) -> Callable[[], None] | None:
-    """The caregiver's page beside the companion (see caregiver/running.py); what stops it."""
+    """The caregiver's page beside the companion, in a process of its own (see
+    caregiver/beside.py); what stops it."""
     page = settings.caregiver_page
     if args.no_page or not page.enabled or edited is None:
-        return None
-    try:
-        from .caregiver.running import start_beside_companion  # the web stack only when it is used
-    except ImportError as error:  # a broken install costs the page, never the switch
-        trace.write("caregiver_page", error=named(error), listen=page.listen, port=page.port)
         return None
     reload = watcher.reload_now if watcher is not None else None
     journal_path = None if journal is None else args.journal or paths.journal_file()

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from accessible_companion.caregiver.link import CompanionLink, TraceLine
-from accessible_companion.caregiver.running import LiveLink, RunningPage, start_beside_companion
-from accessible_companion.config.loader import load_config
-from accessible_companion.config.watch import ConfigWatcher
-from accessible_companion.core.events import ConfigChanged, Event, PageAddress, SayPreview
-from accessible_companion.core.records import PhraseUsed
+from accessible_companion.caregiver.beside import PageProcess, start_beside_companion
+from accessible_companion.caregiver.link import TraceLine
+from accessible_companion.caregiver.running import RunningPage
+from accessible_companion.core.events import Event, PageAddress, SayPreview
+from accessible_companion.core.records import ConfigEdit
 from accessible_companion.trace import TraceWriter
+from rigs.page_forms import form_fields, replaced
+from rigs.page_visitor import Visitor, csrf_of
 
 
 @pytest.fixture(autouse=True)
@@ -50,51 +51,52 @@ def soon(check: Callable[[], bool]) -> None:
         time.sleep(0.02)
 
 
-def test_the_live_link_posts_previews_reloads_with_the_reason_and_hears_the_trace(
+def address_of(posted: Posted) -> PageAddress:
+    soon(lambda: any(isinstance(e, PageAddress) for e in posted.events))
+    return next(e for e in posted.events if isinstance(e, PageAddress))
+
+
+def test_the_page_process_says_where_it_is_and_hands_its_requests_to_the_companion(
     config_dir: Path, tmp_path: Path
 ) -> None:
     posted = Posted()
-    trace = TraceWriter(None)
-    journal = Journal()
-    watcher = ConfigWatcher(config_dir, lambda s: s, load_config(config_dir), poll=60)
-    watcher.start(posted)
-    link: CompanionLink = LiveLink(posted, watcher.reload_now, trace, journal)
-    try:
-        link.say("Hello there", "cue")
-        link.say("Hello there", "anything else")
-        assert posted.events == [SayPreview("Hello there", "cue"), SayPreview("Hello there", "main")]
-        link.apply("page:4")  # long before the next poll: only the reload can have done it
-        soon(lambda: any(isinstance(e, ConfigChanged) for e in posted.events))
-        [changed] = [e for e in posted.events if isinstance(e, ConfigChanged)]
-        assert changed.reason == "page:4" and changed.path == str(config_dir)
-        heard: list[TraceLine] = []
-        stop = link.listen(heard.append)
-        trace.write("config", reason="page:4")
-        stop()
-        trace.write("config", reason="page:5")
-        assert [line["reason"] for line in heard] == ["page:4"]
-        link.journal(PhraseUsed("home", "Water", "Water"))
-        assert journal.entries == [PhraseUsed("home", "Water", "Water")]
-    finally:
-        watcher.stop()
-
-
-def test_the_page_starts_beside_the_companion_and_says_where(config_dir: Path, tmp_path: Path) -> None:
-    posted = Posted()
     trace_file = tmp_path / "trace.jsonl"
     trace = TraceWriter(trace_file)
-    stop = start_beside_companion(config_dir, "127.0.0.1", 0, posted, None, trace, None, None)
+    journal = Journal()
+    reloads: list[str] = []
+
+    def reload(reason: str) -> None:
+        # As the companion does once it runs the files: the page hears it in the trace.
+        reloads.append(reason)
+        trace.write("config", reason=reason, path=str(config_dir))
+
+    stop = start_beside_companion(config_dir, "127.0.0.1", 0, posted, reload, trace, journal, None)
     assert stop is not None
     try:
-        [address] = [e for e in posted.events if isinstance(e, PageAddress)]
+        address = address_of(posted)
         assert address.url.startswith("http://127.0.0.1:") and address.code == ""  # no code on loopback
-        with urllib.request.urlopen(address.url, timeout=5) as answer:
-            assert answer.status == 200
-            assert "Caregiver page" in answer.read().decode()
-        [line] = [
-            json_line for json_line in trace_file.read_text().splitlines() if "caregiver_page" in json_line
-        ]
+        soon(lambda: "caregiver_page" in trace_file.read_text())
+        [line] = [text for text in trace_file.read_text().splitlines() if "caregiver_page" in text]
         assert f'"url": "{address.url}"' in line and '"listen": "127.0.0.1"' in line
+
+        visitor = Visitor(address.url)
+        status, _, form_page = visitor.request("GET", "/menus/home/items/0")
+        assert status == 200
+        fields = form_fields(form_page, "/menus/home/items/0")
+        status, _, _ = visitor.request(
+            "POST", "/say", {"csrf": csrf_of(form_page), "text": "Hello", "voice": "cue"}
+        )
+        assert status in (200, 303)
+        soon(lambda: SayPreview("Hello", "cue") in posted.events)
+
+        status, headers, _ = visitor.request("POST", "/menus/home/items/0", replaced(fields, label="Chats"))
+        assert status == 303
+        status, _, saved_page = visitor.request("GET", headers["location"])
+        assert "In use now" in saved_page  # the trace line reached the page
+        assert reloads and reloads[0].startswith("page:")
+        soon(lambda: len(journal.entries) == 1)
+        [edit] = journal.entries
+        assert isinstance(edit, ConfigEdit) and "Chats" in edit.summary
     finally:
         stop()
     with pytest.raises(OSError):
@@ -111,7 +113,10 @@ def test_a_taken_port_is_traced_and_nothing_else_happens(config_dir: Path, tmp_p
     trace = TraceWriter(None)
     trace.listen(heard.append)
     try:
-        assert start_beside_companion(config_dir, "127.0.0.1", port, posted, None, trace, None, None) is None
+        stop = start_beside_companion(config_dir, "127.0.0.1", port, posted, None, trace, None, None)
+        assert stop is not None  # the process started; it says it cannot serve
+        soon(lambda: bool(heard))
+        stop()
     finally:
         taken.close()
     assert posted.events == []
@@ -119,6 +124,20 @@ def test_a_taken_port_is_traced_and_nothing_else_happens(config_dir: Path, tmp_p
     assert line["event"] == "caregiver_page" and "url" not in line
     assert f"could not listen on 127.0.0.1 port {port}" in line["error"]
     assert "in use" in line["error"].lower()
+
+
+def test_the_page_process_ends_when_the_companion_is_gone(config_dir: Path) -> None:
+    posted = Posted()
+    page = PageProcess(config_dir, "127.0.0.1", 0, posted, None, TraceWriter(None), None, None)
+    assert page.start()
+    address = address_of(posted)
+    child = page._child
+    assert child is not None
+    assert page._channel is not None
+    page._channel.close()  # as a SIGKILLed companion's end closes
+    child.wait(timeout=10)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(address.url, timeout=2)
 
 
 def test_on_the_home_network_the_pairing_code_is_shown_and_a_new_one_after_use(config_dir: Path) -> None:

@@ -18,7 +18,8 @@ from playwright.sync_api import Page, expect
 
 from accessible_companion.config.document import ConfigDocument
 from accessible_companion.config.loader import load_config
-from tests.e2e.test_caregiver_lock import PIN, config_folder, env_of, folder_digest
+from rigs.page_visitor import config_folder
+from tests.e2e.test_caregiver_lock import PIN, env_of, folder_digest
 from tests.e2e.test_run_switch import press
 from tests.support.browser import browser, page, playwright
 from tests.support.fixtures import xvfb_display

@@ -1,70 +1,27 @@
-"""The page started and stopped: beside the running companion (`run`), or on its own
-(`accessible-companion caregiver`), and the caregiver's own copy of the built-in config.
+"""The page started and stopped with what it needs: its lock, its history, its server, and
+the thread that renews the pairing code. Used by the page's own process beside the running
+companion (page_process.py) and by `accessible-companion caregiver` (files only).
 
-Beside the companion it must never stop or slow the switch: it starts after the loop, on
-threads of its own, and any failure (a taken port, an address this computer does not have,
-a broken history file) is traced as `caregiver_page` with `error` while the companion goes
-on. Its address, and the pairing code while it listens on the home network, go to the core
-(`PageAddress`), which puts them in the view: the bedside window's and the terminal's
-status line show them the usual way. (The caregiver's own copy of the config is made in
-`own_config.py`, which `run` imports before it knows whether there will be a page.)
+Any failure to start (a taken port, an address this computer does not have, a broken history
+file) comes back as words, for the companion's trace or the command's message.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
 from .. import paths
-from ..core.events import PageAddress, SayPreview
-from ..core.records import Entry
 from ..errors import named
-from ..ports import JournalSink, Post
-from ..trace import TraceWriter
 from .auth import Locks
 from .history import History
-from .link import CompanionLink, TraceLine
+from .link import CompanionLink
 from .server import PageServer
 from .state import PageState
 
 log = logging.getLogger(__name__)
-
-
-class LiveLink:
-    """`CompanionLink` to the running companion: events to its loop, reloads to its config
-    watcher, its trace lines, its journal. Every call returns at once."""
-
-    def __init__(
-        self,
-        post: Post,
-        reload: Callable[[str], None] | None,
-        trace: TraceWriter,
-        journal: JournalSink | None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._post = post
-        self._reload = reload
-        self._trace = trace
-        self._journal = journal
-        self._clock = clock
-
-    def say(self, text: str, voice: str) -> None:
-        self._post(SayPreview(text, "cue" if voice == "cue" else "main"), self._clock())
-
-    def apply(self, reason: str) -> None:
-        if self._reload is not None:
-            self._reload(reason)
-
-    def listen(self, callback: Callable[[TraceLine], None]) -> Callable[[], None]:
-        return self._trace.listen(callback)
-
-    def journal(self, entry: object) -> None:
-        if self._journal is not None:
-            self._journal.write(cast(Entry, entry), time.time())
 
 
 class CodeKeeper:
@@ -151,29 +108,3 @@ class RunningPage:
     def _code_changed(self, code: str) -> None:
         if self.url:
             self._shown(self.url, code)
-
-
-def start_beside_companion(
-    config: Path,
-    listen: str,
-    port: int,
-    post: Post,
-    reload: Callable[[str], None] | None,
-    trace: TraceWriter,
-    journal: JournalSink | None,
-    journal_path: Path | None,
-) -> Callable[[], None] | None:
-    """The page beside the running companion, editing `config`; returns what stops it, or
-    None when it could not start (traced: `caregiver_page` with `error`)."""
-
-    def shown(url: str, code: str) -> None:
-        post(PageAddress(url, code), time.monotonic())
-
-    page = RunningPage(config, listen, port, LiveLink(post, reload, trace, journal), shown, journal_path)
-    error = page.start()
-    if error:
-        log.warning("no caregiver page: %s", error)
-        trace.write("caregiver_page", error=error, listen=listen, port=port)
-        return None
-    trace.write("caregiver_page", url=page.url, listen=listen, config=str(config))
-    return page.stop

@@ -115,7 +115,9 @@ class ConfigWatcher:
             now = snapshot(self._path)
             if now == seen and not forced:
                 continue
-            seen = self._settled(now)
+            # Asked to load now (SIGHUP, or the caregiver's page, which writes each file whole in
+            # one step): no need to wait for an editor to finish.
+            seen = now if forced else self._settled(now)
             try:
                 self._load(forced, reason)
             except Exception as error:  # a bug here must not end reloading, nor the companion
@@ -145,8 +147,8 @@ class ConfigWatcher:
             if config == self._last and not forced:
                 return  # touched, not changed
             self._last = config
-            keep_quietly(config, self._path)
             self._send(ConfigChanged(config.menus, settings, str(self._path), reason))
+            keep_quietly(config, self._path)  # after: the copy (0.2 s) need not delay its use
             return
         if forced or frozenset(problems) != self._announced:
             self._announced = frozenset(problems)
