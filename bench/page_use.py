@@ -208,6 +208,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def page_process(pid: int) -> int | None:
+    """The pid of the companion's page process (its child running page_process), if any."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        if parent == pid and b"page_process" in command:
+            return int(entry.name)
+    return None
+
+
 # 1. A save -> in use.
 
 
@@ -329,10 +345,10 @@ def part_steps(tmp: Path, folder: Path, trials: int) -> None:
         report(f"    {name}", values, "-")
     medians = sum(percentile(values, 50) for values in steps.values())
     print(
-        f"    + the config watcher waits {SETTLE_SECONDS * 1000:.0f} ms for the files to settle before it "
-        f"loads (config/watch.py SETTLE_SECONDS; a reload the page asks for waits too);\n"
-        f"    the steps' medians add up to {medians:.0f} ms + {SETTLE_SECONDS * 1000:.0f} ms; the rest is "
-        f"the loop taking the config when calm, thread hand-offs and HTTP"
+        f"    (a reload the page asks for does not wait the {SETTLE_SECONDS * 1000:.0f} ms an editor's "
+        f"files are given to settle, and the last good copy is kept after the config is handed on)\n"
+        f"    the steps' medians add up to {medians:.0f} ms; the rest is the loop taking the config when "
+        f"calm, thread hand-offs and HTTP"
     )
 
 
@@ -418,6 +434,7 @@ class Phase:
     late_ms: list[float]
     seconds: float
     cpu: float
+    page_cpu: float
     served: dict[str, int]
     failed: int
     events: int
@@ -454,6 +471,8 @@ def run_phase(app: Companion, pid: int, name: str, load: Load | None, args: argp
     if load is not None:
         load.start()
     mark = highlight_count(app)
+    page = page_process(pid)
+    page_cpu = cpu_seconds(page) if page is not None else 0.0
     cpu, started = cpu_seconds(pid), time.monotonic()
     served, failed, events = load.counts() if load is not None else ({}, 0, 0)
     end = time.monotonic() + 30 + args.steps * args.interval * 3
@@ -462,6 +481,7 @@ def run_phase(app: Companion, pid: int, name: str, load: Load | None, args: argp
             raise RuntimeError(f"the companion ended or stalled: {app.errors()}")
         time.sleep(0.05)
     seconds, cpu = time.monotonic() - started, cpu_seconds(pid) - cpu
+    page_cpu = cpu_seconds(page) - page_cpu if page is not None else 0.0
     if load is not None:
         now_served, now_failed, now_events = load.counts()
         served = {path: count - served[path] for path, count in now_served.items()}
@@ -470,14 +490,15 @@ def run_phase(app: Companion, pid: int, name: str, load: Load | None, args: argp
     highlights = [line for line in app.tail.lines() if line["event"] == "highlight"]
     times = [float(line["t"]) for line in highlights[mark : mark + args.steps + 1]]
     late = [((b - a) - args.interval) * 1000 for a, b in itertools.pairwise(times)]
-    return Phase(name, late, seconds, cpu, served, failed, events)
+    return Phase(name, late, seconds, cpu, page_cpu, served, failed, events)
 
 
 def show(phase: Phase, label: str) -> None:
     report(f"  {label} |error|", [abs(ms) for ms in phase.late_ms], TARGET)
     mean = sum(phase.late_ms) / len(phase.late_ms)
     line = (
-        f"    mean signed {mean:+.3f} ms; companion CPU {100 * phase.cpu / phase.seconds:.0f} % of one core"
+        f"    mean signed {mean:+.3f} ms; companion CPU {100 * phase.cpu / phase.seconds:.0f} % of one core, "
+        f"its page's process {100 * phase.page_cpu / phase.seconds:.0f} %"
     )
     if phase.served:
         total = sum(phase.served.values())
