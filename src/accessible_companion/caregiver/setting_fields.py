@@ -53,6 +53,7 @@ NEEDS_RESTART = (
     "help.notify_retries",
     "rest.active_gap_seconds",
     "fatigue.",
+    "caregiver_page.",  # the page's own address: it is serving on the old one
 )
 """Settings the running companion reads only at its start (README: Live reload): the page says so."""
 
