@@ -62,6 +62,7 @@ class PageProcess:
         self._lines: collections.deque[TraceLine] = collections.deque(maxlen=QUEUED_LINES)
         self._wake = threading.Condition()
         self._unlisten: Callable[[], None] | None = None
+        self._listen_lock = threading.Lock()
         self._stopping = False
         self._failed_said = False
         self.url = ""
@@ -146,12 +147,14 @@ class PageProcess:
         self._trace.write("caregiver_page", error=why, listen=self._listen, port=self._port)
 
     def _listening(self, on: bool) -> None:
-        if on and self._unlisten is None and not self._stopping:
-            self._unlisten = self._trace.listen(self._queue)
-        elif not on and self._unlisten is not None:
-            self._unlisten()
-            self._unlisten = None
-            self._lines.clear()
+        with self._listen_lock:  # the reader thread and stop() both come here
+            if on and self._unlisten is None and not self._stopping:
+                self._unlisten = self._trace.listen(self._queue)
+            elif not on and self._unlisten is not None:
+                self._unlisten()
+                self._unlisten = None
+                with self._wake:
+                    self._lines.clear()
 
     def _queue(self, line: TraceLine) -> None:
         """From whichever thread writes the trace (the loop's): never blocks."""
