@@ -1,8 +1,9 @@
 """What the caregiver's page may ask of the running companion, and nothing more.
 
-The page runs on its own thread; it never touches the core. It posts events to the loop
-(a preview to say), asks the config watcher to load now, and reads what the companion does
-from its trace lines (switch presses, highlights, a config in use). The `caregiver` command,
+The page runs in a process of its own; it never touches the core. Through the link
+(`page_process.ProcessLink`) it has the loop say a preview, asks the config watcher to load
+now, and reads what the companion does from its trace lines (switch presses, highlights, a
+config in use). The `caregiver` command,
 which edits files while the companion is not running, has no link (`None`).
 """
 
@@ -26,8 +27,8 @@ class CompanionLink(Protocol):
         carries `reason` (so the page knows its own save is in use)."""
 
     def listen(self, callback: Callable[[TraceLine], None]) -> Callable[[], None]:
-        """Call `callback` with every trace line from now on (from the loop's thread: it must
-        not block); returns the function that stops it."""
+        """Call `callback` with every trace line from now on (from the thread that reads the
+        companion's messages: it must not block); returns the function that stops it."""
 
     def journal(self, entry: object) -> None:
         """Keep a journal entry (a `core.records` entry) in the companion's journal."""

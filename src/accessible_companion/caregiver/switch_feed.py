@@ -1,9 +1,9 @@
 """The switch test's live feed: the running companion's trace lines, read into presses and
 passed on to every open switch test page (server-sent events).
 
-The companion calls `listen`'s callback on its loop thread, which holds the switch: the
+The link calls `listen`'s callback on the thread that reads the companion's messages: the
 callback only hands the line to the page server's event loop (`call_soon_threadsafe`) and
-returns. Everything else happens on that loop, one line at a time: reading presses, keeping
+returns, so a busy page never holds up the lines behind it. Everything else happens on that loop, one line at a time: reading presses, keeping
 the last KEEP_PRESSES, and putting updates in each page's queue. A page that reads slowly
 loses its oldest updates (a queue of QUEUE_SIZE), never the companion's time. The feed
 listens only while at least one page is open.
@@ -206,7 +206,7 @@ class SwitchFeed:
                 queue.get_nowait()  # the page reads slowly: it loses the oldest
             queue.put_nowait(update)
 
-    # On the companion's loop thread: hand over and return at once.
+    # On the thread that reads the companion's messages: hand over and return at once.
 
     def _heard(self, line: TraceLine) -> None:
         if line.get("event") not in EVENTS or self._loop is None:
