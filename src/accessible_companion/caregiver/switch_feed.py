@@ -3,10 +3,10 @@ passed on to every open switch test page (server-sent events).
 
 The link calls `listen`'s callback on the thread that reads the companion's messages: the
 callback only hands the line to the page server's event loop (`call_soon_threadsafe`) and
-returns, so a busy page never holds up the lines behind it. Everything else happens on that loop, one line at a time: reading presses, keeping
-the last KEEP_PRESSES, and putting updates in each page's queue. A page that reads slowly
-loses its oldest updates (a queue of QUEUE_SIZE), never the companion's time. The feed
-listens only while at least one page is open.
+returns, so a busy page never holds up the lines behind it. Everything else happens on
+that loop, one line at a time: reading presses, keeping the last KEEP_PRESSES, and putting
+updates in each page's queue. A page that reads slowly loses its oldest updates (a queue of
+QUEUE_SIZE), never the companion's time. The feed listens only while a page is open.
 """
 
 from __future__ import annotations
