@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 
 from .core.companion import Companion
-from .core.effects import Effect, Notify, Prepare, Record, Speak, StopCue, trace_fields
+from .core.effects import Effect, Notify, Prepare, Record, Speak, StopCue, StopMain, trace_fields
 from .core.events import (
     AdapterError,
     ConfigRejected,
@@ -241,6 +241,8 @@ class Loop:
                 self.speech.speak(effect)
             elif isinstance(effect, StopCue):
                 self.speech.stop_cue()
+            elif isinstance(effect, StopMain):
+                self.speech.stop_main()
             elif isinstance(effect, Prepare):
                 self.speech.prepare(effect.texts, effect.voice, effect.sounds)
         except Exception as error:  # a broken speech engine must not stop the switch

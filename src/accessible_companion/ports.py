@@ -43,6 +43,9 @@ class SpeechSink(Protocol):
     def stop_cue(self) -> None:
         """Silence the cue voice now."""
 
+    def stop_main(self) -> None:
+        """Silence the main voice now: cut its phrase and drop those waiting."""
+
     def stop(self) -> None:
         """Stop all speech and release the device."""
 

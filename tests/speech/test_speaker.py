@@ -198,6 +198,26 @@ def test_main_cuts_a_sounding_cue_and_mains_play_in_order(
     assert fake.what("play") == ["a cue that is still sounding", "main 2", "main 3", "main 4"]
 
 
+def test_stop_main_cuts_the_phrase_and_drops_the_waiting_ones_not_the_cue(
+    output: SpeechOutput, events: Recorder, fake: FakeOutput
+) -> None:
+    output.speak(m(1, "a main phrase that is still sounding"))
+    output.speak(m(2, "an older choice waiting"))
+    output.speak(c(3, "the cue of the highlight"))
+    time.sleep(0.1)
+    output.stop_main()
+    output.speak(m(4, "the newest"))
+    done = events.wait_finished(1, 2, 3, 4)
+    assert done[1][0].interrupted and done[2][0].interrupted
+    assert not done[3][0].interrupted and not done[4][0].interrupted
+    assert done[4][1] < done[3][1]  # the cue still waits, behind the one phrase left
+    assert fake.what("play") == [
+        "a main phrase that is still sounding",
+        "the newest",
+        "the cue of the highlight",
+    ]
+
+
 def test_stop_cue_cuts_a_cue_and_drops_a_waiting_one(
     output: SpeechOutput, events: Recorder, fake: FakeOutput
 ) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import heapq
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from accessible_companion.core.companion import Companion
-from accessible_companion.core.effects import Effect, Highlight, Select, Speak, StopCue
+from accessible_companion.core.effects import Effect, Highlight, Select, Speak, StopCue, StopMain
 from accessible_companion.core.events import Event, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet
 from accessible_companion.core.settings import Mode, Scanning, Settings
@@ -47,6 +49,81 @@ SUBMENU = Item("More", action=Action.MENU, menu="more")
 
 
 @dataclass
+class SerialSpeech:
+    """One output, as the real adapter (speaker.py) uses it when cue and main share a device:
+    one utterance sounds at a time; main phrases play in order, are never cut by a cue and cut
+    a sounding cue; cues wait behind main speech, newest only; StopCue and StopMain cut.
+    `seconds` says how long each request takes to say."""
+
+    seconds: Callable[[Speak], float]
+    sounding: tuple[float, Speak] | None = None
+    """(when it ends, what) sounds now."""
+    main: deque[Speak] = field(default_factory=deque)
+    cue: Speak | None = None
+    started: dict[int, float] = field(default_factory=dict)
+    """Utterance -> when it began to sound."""
+    interrupted: list[int] = field(default_factory=list)
+    """Utterances cut or dropped, in order."""
+
+    def take(self, effect: Effect, now: float) -> list[int]:
+        """Obey one effect; returns the utterances that ended (interrupted) by it."""
+        ended: list[int] = []
+        if isinstance(effect, Speak) and effect.voice == "cue":
+            ended += self._drop_cue()
+            self.cue = effect
+        elif isinstance(effect, Speak):
+            self.main.append(effect)
+            ended += self._cut("cue")
+        elif isinstance(effect, StopCue):
+            ended += self._drop_cue()
+        elif isinstance(effect, StopMain):
+            ended += [request.utterance for request in self.main]
+            self.main.clear()
+            ended += self._cut("main")
+        self.interrupted += ended
+        self._start(now)
+        return ended
+
+    def waiting_main(self) -> list[Speak]:
+        """Main requests asked for and not begun."""
+        return list(self.main)
+
+    def next_end(self) -> float | None:
+        return self.sounding[0] if self.sounding else None
+
+    def end(self, now: float) -> int:
+        """The sounding utterance played to its end; the next begins."""
+        assert self.sounding is not None
+        utterance = self.sounding[1].utterance
+        self.sounding = None
+        self._start(now)
+        return utterance
+
+    def _drop_cue(self) -> list[int]:
+        dropped = [self.cue.utterance] if self.cue else []
+        self.cue = None
+        return dropped + self._cut("cue")
+
+    def _cut(self, voice: str) -> list[int]:
+        if self.sounding is None or self.sounding[1].voice != voice:
+            return []
+        utterance = self.sounding[1].utterance
+        self.sounding = None
+        return [utterance]
+
+    def _start(self, now: float) -> None:
+        if self.sounding is not None:
+            return
+        request = self.main.popleft() if self.main else self.cue
+        if request is None:
+            return
+        if request is self.cue:
+            self.cue = None
+        self.started[request.utterance] = now
+        self.sounding = (now + self.seconds(request), request)
+
+
+@dataclass
 class Harness:
     """Drives a Companion with a fake clock; speech ends `speech_seconds` after it starts."""
 
@@ -55,19 +132,30 @@ class Harness:
     now: float = 0.0
     effects: list[tuple[float, Effect]] = field(default_factory=list)
     _speech: list[tuple[float, int]] = field(default_factory=list)
+    serial: SerialSpeech | None = None
+    """One output that says one thing at a time (None: every utterance takes `speech_seconds`,
+    all at once, and only cues are cut)."""
 
     @classmethod
     def start(
-        cls, menus: MenuSet, config: Settings, speech_seconds: float = 0.0, day_offset: float | None = None
+        cls,
+        menus: MenuSet,
+        config: Settings,
+        speech_seconds: float = 0.0,
+        day_offset: float | None = None,
+        serial: SerialSpeech | None = None,
     ) -> Harness:
-        harness = cls(Companion(menus, config, day_offset), speech_seconds)
+        harness = cls(Companion(menus, config, day_offset), speech_seconds, serial=serial)
         harness._record(harness.companion.start(0.0))
         return harness
 
     def _record(self, effects: list[Effect]) -> list[Effect]:
         for effect in effects:
             self.effects.append((self.now, effect))
-            if isinstance(effect, Speak):
+            if self.serial is not None:
+                for utterance in self.serial.take(effect, self.now):
+                    self.companion.handle(SpeechFinished(utterance, interrupted=True), self.now)
+            elif isinstance(effect, Speak):
                 # Like the real adapter: a new cue cuts the cue still sounding.
                 if effect.voice == "cue":
                     self._cut_cues()
@@ -88,19 +176,27 @@ class Harness:
     def send(self, event: Event) -> list[Effect]:
         return self._record(self.companion.handle(event, self.now))
 
+    def _speech_end(self) -> float | None:
+        if self.serial is not None:
+            return self.serial.next_end()
+        return self._speech[0][0] if self._speech else None
+
     def wait(self, seconds: float) -> list[Effect]:
         """Let time pass, firing deadlines and speech ends in order; returns the new effects."""
         end = self.now + seconds
         new: list[Effect] = []
         while True:
             deadline = self.companion.next_deadline()
-            speech_end = self._speech[0][0] if self._speech else None
+            speech_end = self._speech_end()
             times = [t for t in (deadline, speech_end) if t is not None and t <= end]
             if not times:
                 break
             self.now = max(self.now, min(times))
             if speech_end is not None and speech_end <= self.now:
-                _, utterance = heapq.heappop(self._speech)
+                if self.serial is not None:
+                    utterance = self.serial.end(self.now)
+                else:
+                    _, utterance = heapq.heappop(self._speech)
                 new += self.send(SpeechFinished(utterance))
             else:
                 new += self.send(Tick())
@@ -112,7 +208,7 @@ class Harness:
         end = self.now + limit
         while self.now < end:
             deadline = self.companion.next_deadline()
-            speech_end = self._speech[0][0] if self._speech else None
+            speech_end = self._speech_end()
             times = [t for t in (deadline, speech_end) if t is not None]
             if not times or min(times) > end:
                 break

@@ -320,7 +320,8 @@ class Care:
         )
         self._scanner.stop()
         self._shown.show(message)
-        alarm = self._speech.sound("main", message, "alert")
+        # Never queued behind anything: it cuts whatever the main voice is saying.
+        alarm: list[Effect] = [*self._speech.cut_main(), *self._speech.sound("main", message, "alert")]
         # Journaled now, not only at its end: a call for help cut short by a crash still shows.
         raised = Record(Alert(trigger, "", None, False, self._alerts, "raised"))
         effects += [AlertRaised(self._alerts, trigger), raised, StopCue(), *alarm]

@@ -278,9 +278,13 @@ class Companion:
         self._care.selected(item.action is Action.BACK, now, reaction, scanner.passes)
         # A call for help sounds its own alert.
         earcon = {Action.BACK: "back", Action.HELP: ""}.get(item.action, "select")
+        # A new phrase cuts the one still being said (the room hears the latest choice, not a
+        # backlog); cut before its earcon, which is part of it. Other choices cut nothing.
+        cut = self._speech.cut_main() if item.action is Action.SPEAK else []
         # On the main voice, so the next cue cannot cut it: the press was taken, whatever follows.
         return [
             Select(menu.id, item.label, item.action.value),
+            *cut,
             *self._speech.sound("main", "", earcon),
             *self._act(item, now),
         ]
@@ -354,8 +358,8 @@ class Companion:
             case "help":
                 return self._care.raise_alert("voice", now)
             case "repeat":
-                if self._speech.last_main:
-                    return [self._speech.repeat_main()]
+                if self._speech.last_main:  # the user's phrase again: it cuts, as choosing it does
+                    return [*self._speech.cut_main(), self._speech.repeat_main()]
                 return [self._speech.speak("cue", scanner.cue_text)]
             case "stop":
                 return scanner.idle_now(now, "pause", message="")

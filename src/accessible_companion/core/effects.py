@@ -18,7 +18,7 @@ Voice = Literal["cue", "main"]
 @dataclass(frozen=True)
 class Speak:
     """Sound an earcon and/or speak `text`. A cue replaces any cue still sounding; main speech is
-    never cut by a cue."""
+    never cut by a cue, only by `StopMain`."""
 
     TRACE: ClassVar[str] = "speak"
     utterance: int
@@ -50,6 +50,14 @@ class Prepare:
 @dataclass(frozen=True)
 class StopCue:
     """Silence the cue voice now (scanning stopped or moved on)."""
+
+    TRACE: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class StopMain:
+    """Silence the main voice now: cut the phrase it is saying and drop those waiting (a newer
+    phrase or the call for help comes next; see `Utterances.cut_main`)."""
 
     TRACE: ClassVar[str] = ""
 
@@ -180,6 +188,7 @@ Effect = (
     Speak
     | Prepare
     | StopCue
+    | StopMain
     | Highlight
     | HighlightRow
     | Select

@@ -1,13 +1,19 @@
 """Bookkeeping of what the companion says: utterance ids, what is still sounding, the main
 phrases not yet finished (care waits for them; so does the next dwell), and the last main
 phrase (for `repeat`). Pure: the speech adapter reports ends as events.
+
+The main voice keeps up with the user (README: Speech): a newly chosen phrase cuts the one
+being said and drops any waiting (`cut_main`), so the room hears what the user chose last,
+never a queue of earlier choices, and a cue waits behind at most that one phrase. Other
+main-voice sounds (a selection's earcon, the companion's short messages) cut nothing and
+wait their turn. The call for help cuts everything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .effects import Speak, Voice
+from .effects import Speak, StopMain, Voice
 from .pacing import SPEECH_PAD, estimate_seconds
 from .settings import Speech
 
@@ -57,6 +63,15 @@ class Utterances:
         """The last phrase said to the room again, from its recording if it had one."""
         text, sound, seconds = self._last
         return self.speak("main", text, sound=sound, seconds=seconds)
+
+    def cut_main(self) -> list[StopMain]:
+        """Before a newly chosen phrase or the call for help: silence the main voice if it has
+        anything left to say. What it was saying counts as ended now (the adapter's late
+        reports of the cut change nothing), so the next dwell waits only for what follows."""
+        if not self._main_pending:
+            return []
+        self.ended(list(self._main_pending))
+        return [StopMain()]
 
     def sound(self, voice: Voice, text: str, earcon: str) -> list[Speak]:
         """Speak `text` after `earcon`, leaving out an earcon whose volume is 0; [] if nothing is left."""

@@ -3,12 +3,14 @@
 One worker thread renders each utterance to PCM (render.py) and plays it on a
 fresh sounddevice stream whose callback copies from the buffer, so a cut is immediate
 and the end of playback is known. The event loop only ever touches a lock-guarded
-queue: `speak()`, `stop_cue()` and `stop()` never wait for audio.
+queue: `speak()`, `stop_cue()`, `stop_main()` and `stop()` never wait for audio.
 
 Rules (see `SpeechOutput`): a new cue replaces a waiting cue and cuts a sounding one;
 main speech plays in order, is never cut by a cue, and cuts a sounding cue; cues wait
-behind main speech, newest only. Every Speak gets exactly one SpeechFinished, also on
-errors, and failures are reported as AdapterError("speech", ...) once each.
+behind main speech, newest only. The core keeps the main queue short: `stop_main()` (its
+`StopMain`, before a newly chosen phrase or the call for help) cuts what the main voice
+says. Every Speak gets exactly one SpeechFinished, also on errors, and failures are
+reported as AdapterError("speech", ...) once each.
 
 A lost audio device (the sound server died or restarted, a headset was unplugged) never
 stalls the speech thread or the switch: after a device failure the device is left alone
@@ -123,6 +125,7 @@ class SpeechOutput:
       arrives while a cue sounds cuts that cue: the user has acted, and their words to
       the room should not wait behind a prompt.
     - While main speech plays or waits, cues wait; only the newest waiting cue is kept.
+    - `stop_main()` cuts the sounding main phrase and drops the waiting ones.
     - Every Speak gets exactly one SpeechFinished (interrupted=True when cut, dropped or
       failed), posted when its audio really ended.
     - Failures post AdapterError("speech", ...) once per distinct message, and a Notice
@@ -235,6 +238,23 @@ class SpeechOutput:
             self._wake.notify_all()
         if dropped is not None:
             self._finish(dropped, interrupted=True)
+
+    def stop_main(self) -> None:
+        """Cut the sounding main phrase and drop the waiting ones (the core's `StopMain`: a newer
+        phrase or the call for help comes next). Phrases held while speech was down are older
+        too: they are shown as not spoken."""
+        with self._lock:
+            dropped = list(self._main)
+            self._main.clear()
+            unsaid, self._held = list(self._held), deque()
+            current = self._current
+            if current is not None and current.request.voice == "main":
+                current.cut = True
+            self._wake.notify_all()
+        for job in dropped:
+            self._finish(job, interrupted=True)
+        for job in unsaid:
+            self._not_spoken(job)
 
     def stop(self) -> None:
         """Stop all speech, end the thread (waits at most ~1 s) and release the device."""
@@ -628,6 +648,9 @@ class NullSpeech:
         """Nothing to render."""
 
     def stop_cue(self) -> None:
+        """Nothing sounds."""
+
+    def stop_main(self) -> None:
         """Nothing sounds."""
 
     def stop(self) -> None:
