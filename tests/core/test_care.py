@@ -91,7 +91,8 @@ def test_a_rest_is_offered_after_the_active_time_and_taken() -> None:
     assert h.companion.view().menu == "~rest-offer"
     assert main_texts(offered) == ["You have been active for 1 minutes. Rest now?"]
     labels = h.companion.view().labels
-    assert labels == ("Rest 5 minutes", "Rest 15 minutes", "Rest 30 minutes", "Not now")
+    # The harmless answer first: a press that lands on the first item by mistake does nothing.
+    assert labels == ("Not now", "Rest 5 minutes", "Rest 15 minutes", "Rest 30 minutes")
     taken = choose(h, "Rest 15 minutes")
     assert RestOffered("active", True) in records(h)
     assert of_type(taken, Idle) == [Idle("home", "rest")]
@@ -190,6 +191,8 @@ def test_rest_runs_its_course_with_gentle_cues() -> None:
     assert [e.text for e in of_type(end, Speak)] == ["Your rest is over. Press when you are ready."]
     assert state(h) == "idle"
     assert h.now - start == pytest.approx(600)
+    assert selected(h.press(1)) == [] and state(h) == "idle"  # begun with the end: not for it
+    h.wait(1)
     assert selected(h.press(1)) == []  # a press wakes the scan
     assert state(h) != "idle"
 
@@ -397,22 +400,44 @@ def test_help_by_voice_and_by_menu_item() -> None:
 # Fatigue.
 
 
-def test_signs_of_fatigue_lead_to_an_offer_of_rest_and_a_slower_scan() -> None:
+def test_signs_of_fatigue_lead_to_an_offer_of_rest_without_a_slower_scan_in_step() -> None:
     fatigue = FatigueWatch(window=4, max_misses=2, undo_seconds=5)
     h = Harness.start(MENUS, config(Mode.STEP, fatigue=fatigue))
+    h.wait(0.5)
+    choose(h, "Water")
     for _ in range(2):  # open More, then undo it at once: twice
         h.wait(0.5)
         choose(h, "More")
         h.wait(1)
         choose(h, "Back")
+    assert records(h)[-1] == PhraseUsed("home", "Water", "Water")  # 3 presses: too few to tell
+    h.wait(0.5)
+    choose(h, "Tea")
     h.wait(1)
     assert FatigueSignal("misses", 2, 2) in records(h)
     assert h.companion.view().menu == "~rest-offer"
-    assert h.companion.view().labels[0] == "Scan slower"
-    before = h.companion.settings.scanning.interval
-    choose(h, "Scan slower")
-    assert records(h)[-2:] == [RestOffered("fatigue", False), SpeedChanged(before, before * 1.25, "fatigue")]
+    # Step mode has no scan: the interval is never used, so no slower scan is offered.
+    assert h.companion.view().labels == ("Not now", "Rest 5 minutes", "Rest 15 minutes", "Rest 30 minutes")
+    assert "You seem tired. Rest now?" in main_texts([e for _, e in h.effects])
+    h.wait(1)
+    choose(h, "Not now")
+    assert records(h)[-1] == RestOffered("fatigue", False)
     assert h.companion.view().menu == "home"
+
+
+def test_no_slower_scan_is_offered_or_applied_where_there_is_no_scan() -> None:
+    fatigue = FatigueWatch(window=3, max_misses=3)
+    for mode in Mode:
+        h = Harness.start(MENUS, config(mode, fatigue=fatigue))
+        tracker = h.companion._care._fatigue  # the signs themselves are tested on their own
+        for _ in range(3):
+            tracker.missed_pass()
+        h.wait(0.5)
+        h.send(VoiceCommand("nothing"))  # any event lets the due offer be made
+        labels = h.companion.view().labels
+        scans = mode in (Mode.AUTO, Mode.INVERSE)
+        assert ("Scan slower" in labels) is scans, mode
+        assert labels[0] == "Not now"
 
 
 def test_phrases_and_speed_changes_are_journaled() -> None:
@@ -451,3 +476,9 @@ def test_passes_missed_before_a_choice_count_but_a_scan_left_alone_does_not() ->
     h.wait(0.5)
     assert FatigueSignal("misses", 2, 2) in records(h)
     assert h.companion.view().menu == "~rest-offer"
+    assert h.companion.view().labels[:2] == ("Not now", "Scan slower")
+    while h.highlighted() != "Scan slower":
+        h.step()
+    h.press(1, hold=0.06)
+    assert records(h)[-2:] == [RestOffered("fatigue", False), SpeedChanged(1.0, 1.25, "fatigue")]
+    assert h.companion.view().menu == "home"

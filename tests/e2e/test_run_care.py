@@ -64,6 +64,13 @@ def select(app: Companion, display: str) -> TraceLine:
     return line
 
 
+def choose_offered(app: Companion, display: str, label: str) -> TraceLine:
+    """Not now comes first, and presses are ignored for a moment after an offer appears."""
+    time.sleep(0.9)
+    step_to(app, display, label)
+    return select(app, display)
+
+
 def test_rest_check_in_and_alert_end_to_end(xvfb_display: str, tmp_path: Path) -> None:
     config = tmp_path / "settings.yaml"
     config.write_text(SETTINGS, encoding="utf-8")
@@ -87,11 +94,13 @@ def test_rest_check_in_and_alert_end_to_end(xvfb_display: str, tmp_path: Path) -
             press(xvfb_display, "space")
             time.sleep(0.8)
         app.wait_for(event("menu", menu="~rest-offer"), timeout=5)
-        taken = select(app, xvfb_display)
+        taken = choose_offered(app, xvfb_display, "Rest 0.05 minutes")
         assert taken["action"] == "rest"
         app.wait_for(event("idle", reason="rest"), timeout=5)
         ended = app.wait_for(event("record", kind="Rest"), timeout=10)
-        # 2. A press wakes the scan; "How I feel" > "Rate my energy" > "high".
+        # 2. A press wakes the scan (one past the moment after the rest's end);
+        # "How I feel" > "Rate my energy" > "high".
+        time.sleep(0.9)
         mark = len(app.lines())
         press(xvfb_display, "space")
         app.wait_for(event("highlight"), timeout=5, after=mark)

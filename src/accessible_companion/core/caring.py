@@ -10,6 +10,7 @@ Care stops and starts the scan through the scanner's methods and reads it only a
 from __future__ import annotations
 
 from .care import (
+    APPEARING_GUARD,
     CHECK_IN,
     FOLLOW_UP,
     REST_OFFER,
@@ -137,8 +138,11 @@ class Care:
             return True
         return False
 
-    def selected(self, back: bool, now: float, reaction: float | None, passes: int) -> None:
-        """An item was selected (`back`: a Back item), `passes` full passes after its menu began."""
+    def selected(
+        self, back: bool, now: float, reaction: float | None, passes: int, submenu: bool = False
+    ) -> None:
+        """An item was selected (`back`: a Back item; `submenu`: one that opens a menu),
+        `passes` full passes after its menu began."""
         if back:
             self._fatigue.backed(now)
             return
@@ -146,7 +150,7 @@ class Care:
         # here. Passes before the scan stopped by itself are not: nobody may be there.
         for _ in range(min(passes, self._settings.fatigue.window)):
             self._fatigue.missed_pass()
-        self._fatigue.selected(now, reaction)
+        self._fatigue.selected(now, reaction, submenu)
 
     def act(self, item: Item, now: float) -> list[Effect]:
         """The care actions: help, check-in, rest, not now."""
@@ -187,7 +191,9 @@ class Care:
             return []
         if self._check_in_due:
             self._check_in_due = False
-            return self._begin_check_in(now)
+            effects = self._begin_check_in(now)
+            self._scanner.appeared(now, APPEARING_GUARD)
+            return effects
         if self._reminder_due:
             self._reminder_due = False
             return self._offer("scheduled", now)
@@ -205,16 +211,20 @@ class Care:
     def _offer(self, reason: str, now: float) -> list[Effect]:
         settings = self._settings
         messages = settings.messages
+        rules = self._scanner.rules
+        scans = rules.moves_by_itself or rules.hold_moves  # where the interval is used
         text = {
             "active": messages.rest_offer.format(minutes=f"{self._active.seconds / 60:.0f}"),
             "scheduled": messages.rest_reminder,
-            "fatigue": messages.rest_tired,
+            "fatigue": messages.rest_tired if scans else messages.rest_tired_steady,
         }[reason]
-        self._scanner.add_menu(offer_menu(reason, settings.rest, messages, text))
+        self._scanner.add_menu(offer_menu(reason, settings.rest, messages, text, scans))
         self._offer_reason = reason
         # An offer left unanswered is not made again at once.
         self._snoozed_until = now + settings.rest.snooze_minutes * 60
-        return [self._speech.speak("main", text), *self._scanner.enter(REST_OFFER, now)]
+        effects = [self._speech.speak("main", text), *self._scanner.enter(REST_OFFER, now)]
+        self._scanner.appeared(now, APPEARING_GUARD)
+        return effects
 
     def answer_offer(self, taken: bool, now: float) -> list[Effect]:
         """The open offer of rest was taken or put off (nothing if none is open)."""
@@ -234,6 +244,7 @@ class Care:
         self._rest = RestState(now, minutes * 60)
         self._active.reset()
         self._scanner.stop()
+        self._scanner.appeared(now, APPEARING_GUARD)  # the tail of the choice does not end it
         text = self._settings.messages.rest.format(minutes=f"{minutes:g}")
         return [*effects, StopCue(), Idle(self._scanner.menu_id, "rest"), self._speech.speak("main", text)]
 
@@ -246,7 +257,9 @@ class Care:
         record = Record(Rest(rest.planned, round(lasted, 1), by))
         messages = self._settings.messages
         if by == "time":
-            return [record, *self._scanner.idle_now(now, "rest", messages.rest_over)]
+            effects = [record, *self._scanner.idle_now(now, "rest", messages.rest_over)]
+            self._scanner.appeared(now, APPEARING_GUARD)  # a press under way was not for this
+            return effects
         if by == "user":
             return [record, self._speech.speak("main", messages.rested), *self._scanner.restart(now)]
         return [record]
@@ -319,6 +332,10 @@ class Care:
             next_repeat=now + help_call.repeat_seconds,
         )
         self._scanner.stop()
+        # A press under way began before the alarm: it was not meant to cancel it. The user
+        # called (a hold, the gesture, a word, an item), so a cancel needs no more than the
+        # pause after a choice: a false alarm must stay quick to stop.
+        self._scanner.appeared(now, self._settings.scanning.post_selection_pause)
         self._shown.show(message)
         # Never queued behind anything: it cuts whatever the main voice is saying.
         alarm: list[Effect] = [*self._speech.cut_main(), *self._speech.sound("main", message, "alert")]

@@ -275,7 +275,8 @@ class Companion:
         menu = scanner.menu
         scanner.guard(now)
         reaction = scanner.reaction(now) if by_switch else None
-        self._care.selected(item.action is Action.BACK, now, reaction, scanner.passes)
+        back, submenu = item.action is Action.BACK, item.action is Action.MENU
+        self._care.selected(back, now, reaction, scanner.passes, submenu)
         # A call for help sounds its own alert.
         earcon = {Action.BACK: "back", Action.HELP: ""}.get(item.action, "select")
         # A new phrase cuts the one still being said (the room hears the latest choice, not a

@@ -1,14 +1,19 @@
 """Signs of fatigue in a session, read from what the user does: pure, no clock.
 
 Two signs, each against a caregiver-set bound:
-- misses: a selection undone by Back within a few seconds (the wrong item was taken), or
-  a full pass of a menu before the press that finally chose (the right moment went by;
-  passes before the scan stopped by itself do not count: nobody may have been there);
+- misses, among the last `window` selections: a submenu entered and left by Back within a
+  few seconds with nothing selected in it (the wrong item was taken), or a full pass of a
+  menu before the press that finally chose (the right moment went by; passes before the
+  scan stopped by itself do not count: nobody may have been there). A Back after a phrase
+  was said or an action was done is navigation, not a miss: the user got what they chose
+  and is on their way. Misses count only once the window is full (at least `window`
+  selections since the start or the last offer), so a sign always rests on that many
+  presses with at least `max_misses` of them wrong, never on a few events alone;
 - slow presses: in auto scanning, the press comes later after its item's highlight than
   it did early in the session (median of the recent presses over the median of the first
   ones; as a share of the interval, so a slower scan alone does not look like fatigue).
-Past a bound the companion offers a rest and a slower scan; it never changes anything
-silently. After an offer it waits `cooldown_minutes` before offering again.
+Past a bound the companion offers a rest (and a slower scan, where there is a scan); it
+never changes anything silently. After an offer it waits `cooldown_minutes` before offering again.
 """
 
 from __future__ import annotations
@@ -38,24 +43,27 @@ class FatigueTracker:
     def __init__(self, settings: FatigueWatch) -> None:
         self.settings = settings
         self._outcomes: deque[str] = deque(maxlen=max(settings.window, 1))
-        self._last_selection: float | None = None
+        self._entered: float | None = None
+        """When a submenu was entered, while nothing has been selected in it yet."""
         self._reactions: list[float] = []
         self._quiet_until = -float("inf")
 
-    def selected(self, now: float, reaction: float | None = None) -> None:
-        """An item (not Back) was selected; `reaction` = seconds from its highlight to the
-        press divided by the interval, in auto scanning (None otherwise)."""
+    def selected(self, now: float, reaction: float | None = None, submenu: bool = False) -> None:
+        """An item (not Back) was selected (`submenu`: it opened one); `reaction` = seconds
+        from its highlight to the press divided by the interval, in auto scanning."""
         self._outcomes.append(HIT)
-        self._last_selection = now
+        self._entered = now if submenu else None
         if reaction is not None and reaction >= 0:
             self._reactions.append(reaction)
 
     def backed(self, now: float) -> None:
-        """Back was selected: a miss if it undoes a selection made just before."""
-        last = self._last_selection
-        if last is not None and now - last <= self.settings.undo_seconds and self._outcomes:
+        """Back was selected: a miss if it leaves a submenu entered just before with nothing
+        chosen in it (the submenu was the wrong item); otherwise navigation, a right press."""
+        entered, self._entered = self._entered, None
+        if entered is not None and now - entered <= self.settings.undo_seconds and self._outcomes:
             self._outcomes[-1] = MISS
-        self._last_selection = None
+        else:
+            self._outcomes.append(HIT)
 
     def missed_pass(self) -> None:
         """A whole pass of a menu went by before the user chose."""
@@ -74,6 +82,8 @@ class FatigueTracker:
         return sign
 
     def _misses(self) -> Sign | None:
+        if len(self._outcomes) < self.settings.window:
+            return None  # too few presses yet to tell tiredness from a slip
         misses = sum(1 for outcome in self._outcomes if outcome == MISS)
         bound = self.settings.max_misses
         return Sign("misses", misses, bound) if misses >= bound else None

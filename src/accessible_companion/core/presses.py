@@ -61,6 +61,14 @@ class PressFilter:
         press.ignored = self.blocked(now, debounce)
         return None if press.ignored else press
 
+    def block(self, until: float) -> None:
+        """Ignore the presses under way (as if begun in the pause: still holds for help)
+        and those that begin before `until`."""
+        for press in self.switches.values():
+            if press.down_at is not None:
+                press.ignored = True
+        self.guard_until = max(self.guard_until, until)
+
     def contacts(self) -> list[tuple[int, Press]]:
         """(switch, press) of every contact down now, blocked or not."""
         return [(switch, press) for switch, press in self.switches.items() if press.down_at is not None]

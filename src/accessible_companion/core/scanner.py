@@ -140,8 +140,16 @@ class Scanner:
         return self._phase.value
 
     def calm(self) -> bool:
-        """A moment to ask a question: in a caregiver's menu, with no press held."""
-        return not is_made_menu(self.menu_id) and not any(self._presses.held(s) for s in (1, 2))
+        """A moment to ask a question: in a caregiver's menu, with both switches up (a contact
+        that is no press yet, or a blocked one, may still be the start of one)."""
+        down = [switch for switch, _ in self._presses.contacts() if switch in (1, 2)]
+        return not is_made_menu(self.menu_id) and not down
+
+    def appeared(self, now: float, guard: float) -> None:
+        """Something the user did not ask for appeared at `now` (an offer, an alert): presses
+        under way do nothing when released (a hold still calls for help), and presses that
+        begin within `guard` seconds are ignored."""
+        self._presses.block(now + guard)
 
     def holds(self) -> list[tuple[int, float]]:
         """(switch, since when) of the switches held now that have not done anything yet.
@@ -243,7 +251,8 @@ class Scanner:
 
     def guard(self, now: float) -> None:
         """A selection was made: presses are ignored for the post-selection pause."""
-        self._presses.guard_until = now + self.settings.scanning.post_selection_pause
+        pause = now + self.settings.scanning.post_selection_pause
+        self._presses.guard_until = max(self._presses.guard_until, pause)
 
     def guarded(self, now: float) -> bool:
         """Within the post-selection pause: a click now is ignored, as a press starting now is."""

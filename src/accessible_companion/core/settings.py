@@ -110,6 +110,8 @@ class Messages:
     rest_offer: str = "You have been active for {minutes} minutes. Rest now?"
     rest_reminder: str = "Time for a rest. Rest now?"
     rest_tired: str = "You seem tired. Rest, or scan slower?"
+    rest_tired_steady: str = "You seem tired. Rest now?"
+    """The offer on signs of fatigue in modes without a scan (press-hold, step): no slower scan."""
     rest_choice: str = "Rest {minutes} minutes"
     scan_slower: str = "Scan slower"
     not_now: str = "Not now"
@@ -340,8 +342,9 @@ class FatigueWatch:
     window: int = 8
     """Selections looked at (the most recent)."""
     max_misses: int = 3
-    """Misses in the window that count as tiredness: a selection undone by Back within
-    `undo_seconds`, or a full pass of a menu without a press."""
+    """Misses in a full window that count as tiredness: a submenu left by Back within
+    `undo_seconds` with nothing chosen in it, or a full pass of a menu without a press (a
+    Back after a phrase or an action is navigation, not a miss)."""
     undo_seconds: float = 5.0
     slowdown: float = 1.5
     """Presses this much slower (median, relative to the highlight) than early in the session."""
