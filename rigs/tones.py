@@ -56,3 +56,16 @@ def dominant_frequency(samples: np.ndarray | list[int], rate: int) -> float:
     spectrum = np.abs(np.fft.rfft(signal * np.hanning(len(signal))))
     spectrum[0] = 0.0
     return float(np.argmax(spectrum) * rate / len(signal))
+
+
+def tone_share(samples: np.ndarray | list[int], rate: int, frequency: float, width: float = 15.0) -> float:
+    """The share (0-1) of the spectrum's energy within `width` Hz of `frequency`: near 1 for a
+    pure tone, small for speech, even when one of its harmonics is the strongest bin there."""
+    signal = np.asarray(samples, dtype=np.float64)
+    if len(signal) < 16:
+        return 0.0
+    power = np.abs(np.fft.rfft(signal * np.hanning(len(signal)))) ** 2
+    power[0] = 0.0
+    bins = np.fft.rfftfreq(len(signal), 1 / rate)
+    total = float(power.sum())
+    return float(power[np.abs(bins - frequency) <= width].sum()) / total if total else 0.0
