@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
 
 from ..config.document import ConfigDocument, EditError
 from ..config.problems import ConfigError
 from . import saving
 from .field_errors import FieldErrors, Placer, place, where
+from .pages import render, state_of
 from .saving import Saved
 from .state import PageState
 
@@ -84,3 +90,16 @@ def joined(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+async def looked(request: Request, look: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | Response:
+    """What `look` found in the config (run in a worker thread), or the page that says why
+    there is nothing to show: the config cannot be read, or the menu or item is not there."""
+    state = state_of(request)
+    try:
+        found = await run_in_threadpool(look)
+    except ConfigError as error:
+        return render(request, "menus.html", unreadable=unreadable(error, state), tree=None)
+    if found is None:
+        return render(request, "menus_missing.html", status_code=404)
+    return found

@@ -17,7 +17,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..config.document import ConfigDocument, EditError
-from ..config.problems import ConfigError
 from ..core.menus import Action
 from ..core.settings import Mode
 from . import editing, flash
@@ -181,12 +180,9 @@ async def _form(
         titles = {m: document.menu_title(m) or m for m in document.menu_ids()}
         return {"item": item, "titles": titles}
 
-    try:
-        found = await run_in_threadpool(look)
-    except ConfigError as error:
-        return render(request, "menus.html", unreadable=editing.unreadable(error, state), tree=None)
-    if found is None:
-        return render(request, "menus_missing.html", status_code=404)
+    found = await editing.looked(request, look)
+    if isinstance(found, Response):
+        return found
     item, titles = found["item"], found["titles"]
     values = dict(typed) if typed is not None else _shown(item)
     current = action_of(item)

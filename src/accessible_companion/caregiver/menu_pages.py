@@ -10,7 +10,7 @@ meanwhile on another phone is noticed instead of hitting the wrong item.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -197,7 +197,7 @@ async def _confirm_item(
             "does": does(item, tree.titles),
         }
 
-    found = await _looked(request, look)
+    found = await editing.looked(request, look)
     if not isinstance(found, dict):
         return found
     return render(
@@ -209,18 +209,6 @@ async def _confirm_item(
         errors=errors or FieldErrors(),
         **found,
     )
-
-
-async def _looked(request: Request, look: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | Response:
-    """What `look` found in the config, or the page that says why there is nothing to show."""
-    state = state_of(request)
-    try:
-        found = await run_in_threadpool(look)
-    except ConfigError as error:
-        return render(request, "menus.html", unreadable=editing.unreadable(error, state), tree=None)
-    if found is None:
-        return render(request, "menus_missing.html", status_code=404)
-    return found
 
 
 # Menus.
@@ -352,7 +340,7 @@ async def _confirm_menu(request: Request, menu_id: str, errors: FieldErrors | No
         openers = [(_title(document, other), label) for other, _, label in _openers(document, menu_id)]
         return {"title": _title(document, menu_id), "openers": openers, "count": len(document.items(menu_id))}
 
-    found = await _looked(request, look)
+    found = await editing.looked(request, look)
     if not isinstance(found, dict):
         return found
     return render(
