@@ -5,10 +5,8 @@ test alert (a local HTTP server and a command that writes a file)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from html import unescape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from starlette.testclient import TestClient
 from accessible_companion.caregiver.state import PageState
 from accessible_companion.config.document import ConfigDocument
 from accessible_companion.core.limits import LIMITS
+from tests.notify.test_notifier import Hook
 
 from .conftest import RecordingLink, csrf_of
 from .forms import Fields, elements, form_fields, replaced
@@ -303,39 +302,9 @@ def test_say_it_refuses_another_voice_and_a_page_elsewhere(client: TestClient, l
     assert link.said == []
 
 
-class Hook:
-    """A real webhook receiver on loopback."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, object]] = []
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                hook.bodies.append(json.loads(body))
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/{SECRET}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def hook() -> Iterator[Hook]:
-    receiver = Hook()
+    receiver = Hook([200], token=SECRET)
     yield receiver
     receiver.close()
 
@@ -367,8 +336,8 @@ def test_a_test_alert_reaches_the_webhook_and_the_command_without_an_alarm(
     assert "The webhook: delivered (HTTP 200)." in answer.text
     assert 'class="flash flash-good"' in answer.text
     assert SECRET not in answer.text
-    assert len(hook.bodies) == 1
-    body = hook.bodies[0]
+    assert len(hook.requests) == 1
+    body = json.loads(hook.requests[0][3])
     assert body["trigger"] == "test"
     assert "not a real call for help" in str(body["message"])
     trigger, message = written.read_text().split("|")

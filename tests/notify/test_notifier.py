@@ -286,7 +286,7 @@ def test_alerts_in_flight_do_not_wait_for_each_other(make: Make, events: Recorde
 class Hook:
     """A real HTTP server on loopback answering POSTs with `statuses` in turn (the last repeats)."""
 
-    def __init__(self, statuses: list[int], delay: float = 0.0) -> None:
+    def __init__(self, statuses: list[int], delay: float = 0.0, token: str = "secret-token") -> None:
         self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
         hook = self
 
@@ -313,7 +313,7 @@ class Hook:
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/secret-token"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/{token}"
 
     def close(self) -> None:
         self.server.shutdown()
