@@ -153,7 +153,7 @@ def test_the_file_is_wal_with_full_sync_and_the_current_schema(path: Path) -> No
     with Journal(path) as journal:
         assert journal.pragma("journal_mode") == "wal"
         assert journal.pragma("synchronous") == 2  # FULL: the WAL is synced on every commit
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 4
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 5
     # WAL is a property of the file: any other connection sees it too.
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -259,7 +259,7 @@ def test_a_v3_journal_gains_the_config_changes_table_and_keeps_its_rows(path: Pa
     assert "config_edits" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     db.close()
     with Journal(path) as journal:
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 4
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 5
         assert [r.entry for r in journal.phrases()] == [PhraseUsed("m", "Yes", "Yes.")]
         assert [r.entry.stage for r in journal.alerts()] == ["raised"]
         edit = ConfigEdit(3, "this computer", "Imported board 'Simple' from links.obz")

@@ -88,6 +88,42 @@ class SpeedChanged:
 
 
 @dataclass(frozen=True)
+class PressTimed:
+    """One press of the user's switch as the companion measured it (for pacing and the report)."""
+
+    mode: str
+    """The scanning mode it was made in."""
+    kind: str
+    """What it did: `select`, `step` (moved the highlight on) or `wake` (nothing was highlighted)."""
+    reaction: float | None
+    """Seconds from the onset of the highlight it was meant for to the switch going down (inverse
+    mode: to the release that chose); None when nothing was highlighted."""
+    wait: float | None
+    """Seconds from when that item's dwell began (the end of its spoken cue in auditory
+    scanning, else its onset) to the same moment; 0 when it came during the cue."""
+    hold: float | None
+    """Seconds the switch was held; None for a device that reports no release."""
+    late: bool
+    """It came so soon after a new highlight that it was meant for the item before (reaction
+    and wait are then measured from that item)."""
+
+
+@dataclass(frozen=True)
+class TimingChanged:
+    """A timing changed by pacing: suggested from the user's own presses and taken."""
+
+    setting: str
+    """Its dotted name (`scanning.interval`, `scanning.long_press`, ...)."""
+    old: float
+    """Seconds before."""
+    new: float
+    """Seconds after."""
+    reason: str
+    """`asked` (the user said yes to the offer) or `auto` (the caregiver let pacing change it
+    without asking; it was still spoken)."""
+
+
+@dataclass(frozen=True)
 class FatigueSignal:
     """A sign of tiredness crossed its threshold."""
 
@@ -130,6 +166,8 @@ Entry = (
     | Alert
     | PhraseUsed
     | SpeedChanged
+    | PressTimed
+    | TimingChanged
     | FatigueSignal
     | NotifyResult
     | ConfigEdit
@@ -143,6 +181,8 @@ ENTRY_TYPES: tuple[type[Entry], ...] = (
     Alert,
     PhraseUsed,
     SpeedChanged,
+    PressTimed,
+    TimingChanged,
     FatigueSignal,
     NotifyResult,
     ConfigEdit,

@@ -43,9 +43,11 @@ from ..core.records import (
     FatigueSignal,
     NotifyResult,
     PhraseUsed,
+    PressTimed,
     Rest,
     RestOffered,
     SpeedChanged,
+    TimingChanged,
 )
 from ..durable import sync_folder
 from ..errors import one_line
@@ -172,9 +174,29 @@ def _v3_to_v4(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+# Version 5: pacing (issue 13): every press as the companion measured it, and the timings that
+# pacing changed, for the report's reaction and hold times per day.
+SCHEMA_V5: Final = (
+    """CREATE TABLE presses (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        mode TEXT NOT NULL, kind TEXT NOT NULL, reaction REAL, wait REAL, hold REAL,
+        late INTEGER NOT NULL, entry_id TEXT)""",
+    "CREATE INDEX presses_at ON presses (at)",
+    "CREATE UNIQUE INDEX presses_entry_id ON presses (entry_id)",
+    """CREATE TABLE timing_changes (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        setting TEXT NOT NULL, old REAL NOT NULL, new REAL NOT NULL, reason TEXT NOT NULL, entry_id TEXT)""",
+    "CREATE INDEX timing_changes_at ON timing_changes (at)",
+    "CREATE UNIQUE INDEX timing_changes_entry_id ON timing_changes (entry_id)",
+)
+
+
+def _v4_to_v5(db: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V5:
+        db.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (_create_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4)
+MIGRATIONS: Final[tuple[Migration, ...]] = (_create_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5)
 """MIGRATIONS[n] takes a database from schema version n to n + 1 (0 = a new, empty file)."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -213,6 +235,8 @@ TABLES: Final[dict[type[Entry], Table]] = {
     Alert: _table("alerts", Alert),
     PhraseUsed: _table("phrases", PhraseUsed),
     SpeedChanged: _table("speed_changes", SpeedChanged),
+    PressTimed: _table("presses", PressTimed),
+    TimingChanged: _table("timing_changes", TimingChanged),
     FatigueSignal: _table("fatigue_signals", FatigueSignal),
     NotifyResult: _table("notify_results", NotifyResult),
     ConfigEdit: _table("config_edits", ConfigEdit),
