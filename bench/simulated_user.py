@@ -37,7 +37,7 @@ import math
 import random
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from accessible_companion.config import load_config
 from accessible_companion.core.care import REST_OFFER, is_made_menu
@@ -65,7 +65,7 @@ from accessible_companion.core.events import (
 )
 from accessible_companion.core.menus import Action, MenuSet, paths_from_home
 from accessible_companion.core.records import FatigueSignal
-from accessible_companion.core.settings import Mode, Settings
+from accessible_companion.core.settings import Mode, Pacing, Settings
 
 CUE_SECONDS = 0.4
 EARCON_SECONDS = 0.15
@@ -110,13 +110,14 @@ class UserModel:
 
 @dataclass(frozen=True)
 class Condition:
-    """One row of the benchmark: a mode, a fixed interval or the built-in one, and whether the
-    user says yes to "Scan slower"."""
+    """One row of the benchmark: a mode, a fixed interval or the built-in one, what pacing may
+    do, and whether the user says yes to a slower (or faster) timing offered."""
 
     name: str
     mode: Mode
     interval: float | None = None
     accept_slower: bool = True
+    pacing: Pacing = Pacing.ASK
 
 
 @dataclass
@@ -154,6 +155,9 @@ class Run:
     signals: list[tuple[float, str]] = field(default_factory=list)
     intervals: list[tuple[float, float]] = field(default_factory=list)
     """(when, interval) at every change, from the start."""
+    long_presses: list[tuple[float, float]] = field(default_factory=list)
+    holds: list[float] = field(default_factory=list)
+    """Every hold the user made (seconds), for the help hold a caregiver would set."""
     events: int = 0
 
 
@@ -163,7 +167,7 @@ class Simulation:
     def __init__(self, menus: MenuSet, settings: Settings, condition: Condition, user: UserModel, seed: int):
         if condition.interval is not None:
             settings = settings.with_scanning(interval=condition.interval)
-        settings = settings.with_scanning(mode=condition.mode)
+        settings = replace(settings.with_scanning(mode=condition.mode), pacing=condition.pacing)
         self.companion = Companion(menus, settings)
         self.condition = condition
         self.user = user
@@ -182,7 +186,10 @@ class Simulation:
         self._down: dict[int, str] = {}
         """Switch -> who holds it down (`user` or `tremor`)."""
         self._offer_answers: list[str] = []
-        self.run = Run(intervals=[(0.0, settings.scanning.interval)])
+        self.run = Run(
+            intervals=[(0.0, settings.scanning.interval)],
+            long_presses=[(0.0, settings.scanning.long_press)],
+        )
         paths = paths_from_home(self.companion.menus)
         self._targets = [
             (menu_id, index, item.label)
@@ -321,12 +328,12 @@ class Simulation:
                     self.run.settings.append((self.now, name, value))
                     if name == "interval" and isinstance(value, float):
                         self.run.intervals.append((self.now, value))
+                    if name == "long_press" and isinstance(value, float):
+                        self.run.long_presses.append((self.now, value))
                 case Record(entry=FatigueSignal(kind=kind)):
                     self.run.signals.append((self.now, kind))
                 case EnterMenu(menu=menu) if menu == REST_OFFER:
-                    labels = [item.label for item in self.companion.menus[REST_OFFER].items]
-                    reason = "fatigue" if self.messages.scan_slower in labels else "rest"
-                    self.run.offers.append((self.now, reason))
+                    self.run.offers.append((self.now, self._offer_kind()))
                     look = True
                 case HoldReady():
                     self._hold_ready()
@@ -340,6 +347,17 @@ class Simulation:
                     self._inverse_highlight()
         if look and not self._busy:
             self._decide()
+
+    def _offer_kind(self) -> str:
+        """`fatigue` (rest or a slower scan), `pace` (pacing's question: slower or faster)
+        or `rest` (an offer of rest alone)."""
+        items = self.companion.menus[REST_OFFER].items
+        timing = [item for item in items if item.action in (Action.SLOWER, Action.FASTER)]
+        if any(item.label == self.messages.scan_slower for item in timing):
+            return "fatigue"
+        if timing:
+            return "pace" if timing[0].action is Action.SLOWER else "faster"
+        return "fatigue" if self.companion.menus[REST_OFFER].title.startswith("You seem") else "rest"
 
     def _selected(self, effect: Select) -> None:
         press = self._press
@@ -372,15 +390,20 @@ class Simulation:
 
     def _hold(self) -> float:
         if self.rng.random() < self.user.long_hold_share:
-            return self.rng.uniform(*self.user.long_hold)
-        return self.rng.lognormvariate(math.log(self.user.hold_median), self.user.hold_sigma)
+            held = self.rng.uniform(*self.user.long_hold)
+        else:
+            held = self.rng.lognormvariate(math.log(self.user.hold_median), self.user.hold_sigma)
+        self.run.holds.append(held)
+        return held
 
     def _wanted(self, menu: str, labels: tuple[str, ...]) -> int:
         """The item the user wants in `menu` now."""
         if menu == REST_OFFER:
-            slower, not_now = self.messages.scan_slower, self.messages.not_now
-            if self.condition.accept_slower and slower in labels:
-                return labels.index(slower)
+            items = self.companion.menus[REST_OFFER].items
+            timing = [i for i, item in enumerate(items) if item.action in (Action.SLOWER, Action.FASTER)]
+            if self.condition.accept_slower and timing:
+                return timing[0]
+            not_now = self.messages.not_now
             return labels.index(not_now) if not_now in labels else len(labels) - 1
         if is_made_menu(menu):
             return 0  # a check-in opened by mistake: any answer ends it
@@ -507,13 +530,16 @@ class Simulation:
 
 
 def conditions(brisk: float) -> list[Condition]:
+    too_brisk = f"too brisk: auto {brisk:g} s"
     return [
         Condition("auto", Mode.AUTO),
         Condition("press-hold", Mode.PRESS_HOLD),
         Condition("inverse", Mode.INVERSE),
         Condition("step (2 switches)", Mode.STEP),
-        Condition(f"too brisk: auto {brisk:g} s, slower taken", Mode.AUTO, brisk, True),
-        Condition(f"too brisk: auto {brisk:g} s, offers refused", Mode.AUTO, brisk, False),
+        Condition(f"{too_brisk}, pacing off", Mode.AUTO, brisk, False, Pacing.OFF),
+        Condition(f"{too_brisk}, pacing ask, yes", Mode.AUTO, brisk, True, Pacing.ASK),
+        Condition(f"{too_brisk}, pacing ask, not now", Mode.AUTO, brisk, False, Pacing.ASK),
+        Condition(f"{too_brisk}, pacing auto", Mode.AUTO, brisk, False, Pacing.AUTO),
     ]
 
 
@@ -529,13 +555,16 @@ def rise_of_errors(run: Run, minutes: float) -> float | None:
     return None
 
 
-def interval_at(run: Run, when: float) -> float:
-    return [value for at, value in run.intervals if at <= when][-1]
+def interval_at(changes: list[tuple[float, float]], when: float) -> float:
+    """The value in use at `when`, from (when, value) at every change."""
+    return [value for at, value in changes if at <= when][-1]
 
 
 def report(condition: Condition, runs: list[Run], minutes: float) -> list[str]:
     lines = [f"-- {condition.name} ({len(runs)} seeds x {minutes:g} min)"]
-    lines.append("  minutes  correct/min  wrong%  miss%  task s  alarms  offers (fatigue)  changes  interval")
+    lines.append(
+        "  minutes  correct/min  wrong%  miss%  task s  alarms  offers (slower)  changes  interval  long press"
+    )
     width = WINDOW_MINUTES * 60
     windows = max(1, math.ceil(minutes / WINDOW_MINUTES))
     for number in range(windows):
@@ -551,12 +580,15 @@ def report(condition: Condition, runs: list[Run], minutes: float) -> list[str]:
         alarms = sum(1 for run in runs for at, _ in run.alarms if within(at))
         offers = [reason for run in runs for at, reason in run.offers if within(at)]
         changes = sum(1 for run in runs for at, _, _ in run.settings if within(at))
-        interval = statistics.mean(interval_at(run, stop - 1e-6) for run in runs)
+        interval = statistics.mean(interval_at(run.intervals, stop - 1e-6) for run in runs)
+        long_press = statistics.mean(interval_at(run.long_presses, stop - 1e-6) for run in runs)
         lines.append(
             f"  {start // 60:>3.0f}-{stop / 60:<3.0f}  {correct / span:>11.2f}"
             f"  {100 * wrong / max(correct + wrong, 1):>6.1f}  {100 * miss / max(len(kinds), 1):>5.1f}"
             f"  {statistics.mean(tasks) if tasks else math.nan:>6.1f}  {alarms:>6}"
-            f"  {len(offers):>6} ({offers.count('fatigue'):>2})      {changes:>7}  {interval:>7.2f}"
+            f"  {len(offers):>6} ({sum(1 for o in offers if o in ('fatigue', 'pace')):>2})"
+            f"     {changes:>7}  {interval:>7.2f}"
+            f"  {long_press:>10.2f}"
         )
     hours = minutes / 60 * len(runs)
     by_trigger: dict[str, int] = {}
@@ -570,14 +602,21 @@ def report(condition: Condition, runs: list[Run], minutes: float) -> list[str]:
     never = 0
     for seed, run in enumerate(runs, 1):
         rise = rise_of_errors(run, minutes)
+        # The first offer of a slower timing (pacing's, or rest and a slower scan) made after the
+        # errors began to rise (within the 10 minutes that show the rise, or later).
         first = next(
-            (at for at, reason in run.offers if reason == "fatigue" and rise is not None and at >= rise), None
+            (
+                at
+                for at, reason in run.offers
+                if reason in ("fatigue", "pace") and rise is not None and at >= rise - RISE_WINDOW
+            ),
+            None,
         )
         if rise is not None:
             if first is None:
                 never += 1
             else:
-                delays.append((first - rise) / 60)
+                delays.append(max(first - rise, 0.0) / 60)
         made = " ".join(f"{at / 60:.1f}:{reason}" for at, reason in run.offers) or "-"
         answers = " ".join(f"{at / 60:.1f}:{label}" for at, label in run.answers) or "-"
         changed = " ".join(f"{at / 60:.1f}:{name}={value}" for at, name, value in run.settings) or "-"
@@ -590,12 +629,19 @@ def report(condition: Condition, runs: list[Run], minutes: float) -> list[str]:
     rises = sum(1 for run in runs if rise_of_errors(run, minutes) is not None)
     if delays:
         lines.append(
-            f"  rise in errors -> first fatigue offer: median {statistics.median(delays):.1f} min"
+            f"  rise in errors -> first offer of a slower timing: median {statistics.median(delays):.1f} min"
             f" (range {min(delays):.1f}-{max(delays):.1f});"
             f" no offer after the rise in {never} of {rises} runs"
         )
     else:
-        lines.append(f"  rise in errors -> first fatigue offer: none in {rises} runs with a rise")
+        lines.append(f"  rise in errors -> first offer of a slower timing: none in {rises} runs with a rise")
+    whole = [kind for run in runs for _, kind in run.outcomes]
+    late = [kind for run in runs for at, kind in run.outcomes if at >= minutes * 60 - width]
+    chosen = max(len(late) - late.count("miss"), 1)
+    lines.append(
+        f"  whole run: {whole.count('correct') / (minutes * len(runs)):.2f} correct/min;"
+        f" last {WINDOW_MINUTES} min: {100 * late.count('wrong') / chosen:.1f}% wrong"
+    )
     return lines
 
 
@@ -603,7 +649,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seeds", type=int, default=5, help="runs per condition (seeds 1..N)")
+    parser.add_argument("--seeds", type=int, default=5, help="runs per condition")
+    parser.add_argument(
+        "--first-seed", type=int, default=1, help="seeds first..first+N-1 (1: the ones pacing was tuned on)"
+    )
     parser.add_argument("--minutes", type=float, default=60.0, help="simulated minutes per run")
     parser.add_argument("--brisk", type=float, default=0.7, help="the too-brisk fixed interval (s)")
     parser.add_argument("--only", default="", help="only the conditions whose name contains this")
@@ -625,7 +674,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.only and args.only not in condition.name:
             continue
         runs = []
-        for seed in range(1, seeds + 1):
+        for seed in range(args.first_seed, args.first_seed + seeds):
             run = Simulation(config.menus, config.settings, condition, user, seed).simulate(args.minutes)
             events += run.events
             runs.append(run)

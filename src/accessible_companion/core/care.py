@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .menus import Action, Item, Menu
+from .pace import PaceChange
 from .settings import CheckIns, Messages, RestPacing
 
 DAY = 24 * 60 * 60
@@ -112,11 +113,23 @@ class AlertState:
     """... and a channel reported it delivered: help is on the way."""
 
 
-def offer_menu(reason: str, rest: RestPacing, messages: Messages, text: str, scans: bool = True) -> Menu:
+def offer_menu(
+    reason: str,
+    rest: RestPacing,
+    messages: Messages,
+    text: str,
+    scans: bool = True,
+    pace: PaceChange | None = None,
+) -> Menu:
     """The menu that offers a rest: not now first (a press that lands on the first item by
     mistake must do no harm), a slower scan when tired where there is a scan (`scans`: the
-    interval moves the highlight; in press-hold and step it is never used), the lengths."""
+    interval moves the highlight; in press-hold and step it is never used), the lengths.
+    Pacing's question (`reason` pace) is the same menu with only not now and yes."""
     items = [Item(messages.not_now, action=Action.SNOOZE)]
+    if reason == "pace" and pace is not None:
+        action = Action.SLOWER if pace.slower else Action.FASTER
+        items.append(Item(messages.pace_yes.format(seconds=f"{pace.value:g}"), action=action))
+        return Menu(REST_OFFER, text, tuple(items))
     if reason == "fatigue" and scans:
         items.append(Item(messages.scan_slower, action=Action.SLOWER))
     items += [

@@ -25,9 +25,10 @@ from .care import (
 from .effects import AlertRaised, Effect, Idle, Notify, Record, StopCue
 from .fatigue import FatigueTracker
 from .menus import Action, Item
+from .pace import PaceChange, suggest
 from .records import Alert, CheckIn, FatigueSignal, Rest, RestOffered
 from .scanner import Scanner
-from .settings import Settings
+from .settings import Messages, Pacing, Settings
 from .utterances import Utterances
 from .view import Shown
 
@@ -59,6 +60,11 @@ class Care:
         self._gesture: list[float] = []
         """When the recent presses began (for the help gesture)."""
         self._fatigue = FatigueTracker(settings.fatigue)
+        self.configured = settings
+        """The caregiver's settings: pacing never makes a timing faster than these."""
+        self._pace_offer: PaceChange | None = None
+        """The timing the open offer proposes, until it is answered."""
+        self._pace_quiet_until = -float("inf")
         self._next_reminder: float | None = None
         self._next_check_in: float | None = None
         self._reminder_due = False
@@ -140,17 +146,18 @@ class Care:
 
     def selected(
         self, back: bool, now: float, reaction: float | None, passes: int, submenu: bool = False
-    ) -> None:
+    ) -> bool:
         """An item was selected (`back`: a Back item; `submenu`: one that opens a menu),
-        `passes` full passes after its menu began."""
+        `passes` full passes after its menu began, `reaction` seconds after its highlight.
+        True when it was a Back that undid the submenu just chosen (a miss)."""
         if back:
-            self._fatigue.backed(now)
-            return
+            return self._fatigue.backed(now)
         # Passes that went by before this choice were misses: the user wanted something
         # here. Passes before the scan stopped by itself are not: nobody may be there.
         for _ in range(min(passes, self._settings.fatigue.window)):
             self._fatigue.missed_pass()
         self._fatigue.selected(now, reaction, submenu)
+        return False
 
     def act(self, item: Item, now: float) -> list[Effect]:
         """The care actions: help, check-in, rest, not now."""
@@ -201,10 +208,38 @@ class Care:
         if sign is not None:
             record = Record(FatigueSignal(sign.kind, sign.value, sign.threshold))
             return [record, *self._offer("fatigue", now)]
+        change = self._pace_due(now)
+        if change is not None:
+            if self._settings.pacing is Pacing.AUTO:
+                self._scanner.times.fresh()
+                return self._scanner.set_timing(change.setting, change.value, "auto")
+            self._pace_offer = change
+            return self._offer("pace", now)
         rest = self._settings.rest
         if 0 < rest.after_active_minutes * 60 <= self._active.seconds and now >= self._snoozed_until:
             return self._offer("active", now)
         return []
+
+    # Pacing.
+
+    def _pace_due(self, now: float) -> PaceChange | None:
+        """A timing the user's recent presses call for, when pacing may act on it now."""
+        if self._settings.pacing is Pacing.OFF or now < self._pace_quiet_until:
+            return None
+        return suggest(self._scanner.times, self._settings, self.configured)
+
+    def answer_pace(self, action: Action, now: float) -> list[Effect]:
+        """Yes to the slower (or faster) timing offered: the one pacing measured, or where
+        none was (an offer of rest on signs of fatigue), a step slower."""
+        change, self._pace_offer = self._pace_offer, None
+        effects = self.answer_offer(taken=False, now=now)
+        scanner = self._scanner
+        scanner.times.fresh()  # the presses from here on are at the new timing
+        if change is not None:
+            effects += scanner.set_timing(change.setting, change.value, "asked")
+        else:
+            effects += scanner.new_speed(action, "fatigue")
+        return [*effects, *scanner.leave_made(now)]
 
     # Offers of rest, and rests.
 
@@ -213,13 +248,23 @@ class Care:
         messages = settings.messages
         rules = self._scanner.rules
         scans = rules.moves_by_itself or rules.hold_moves  # where the interval is used
+        if reason == "fatigue" and scans:
+            # Offered with the interval the presses call for, if they call for a longer one.
+            change = self._pace_due(now) if settings.pacing is not Pacing.OFF else None
+            self._pace_offer = change if change is not None and change.slower else None
+        pace = self._pace_offer
         text = {
             "active": messages.rest_offer.format(minutes=f"{self._active.seconds / 60:.0f}"),
             "scheduled": messages.rest_reminder,
             "fatigue": messages.rest_tired if scans else messages.rest_tired_steady,
+            "pace": _pace_question(pace, messages) if pace is not None else "",
         }[reason]
-        self._scanner.add_menu(offer_menu(reason, settings.rest, messages, text, scans))
+        self._scanner.add_menu(offer_menu(reason, settings.rest, messages, text, scans, pace))
         self._offer_reason = reason
+        if reason == "pace":
+            effects = [self._speech.speak("main", text), *self._scanner.enter(REST_OFFER, now)]
+            self._scanner.appeared(now, APPEARING_GUARD)
+            return effects
         # An offer left unanswered is not made again at once.
         self._snoozed_until = now + settings.rest.snooze_minutes * 60
         effects = [self._speech.speak("main", text), *self._scanner.enter(REST_OFFER, now)]
@@ -229,8 +274,12 @@ class Care:
     def answer_offer(self, taken: bool, now: float) -> list[Effect]:
         """The open offer of rest was taken or put off (nothing if none is open)."""
         reason, self._offer_reason = self._offer_reason, ""
-        if not reason:
-            return []
+        if self._pace_offer is not None:
+            # The timing offered was not taken: it is not offered again for a while.
+            self._pace_offer = None
+            self._pace_quiet_until = now + self._settings.fatigue.cooldown_minutes * 60
+        if reason in ("", "pace"):
+            return []  # a question about timing, not an offer of rest
         if not taken:
             self._snoozed_until = now + self._settings.rest.snooze_minutes * 60
         return [Record(RestOffered(reason, taken))]
@@ -256,6 +305,7 @@ class Care:
         lasted = min(now - rest.started, rest.planned)
         record = Record(Rest(rest.planned, round(lasted, 1), by))
         messages = self._settings.messages
+        self._scanner.times.fresh(rested=True)  # the presses from here on show how they are now
         if by == "time":
             effects = [record, *self._scanner.idle_now(now, "rest", messages.rest_over)]
             self._scanner.appeared(now, APPEARING_GUARD)  # a press under way was not for this
@@ -389,3 +439,11 @@ class Care:
         self._scanner.guard(now)
         text = messages.help_cancelled if cancelled else messages.help_answered
         return [Record(record), self._speech.speak("main", text), *self._scanner.restart(now)]
+
+
+def _pace_question(change: PaceChange, messages: Messages) -> str:
+    seconds = f"{change.value:g}"
+    if change.setting == "interval":
+        return (messages.pace_slower if change.slower else messages.pace_faster).format(seconds=seconds)
+    template = messages.pace_longer_hold if change.slower else messages.pace_shorter_hold
+    return template.format(seconds=seconds)

@@ -71,6 +71,7 @@ class Companion:
         self._speech = Utterances(settings.speech)
         self._scanner = Scanner(full, settings, self._speech, self._shown)
         self._care = Care(self._scanner, self._speech, self._shown, day_offset)
+        self._care.configured = settings
         self.menus = self._scanner.menus
         """Every menu, the companion's own (check-ins, the open offer of rest) too."""
         self.voice_commands = settings.voice_commands
@@ -215,17 +216,20 @@ class Companion:
         self._scanner.spend_holds()  # this press called for help: its release does nothing
         return self._care.raise_alert("gesture", now)
 
-    def _pressed(self, switch: int, now: float, held: float | None) -> list[Effect]:
-        """An accepted press ended (`held` is None for a tap of unknown length)."""
+    def _pressed(self, switch: int, now: float, held: float | None, measured: bool = True) -> list[Effect]:
+        """An accepted press ended (`held` is None for a tap of unknown length; not `measured`:
+        a voice command acting as a press in a rest or an alert)."""
+        scanner = self._scanner
         ended = self._care.pressed(now)  # a rest or an alert
         if ended is not None:
-            return ended
-        match self._scanner.take_press(switch, held):
+            return [Record(scanner.timed(switch, now, held, "wake")), *ended] if measured else ended
+        match scanner.take_press(switch, held):
             case "restart":
-                return self._scanner.restart(now)
+                return [Record(scanner.timed(switch, now, held, "wake")), *scanner.restart(now)]
             case "step":
-                return self._scanner.step(now)
-        return self._choose(now, by_switch=True)
+                return [Record(scanner.timed(switch, now, held, "step")), *scanner.step(now)]
+        timed = scanner.timed(switch, now, held, "select")
+        return [Record(timed), *self._choose(now, reaction=timed.reaction)]
 
     def _pointer(self, event: PointerSelect, now: float) -> list[Effect]:
         """A click on the window: on an item of the menu shown, selects it (as its voice words
@@ -248,7 +252,7 @@ class Companion:
         settings = kept_settings(self.settings, self._configured, change.settings)
         if change.settings.voice_commands != self._configured.voice_commands:
             self.voice_commands = change.settings.voice_commands
-        self._configured = change.settings
+        self._configured = self._care.configured = change.settings
         made = check_in_menus(settings.check_ins, settings.messages)
         full = with_back_items(MenuSet({**change.menus.menus, **made}, change.menus.home), settings)
         scanner = self._scanner
@@ -264,19 +268,20 @@ class Companion:
 
     # Selection.
 
-    def _choose(self, now: float, by_switch: bool = False) -> list[Effect]:
-        """Select what is highlighted: enter a grid's row, or select the item."""
+    def _choose(self, now: float, reaction: float | None = None) -> list[Effect]:
+        """Select what is highlighted: enter a grid's row, or select the item. `reaction`:
+        seconds from its highlight to the press, when a press chose it."""
         if self._scanner.row is not None:
             return self._scanner.enter_row(now)
-        return self._select_item(self._scanner.item, now, by_switch)
+        return self._select_item(self._scanner.item, now, reaction)
 
-    def _select_item(self, item: Item, now: float, by_switch: bool = False) -> list[Effect]:
+    def _select_item(self, item: Item, now: float, reaction: float | None = None) -> list[Effect]:
         scanner = self._scanner
         menu = scanner.menu
         scanner.guard(now)
-        reaction = scanner.reaction(now) if by_switch else None
         back, submenu = item.action is Action.BACK, item.action is Action.MENU
-        self._care.selected(back, now, reaction, scanner.passes, submenu)
+        if self._care.selected(back, now, reaction, scanner.passes, submenu):
+            scanner.times.undone(by_press=reaction is not None)
         # A call for help sounds its own alert.
         earcon = {Action.BACK: "back", Action.HELP: ""}.get(item.action, "select")
         # A new phrase cuts the one still being said (the room hears the latest choice, not a
@@ -302,8 +307,7 @@ class Companion:
             case Action.HELP | Action.CHECK_IN | Action.REST | Action.SNOOZE:
                 return self._care.act(item, now)
             case Action.SLOWER | Action.FASTER if scanner.menu_id == REST_OFFER:
-                offer = self._care.answer_offer(taken=False, now=now)
-                return [*offer, *scanner.new_speed(item.action, "fatigue"), *scanner.leave_made(now)]
+                return self._care.answer_pace(item.action, now)
             case Action.SLOWER | Action.FASTER:
                 return scanner.change_speed(item.action, now)
             case Action.MODE:
@@ -337,7 +341,7 @@ class Companion:
             name = command_words(commands).get(words, "")
             if name == "help" and self._care.state != "alert":
                 return self._care.raise_alert("voice", now)
-            return self._pressed(1, now, held=None) if name in wanted else []
+            return self._pressed(1, now, held=None, measured=False) if name in wanted else []
         meaning = phrase_table(self._scanner.menu.items, commands).get(words)
         if meaning is None:
             return []

@@ -9,11 +9,12 @@ Two signs, each against a caregiver-set bound:
   and is on their way. Misses count only once the window is full (at least `window`
   selections since the start or the last offer), so a sign always rests on that many
   presses with at least `max_misses` of them wrong, never on a few events alone;
-- slow presses: in auto scanning, the press comes later after its item's highlight than
-  it did early in the session (median of the recent presses over the median of the first
-  ones; as a share of the interval, so a slower scan alone does not look like fatigue).
+- slow presses: the press comes later after the highlight it was meant for than it did
+  early in the session (median of the recent presses over the median of the first ones, in
+  seconds: a press slower than the dwell is counted from its own item, `press_times.py`).
 Past a bound the companion offers a rest (and a slower scan, where there is a scan); it
-never changes anything silently. After an offer it waits `cooldown_minutes` before offering again.
+never changes anything silently (pacing, `pace.py`, may, where the caregiver allows it).
+After an offer it waits `cooldown_minutes` before offering again.
 """
 
 from __future__ import annotations
@@ -50,20 +51,21 @@ class FatigueTracker:
 
     def selected(self, now: float, reaction: float | None = None, submenu: bool = False) -> None:
         """An item (not Back) was selected (`submenu`: it opened one); `reaction` = seconds
-        from its highlight to the press divided by the interval, in auto scanning."""
+        from the highlight it was meant for to the press (press_times.py), when a press chose it."""
         self._outcomes.append(HIT)
         self._entered = now if submenu else None
         if reaction is not None and reaction >= 0:
             self._reactions.append(reaction)
 
-    def backed(self, now: float) -> None:
+    def backed(self, now: float) -> bool:
         """Back was selected: a miss if it leaves a submenu entered just before with nothing
-        chosen in it (the submenu was the wrong item); otherwise navigation, a right press."""
+        chosen in it (the submenu was the wrong item; True); otherwise navigation, a right press."""
         entered, self._entered = self._entered, None
         if entered is not None and now - entered <= self.settings.undo_seconds and self._outcomes:
             self._outcomes[-1] = MISS
-        else:
-            self._outcomes.append(HIT)
+            return True
+        self._outcomes.append(HIT)
+        return False
 
     def missed_pass(self) -> None:
         """A whole pass of a menu went by before the user chose."""

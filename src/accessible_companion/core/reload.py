@@ -39,12 +39,17 @@ def same_item(item: Item | None, index: int, items: Sequence[Item]) -> int:
 
 
 def kept_settings(running: Settings, configured: Settings, new: Settings) -> Settings:
-    """`new`, except the interval and mode the user changed while running (slower, faster,
-    mode items) when the caregiver's new config leaves that setting as it was."""
+    """`new`, except the interval, long press and mode the user (or pacing) changed while
+    running (slower, faster, mode items) when the caregiver's new config leaves that setting
+    as it was."""
     changes: dict[str, object] = {}
     if new.scanning.interval == configured.scanning.interval:
         # Never faster than the new debounce allows.
         changes["interval"] = max(running.scanning.interval, fastest_interval(new.scanning.debounce))
+    if new.scanning.long_press == configured.scanning.long_press:
+        # Still clear of the new acceptance and of the hold that calls for help.
+        low, high = new.scanning.acceptance + 0.05, new.help.hold_seconds - 0.5
+        changes["long_press"] = min(max(running.scanning.long_press, low), max(high, low))
     if new.scanning.mode == configured.scanning.mode:
         changes["mode"] = running.scanning.mode
     kept = new.with_scanning(**changes) if changes else new

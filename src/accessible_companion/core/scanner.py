@@ -28,8 +28,9 @@ from .limits import clamp
 from .menus import Action, Item, Menu, MenuSet
 from .modes import RULES, ModeRules, next_mode
 from .pacing import Dwell
+from .press_times import PressTimes
 from .presses import PressFilter
-from .records import SpeedChanged
+from .records import PressTimed, SpeedChanged, TimingChanged
 from .settings import Mode, Settings, fastest_interval
 from .utterances import Utterances
 from .view import Shown
@@ -65,10 +66,13 @@ class Scanner:
         self._passes = 0
         self._phase = ScanPhase.WAITING
         self._dwell = Dwell()
+        self._moved = False
+        """The next highlight comes because the dwell ended (not a press, not a new menu)."""
         self._frozen: float | None = None
         self._presses = PressFilter()
         self._cue_id: int | None = None
-        self._highlighted_at: float | None = None
+        self.times = PressTimes()
+        """The user's presses measured against the highlights (for pacing and fatigue)."""
 
     # Values the rest of the core reads.
 
@@ -185,13 +189,6 @@ class Scanner:
             return None
         return press.down_at + self.settings.scanning.acceptance
 
-    def reaction(self, now: float) -> float | None:
-        """Where the highlight moves by itself: how late a press at `now` came after the
-        highlight, in intervals (a sign of fatigue when it grows)."""
-        if not self.rules.moves_by_itself or self._highlighted_at is None:
-            return None
-        return (now - self._highlighted_at) / self.settings.scanning.interval
-
     def deadlines(self) -> list[float]:
         """When the scan needs a Tick: the dwell's end, a hold reaching acceptance or long-press."""
         dwell = self._dwell.deadline() if self._phase is ScanPhase.SCANNING else None
@@ -211,6 +208,8 @@ class Scanner:
         """A switch went down."""
         timing = self.settings.scanning
         press = self._presses.down(switch, now, timing.debounce)
+        if press is not None:
+            self.times.down(switch, now)
         if press is not None and self._phase is ScanPhase.SCANNING and self.rules.moves_by_itself:
             self._frozen = self._dwell.freeze(now)  # the highlight waits for the release
 
@@ -249,6 +248,12 @@ class Scanner:
             return "select"
         return "step"
 
+    def timed(self, switch: int, now: float, held: float | None, kind: str) -> PressTimed:
+        """The measure of an accepted press that ended at `now` (`kind`: select, step, wake)."""
+        at_release = self.rules.hold_moves and kind == "select" and held is not None
+        mode = self.settings.scanning.mode.value
+        return self.times.pressed(switch, now, held, kind, mode, at_release)
+
     def guard(self, now: float) -> None:
         """A selection was made: presses are ignored for the post-selection pause."""
         pause = now + self.settings.scanning.post_selection_pause
@@ -262,6 +267,11 @@ class Scanner:
 
     def speech_ended(self, utterance: int, now: float) -> None:
         self._dwell.speech_ended(utterance, now)
+        running = self.dwell()
+        if running is not None:
+            self.times.dwell_began(running[0])
+        elif utterance == self._cue_id and self._phase is ScanPhase.WAITING:
+            self.times.dwell_began(now)  # no dwell here: the item is known once its cue is said
 
     def tick(self, now: float) -> list[Effect]:
         """A hold reaching long-press or acceptance; the dwell ending."""
@@ -286,6 +296,7 @@ class Scanner:
     def _advance(self, now: float) -> list[Effect]:
         """The dwell ended: move to the next item (or row), or stop after the last loop."""
         self._first = False
+        self._moved = True
         if now <= self._presses.guard_until:
             # Highlighted only while presses were blocked: in a grid's row, this pass does not
             # count toward row_loops, so every item of the row can be taken before it is left.
@@ -299,13 +310,16 @@ class Scanner:
     # Moving the highlight.
 
     def _highlight(self, now: float) -> list[Effect]:
-        self._highlighted_at = now
+        moved, self._moved = self._moved, False
+        self.times.highlighted(now, moved)
         cue = self.cue_text if self.settings.speech.cues else ""
         sounds = self._speech.sound("cue", cue, "highlight")
         self._cue_id = sounds[0].utterance if sounds else None
         if self._phase is ScanPhase.SCANNING:
             timing = self.settings.scanning
             self._schedule(now, timing.interval + (timing.first_item_extra if self._first else 0.0))
+        elif not cue or not self.settings.scanning.auditory:
+            self.times.dwell_began(now)
         row = self._cursor.row
         if row is not None:
             return [HighlightRow(self.menu.id, row, self.cue_text), *sounds]
@@ -316,6 +330,8 @@ class Scanner:
         cue = self._cue_id if self.settings.scanning.auditory else None
         waiting, spoken = self._speech.awaited(cue)
         self._dwell.start(now, length, waiting, spoken)
+        if not waiting:
+            self.times.dwell_began(now)
 
     def point_at(self, index: int) -> Highlight:
         """Highlight item `index` at once (chosen by voice or a click); it is selected next."""
@@ -339,6 +355,8 @@ class Scanner:
 
     def stop(self, phase: ScanPhase = ScanPhase.IDLE) -> None:
         """Stop the highlight where it is: no dwell pending, nothing frozen."""
+        if phase is ScanPhase.IDLE:
+            self.times.cleared()
         self._phase = phase
         self._dwell.clear()
         self._frozen = None
@@ -446,9 +464,22 @@ class Scanner:
         self._dwell.clear()
         return [*effects, *self._highlight(now)]
 
+    def paced_by(self) -> str:
+        """The timing that sets the pace in this mode: `long_press` where a long hold selects
+        and nothing moves by itself (press-hold, step), else `interval`."""
+        rules = self.rules
+        return "long_press" if rules.long_hold_selects and not rules.moves_by_itself else "interval"
+
     def new_speed(self, action: Action, reason: str) -> list[Effect]:
-        """A slower (or faster) interval, within its range and above what debounce allows."""
+        """A slower (or faster) pace: the interval, within its range and above what debounce
+        allows; in press-hold and step the long press (a longer hold to choose is slower)."""
         timing = self.settings.scanning
+        if self.paced_by() == "long_press":
+            factor = timing.speed_step if action is Action.SLOWER else 1 / timing.speed_step
+            ceiling = self.settings.help.hold_seconds - 0.5  # the config check's margin to help
+            value = min(clamp("scanning.long_press", timing.long_press * factor), ceiling)
+            value = round(max(value, timing.acceptance + 0.05), 2)
+            return self.set_timing("long_press", value, reason)
         factor = timing.speed_step if action is Action.SLOWER else 1 / timing.speed_step
         interval = timing.interval * factor
         interval = round(max(clamp("scanning.interval", interval), fastest_interval(timing.debounce)), 2)
@@ -461,6 +492,20 @@ class Scanner:
             Record(SpeedChanged(timing.interval, interval, reason)),
             self._speech.speak("main", template.format(seconds=f"{interval:g}")),
         ]
+
+    def set_timing(self, setting: str, value: float, reason: str) -> list[Effect]:
+        """Pacing (or Slower and Faster in press-hold and step) changed `setting` of scanning:
+        from the next highlight (or press) on; said, shown and journaled."""
+        old = float(getattr(self.settings.scanning, setting))
+        self.settings = self.settings.with_scanning(**{setting: value})
+        messages = self.settings.messages
+        self._shown.show(f"{setting.replace('_', ' ')} {value:g} s")
+        if setting == "interval":
+            text = (messages.slower if value > old else messages.faster).format(seconds=f"{value:g}")
+        else:
+            text = messages.long_press.format(seconds=f"{value:g}")
+        record = TimingChanged(f"scanning.{setting}", old, value, reason)
+        return [SettingChanged(setting, value), Record(record), self._speech.speak("main", text)]
 
     def change_mode(self, mode: Mode | None, now: float) -> list[Effect]:
         """To `mode`, or (None) the next one in the cycle."""

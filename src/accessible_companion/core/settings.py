@@ -22,6 +22,17 @@ class Mode(StrEnum):
     """Switch 1 = next, switch 2 = select (a long hold of switch 1 also selects)."""
 
 
+class Pacing(StrEnum):
+    """What pacing may do with a timing the user's own presses call for (see README: Pacing)."""
+
+    ASK = "ask"
+    """Offer it in one question ("Scan slower? 1.8 seconds"); change it only on yes."""
+    AUTO = "auto"
+    """Change it without asking, saying so (the Settings menu changes it back)."""
+    OFF = "off"
+    """Neither: only measure."""
+
+
 # Debounce may take at most this share of the interval (Proloquo2Go caps it at 50%):
 # a press must fit between the end of debounce and the end of an item's dwell.
 DEBOUNCE_SHARE = 0.5
@@ -114,6 +125,15 @@ class Messages:
     """The offer on signs of fatigue in modes without a scan (press-hold, step): no slower scan."""
     rest_choice: str = "Rest {minutes} minutes"
     scan_slower: str = "Scan slower"
+    pace_slower: str = "Scan slower? {seconds} seconds."
+    """Pacing's question when the user's presses call for a longer interval."""
+    pace_faster: str = "Scan faster again? {seconds} seconds."
+    pace_longer_hold: str = "Hold longer to choose? {seconds} seconds."
+    """Press and hold: the quick presses come near the long press."""
+    pace_shorter_hold: str = "Shorter hold to choose again? {seconds} seconds."
+    pace_yes: str = "Yes, {seconds} seconds"
+    long_press: str = "Hold to choose: {seconds} seconds."
+    """Said when the long press changed."""
     not_now: str = "Not now"
     skip: str = "Skip"
     back: str = "Back"
@@ -478,6 +498,10 @@ class Settings:
     check_ins: CheckIns = field(default_factory=CheckIns)
     help: HelpCall = field(default_factory=HelpCall)
     fatigue: FatigueWatch = field(default_factory=FatigueWatch)
+    pacing: Pacing = Pacing.ASK
+    """What to do when the user's recent presses call for another timing in the current mode
+    (auto and hold-to-scan: the interval; press and hold: the long press): `ask` the user,
+    change it and say so (`auto`), or nothing (`off`)."""
     display: DisplaySettings = field(default_factory=DisplaySettings)
     caregiver_page: CaregiverPage = field(default_factory=CaregiverPage)
 
