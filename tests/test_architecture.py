@@ -23,7 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 PACKAGE = "accessible_companion"
 
-PURE_OUTSIDE_CORE = {f"{PACKAGE}.voice.hearing", f"{PACKAGE}.audio.pcm", f"{PACKAGE}.caregiver.tuning"}
+PURE_OUTSIDE_CORE = {
+    f"{PACKAGE}.voice.hearing",
+    f"{PACKAGE}.audio.pcm",
+    f"{PACKAGE}.caregiver.tuning",
+    f"{PACKAGE}.caregiver.reach_time",
+}
 """Pure rules that live next to their adapters; any module named `backoff` is pure too."""
 
 PURE_STDLIB = {

@@ -10,7 +10,10 @@ meanwhile on another phone is noticed instead of hitting the wrong item.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -23,12 +26,15 @@ from starlette.routing import BaseRoute, Route
 from ..config.document import HOME, ConfigDocument, EditError
 from ..config.problems import ConfigError
 from ..core.menus import Action
-from . import editing, flash, item_pages
+from ..core.records import PhraseUsed, PressTimed
+from ..journal.store import JournalError, open_existing
+from . import editing, flash, item_pages, reach_time
 from .editing import Outcome
 from .field_errors import FieldErrors, ItemPlaces
 from .item_words import action_of, does
 from .menu_tree import menu_tree
 from .pages import checked_form, render, session_of, state_of
+from .state import PageState
 
 STALE = (
     "This menu was changed on another page or device since you opened it. Here it is as it is "
@@ -49,6 +55,60 @@ def _text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+@dataclass
+class Reach:
+    """The expected seconds to each item from Home and the "Used most" suggestions."""
+
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    """By menu id, per item position (menus not reached from Home have none)."""
+    reaction: reach_time.Reaction = field(default_factory=lambda: reach_time.Reaction(1.0, 0))
+    suggestions: list[tuple[reach_time.Suggestion, str]] = field(default_factory=list)
+    """Each with its sentence."""
+    note: str = ""
+    """Why there are no suggestions from the journal ("" when it was read)."""
+    mode: str = ""
+
+
+def _journal_rows(path: Path | None) -> tuple[list[PressTimed], list[PhraseUsed], str]:
+    """The last DAYS days' presses and phrases, or why there are none (blocking)."""
+    if path is None:
+        return [], [], "This page was not told where the journal is, so it cannot suggest anything from it."
+    if not path.is_file():
+        return [], [], "There is no journal yet, so there is nothing to suggest from what the user chose."
+    since = time.time() - reach_time.DAYS * 24 * 3600
+    try:
+        with open_existing(path) as journal:
+            presses = [row.entry for row in journal.entries(PressTimed, since)]
+            return presses, [row.entry for row in journal.phrases(since)], ""
+    except JournalError as error:
+        return [], [], f"The journal cannot be read just now, so there are no suggestions: {error}"
+
+
+def _reach(state: PageState, document: ConfigDocument) -> Reach:
+    """Times and suggestions for the config as it is in the files (blocking)."""
+    try:
+        config = document.check()
+    except ConfigError:
+        return Reach(note="The config has a problem, so times cannot be worked out just now.")
+    presses, phrases, note = _journal_rows(state.journal_path)
+    reaction = reach_time.reaction_of(presses)
+    menus, settings = config.menus, config.settings
+    found = reach_time.suggestions(menus, settings, phrases, reaction.seconds)
+    if not note and not found:
+        note = (
+            f"Nothing to suggest: no item chosen {reach_time.MIN_USES} times or more in the last "
+            f"{reach_time.DAYS} days sits after items chosen less."
+        )
+    titles = {m: menus[m].title or m for m in menus.menus}
+    return Reach(
+        seconds=reach_time.reach_seconds(menus, settings, reaction.seconds),
+        reaction=reaction,
+        suggestions=[(s, reach_time.suggestion_words(s, titles[s.menu_id])) for s in found],
+        note=note,
+        mode=settings.scanning.mode.value,
+    )
+
+
 async def menus_page(
     request: Request,
     status_code: int = 200,
@@ -57,8 +117,13 @@ async def menus_page(
 ) -> Response:
     """The tree; after a refused POST, with its errors at its form (`errors` by form key)."""
     state = state_of(request)
+
+    def look() -> tuple[Any, Reach]:
+        document = editing.read(state)
+        return menu_tree(document), _reach(state, document)
+
     try:
-        tree = await run_in_threadpool(lambda: menu_tree(editing.read(state)))
+        tree, reach = await run_in_threadpool(look)
     except ConfigError as error:
         lines = editing.unreadable(error, state)
         return render(request, "menus.html", status_code, unreadable=lines, tree=None)
@@ -67,6 +132,9 @@ async def menus_page(
         "menus.html",
         status_code=status_code,
         tree=tree,
+        reach=reach,
+        seconds_words=reach_time.seconds_words,
+        ordinal=reach_time.ordinal,
         errors=errors or {},
         typed=typed or {},
         flash=flash.take(request),
@@ -124,6 +192,7 @@ async def move_item(request: Request) -> Response:
     index: int = request.path_params["index"]
     form = await checked_form(request)
     step, to_menu, was = _text(form, "step"), _text(form, "to_menu"), _text(form, "was")
+    position = _text(form, "position")
     state, who = state_of(request), session_of(request).who
 
     def edit(document: ConfigDocument) -> Outcome:
@@ -134,15 +203,24 @@ async def move_item(request: Request) -> Response:
             if not 0 <= target < len(document.items(menu_id)):
                 return Outcome()
             document.move_item(menu_id, index, to_index=target)
-            summary, menu, position = f"Moved '{was}' {step} in {title}", menu_id, target
+            summary, menu, at = f"Moved '{was}' {step} in {title}", menu_id, target
+        elif position:
+            # The "Used most" suggestion's button: a place in the same menu, counted from 1.
+            target = int(position) - 1 if position.isdigit() else -1
+            if not 0 <= target < len(document.items(menu_id)):
+                raise EditError(f"There is no position {position} in {title}.")
+            if target == index:
+                return Outcome()
+            document.move_item(menu_id, index, to_index=target)
+            summary, menu, at = f"Moved '{was}' to position {target + 1} in {title}", menu_id, target
         else:
             if not to_menu:
                 raise EditError("Choose the menu to move it to.")
             if to_menu == menu_id:
                 return Outcome()
-            menu, position = to_menu, document.move_item(menu_id, index, to_menu)
+            menu, at = to_menu, document.move_item(menu_id, index, to_menu)
             summary = f"Moved '{was}' from {title} to {_title(document, to_menu)}"
-        goes_to = f"/menus#item-{quote(menu)}-{position}"
+        goes_to = f"/menus#item-{quote(menu)}-{at}"
         return editing.save(state, document, who, summary, goes_to=goes_to)
 
     outcome = await run_in_threadpool(editing.attempt, state, edit)
