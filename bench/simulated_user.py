@@ -563,7 +563,8 @@ def interval_at(changes: list[tuple[float, float]], when: float) -> float:
 def report(condition: Condition, runs: list[Run], minutes: float) -> list[str]:
     lines = [f"-- {condition.name} ({len(runs)} seeds x {minutes:g} min)"]
     lines.append(
-        "  minutes  correct/min  wrong%  miss%  task s  alarms  offers (slower)  changes  interval  long press"
+        "  minutes  correct/min  wrong%  miss%  task s  alarms  offers (slower)"
+        "  changes  interval  long press"
     )
     width = WINDOW_MINUTES * 60
     windows = max(1, math.ceil(minutes / WINDOW_MINUTES))
