@@ -32,6 +32,8 @@ NAMES = {
     "alerts": "Calls for help",
     "phrases": "Phrases spoken",
     "speed_changes": "Scan speed changes",
+    "presses": "Presses, as measured",
+    "timing_changes": "Timings changed by pacing",
     "fatigue_signals": "Signs of tiredness",
     "notify_results": "Help notifications sent",
     "config_edits": "Changes made on this page",

@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import __version__, private
 from .export import replacing
 from .store import Journal, open_existing
-from .summary import Summary, summarize
+from .summary import Pace, SettingChange, Spread, Summary, summarize
 
 # --- words and numbers ------------------------------------------------------------------------
 
@@ -26,6 +26,24 @@ _ENDED_BY = {"time": "as planned", "user": "ended early", "help": "call for help
 _TRIGGERS = {"hold": "long hold", "gesture": "help gesture", "voice": "voice", "menu": "help menu"}
 _SPEED_REASONS = {"slower": "chose slower", "faster": "chose faster", "fatigue": "slowed for tiredness"}
 _SIGNALS = {"misses": "missed selections", "slow_presses": "slow presses"}
+_TIMING_REASONS = {
+    # The report is the caregiver's: "the user", where the companion's own words say "you".
+    "asked": "the user said yes to the offer",
+    "auto": "changed by pacing, spoken",
+}
+_SETTINGS = {
+    "scanning.interval": "Scan interval",
+    "scanning.first_item_extra": "Extra time on the first item",
+    "scanning.acceptance": "Shortest press counted",
+    "scanning.debounce": "Pause after a release",
+    "scanning.long_press": "Long press (hold to select)",
+    "scanning.post_selection_pause": "Pause after a selection",
+}
+_TIMES_OF_DAY = {
+    "morning": "Morning (before 12:00)",
+    "afternoon": "Afternoon (12:00 to 18:00)",
+    "evening": "Evening (from 18:00)",
+}
 _OFFER_REASONS = {
     "active": "after a long activity",
     "scheduled": "at a set time",
@@ -100,6 +118,7 @@ body { margin: 0; background: #fff; color: #111;
        font: 20px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
 main { max-width: 46rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.6rem; line-height: 1.2; margin: 0.5rem 0 0.2rem; }
+h3 { font-size: 1.1rem; margin: 1.2rem 0 0.3rem; }
 h2 { font-size: 1.35rem; margin: 2rem 0 0.5rem; border-bottom: 3px solid #1f4e9c; padding-bottom: 0.2rem; }
 .period { margin: 0 0 0.8rem; color: #333; }
 figure { margin: 0; }
@@ -127,7 +146,7 @@ footer { margin: 2.5rem 0 1rem; font-size: 0.8rem; color: #555; }
 
 def _alt_text(summary: Summary) -> str:
     span = f"{_day(summary.first_day)} to {_day(summary.last_day)}"
-    parts = [f"Chart of energy check-ins (0 to 10) and minutes of rest per day, {span}."]
+    parts = [f"Chart of energy check-ins (0 to 10), minutes of rest and press speed per day, {span}."]
     if summary.questions:
         means = [
             f"{_day(row.day)} {_number(round(row.energy_mean, 1))}"
@@ -139,6 +158,16 @@ def _alt_text(summary: Summary) -> str:
         parts.append("No energy check-ins in these days.")
     rested = [f"{_day(row.day)} {minutes_text(row.rest_minutes)}" for row in summary.days if row.rests]
     parts.append(("Rest: " + ", ".join(rested) + ".") if rested else "No rests.")
+    reacted = [
+        f"{_day(row.day)} {pace.reaction.median:.2f} s"
+        for row, pace in zip(summary.days, summary.pace_days, strict=True)
+        if pace.reaction is not None
+    ]
+    parts.append(
+        ("Reaction time, median per day: " + ", ".join(reacted) + ".") if reacted else "No presses measured."
+    )
+    if summary.setting_changes:
+        parts.append(f"Settings changes: {len(summary.setting_changes)}.")
     if summary.alerts:
         parts.append(f"Calls for help: {len(summary.alerts)}.")
     return " ".join(parts)
@@ -233,7 +262,12 @@ def _alerts_section(summary: Summary) -> str:
             by = f" ({entry.acknowledged_by})" if entry.acknowledged_by else ""
             answered = _seconds_text(entry.seconds_to_ack) + by
         rows.append((_e(_when(a.at)), _e(_TRIGGERS.get(entry.trigger, entry.trigger)), _e(answered)))
-    parts = [_table(("When", "How", "Answered in"), rows)]
+    parts = [
+        f"<p>Real calls for help: {summary.real_alerts}. Accidental (cancelled): "
+        f"{summary.accidental_alerts}. An accidental one is a call the user cancelled in its "
+        "cancel window.</p>",
+        _table(("When", "How", "Answered in"), rows),
+    ]
     failed = [n for n in summary.notifications if not n.entry.ok]
     if summary.notifications:
         sent = len(summary.notifications) - len(failed)
@@ -301,6 +335,71 @@ def _speed_section(summary: Summary) -> str:
     return _section("speed", "Scan speed and signs of tiredness", *parts)
 
 
+def _seconds(spread: Spread | None) -> str:
+    """ "0.62 s (0.50–0.80)": the median, then the middle half of the presses."""
+    if spread is None:
+        return "–"
+    if spread.count == 1:
+        return f"{spread.median:.2f} s"
+    return f'{spread.median:.2f} s <span class="nw">({spread.low:.2f}–{spread.high:.2f})</span>'
+
+
+def _pace_cells(pace: Pace) -> tuple[str, str, str, str]:
+    if not pace.presses:
+        return ("0", "no presses", "–", "–")
+    late = pace.late_share or 0.0
+    return (str(pace.presses), _seconds(pace.reaction), _seconds(pace.hold), f"{round(late * 100)} %")
+
+
+_PACE_HEAD = ("Presses", "Reaction, median (middle half)", "Hold, median (middle half)", "Late")
+
+
+def _pace_section(summary: Summary) -> str:
+    if not summary.presses:
+        return _section("pace", "Pace of presses", _none("No presses were measured in these days."))
+    days = [
+        (_e(_day(row.day)), *_pace_cells(pace))
+        for row, pace in zip(summary.days, summary.pace_days, strict=True)
+    ]
+    times = [(_e(_TIMES_OF_DAY.get(name, name)), *_pace_cells(pace)) for name, pace in summary.pace_times]
+    return _section(
+        "pace",
+        "Pace of presses",
+        "<p>Reaction: seconds from the highlight reaching an item to the switch going down. "
+        "Hold: seconds the switch was held down. The first figure is the median (half the "
+        "presses were quicker); in brackets, the range of the middle half of the presses. "
+        "Late: presses that came just after the highlight had moved on, meant for the item "
+        "before. Presses that only woke the companion are not counted.</p>",
+        _table(("Day", *_PACE_HEAD), days, numeric=4),
+        "<h3>By time of day</h3>",
+        "<p>All the days together:</p>",
+        _table(("Time of day", *_PACE_HEAD), times, numeric=4),
+    )
+
+
+def _change_words(change: SettingChange) -> tuple[str, str, str]:
+    """(setting, old → new, why) of a settings change, in words."""
+    if change.source == "page":
+        return (
+            "Caregiver's page",
+            _e(change.detail),
+            _e(f"changed on the caregiver's page ({change.reason})"),
+        )
+    name = _SETTINGS.get(change.setting, change.setting)
+    old, new = _number(round(change.old or 0.0, 2)), _number(round(change.new or 0.0, 2))
+    values = f'<span class="nw">{old} s → {new} s</span>'
+    reasons = _TIMING_REASONS if change.source == "pacing" else _SPEED_REASONS
+    return (_e(name), values, _e(reasons.get(change.reason, change.reason)))
+
+
+def _settings_section(summary: Summary) -> str:
+    """Every change to how the companion behaves, as dashed lines on the chart's press speed panel."""
+    if not summary.setting_changes:
+        return _section("settings", "Settings changes", _none("No settings changed in these days."))
+    rows = [(_e(_when(c.at)), *_change_words(c)) for c in summary.setting_changes]
+    return _section("settings", "Settings changes", _table(("When", "Setting", "Old → new", "Why"), rows))
+
+
 def _config_section(summary: Summary) -> str:
     """Changes made on the caregiver's page: a short list, newest last, as the days run."""
     if not summary.config_edits:
@@ -333,12 +432,16 @@ def render_html(summary: Summary, chart_png: bytes, source: Path | None = None, 
             f'<figure id="chart"><img src="data:image/png;base64,{image}" alt="{_e(_alt_text(summary))}">',
             "<figcaption>Dots: each energy check-in, morning to the left of the day, evening to the right. "
             "Line: the day's average. Red triangles: calls for help. Bars: minutes of rest, with the "
-            "number of rests above.</figcaption></figure>",
+            "number of rests above. Press speed: the day's median reaction (circles) over the middle "
+            "half of its reactions (band) and median hold (squares, dashed); vertical lines: settings "
+            "changes, each kind with its own marker and line.</figcaption></figure>",
             _cards(summary),
             _rests_section(summary),
             _alerts_section(summary),
             _phrases_section(summary),
             _checkins_section(summary),
+            _pace_section(summary),
+            _settings_section(summary),
             _speed_section(summary),
             _config_section(summary),
             f"<footer>Made by accessible-companion {__version__} on {made}{where}.</footer>",

@@ -22,15 +22,21 @@ from ..core.records import (
     FatigueSignal,
     NotifyResult,
     PhraseUsed,
+    PressTimed,
     Rest,
     RestOffered,
     SpeedChanged,
+    TimingChanged,
 )
 from .store import Journal, Stamped
 
 S = TypeVar("S", bound=Stamped[Any])
 
 TOP_PHRASES = 10
+PACED_KINDS = ("select", "step")
+"""Presses the pace figures count: a `wake` press had nothing highlighted to react to."""
+TIMES_OF_DAY = (("morning", 0, 12), ("afternoon", 12, 18), ("evening", 18, 24))
+"""(name, first hour, hour after the last) of the parts of a day the pace is also shown by."""
 _DOT_SPREAD = 0.7  # a day's check-ins spread over this much of its slot, morning left, evening right
 
 
@@ -48,6 +54,78 @@ class DayRow:
     """Minutes actually rested."""
     planned_minutes: float
     alerts: int
+    accidental_alerts: int = 0
+    """Of `alerts`, those the user cancelled in the window (false alarms)."""
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The middle of some seconds: the median and the range of the middle half (25th to 75th
+    percentile), which one slow or quick press does not stretch as a min-max range would."""
+
+    count: int
+    median: float
+    low: float
+    high: float
+
+
+def spread_of(values: Sequence[float]) -> Spread | None:
+    """The Spread of `values`, None when there are none (one value: all three are it)."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return Spread(1, values[0], values[0], values[0])
+    # "inclusive": the percentiles lie within the values, as a spreadsheet's QUARTILE gives them.
+    low, median, high = statistics.quantiles(values, n=4, method="inclusive")
+    return Spread(len(values), median, low, high)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How quickly the user pressed, over one day or one part of the days."""
+
+    presses: int
+    """Presses that selected or stepped (those the figures below are of)."""
+    reaction: Spread | None
+    """Seconds from the highlight to the switch going down."""
+    hold: Spread | None
+    """Seconds the switch was held."""
+    late: int
+    """Presses that came just after the highlight moved on, meant for the item before."""
+
+    @property
+    def late_share(self) -> float | None:
+        return self.late / self.presses if self.presses else None
+
+
+def pace_of(presses: Iterable[PressTimed]) -> Pace:
+    """The Pace of some presses; `wake` presses are left out."""
+    paced = [p for p in presses if p.kind in PACED_KINDS]
+    return Pace(
+        presses=len(paced),
+        reaction=spread_of([p.reaction for p in paced if p.reaction is not None]),
+        hold=spread_of([p.hold for p in paced if p.hold is not None]),
+        late=sum(1 for p in paced if p.late),
+    )
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """A change to how the companion behaves, from any of the three entries that record one."""
+
+    at: float
+    x: float
+    """Where it sits on the chart's day axis (as Summary.alert_points)."""
+    source: str
+    """`pacing` (TimingChanged), `speed` (SpeedChanged: the scan interval) or `page` (ConfigEdit)."""
+    setting: str
+    """The dotted setting (`scanning.interval`), or "" for a change on the caregiver's page."""
+    old: float | None
+    new: float | None
+    reason: str
+    """The entry's reason (`asked`, `auto`, `slower`, `faster`, `fatigue`), or who made a page change."""
+    detail: str = ""
+    """A page change in words (its summary)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +149,14 @@ class Summary:
     notifications: tuple[Stamped[NotifyResult], ...]
     config_edits: tuple[Stamped[ConfigEdit], ...] = ()
     """Changes made on the caregiver's page, oldest first."""
+    presses: tuple[Stamped[PressTimed], ...] = ()
+    timing_changes: tuple[Stamped[TimingChanged], ...] = ()
+    pace_days: tuple[Pace, ...] = ()
+    """The pace of each day of `days`, in the same order."""
+    pace_times: tuple[tuple[str, Pace], ...] = ()
+    """(name, pace) for each of TIMES_OF_DAY over the whole period."""
+    setting_changes: tuple[SettingChange, ...] = ()
+    """Scan speed, pacing and caregiver's page changes together, oldest first."""
     _day_values: dict[tuple[str, int], list[float]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -88,6 +174,16 @@ class Summary:
             values = self._day_values.get((question, index))
             means.append(statistics.fmean(values) if values else None)
         return means
+
+    @property
+    def accidental_alerts(self) -> int:
+        """Calls for help the user cancelled in the window: raised by mistake."""
+        return sum(1 for a in self.alerts if a.entry.cancelled)
+
+    @property
+    def real_alerts(self) -> int:
+        """Calls for help not cancelled: meant (or at least not taken back)."""
+        return len(self.alerts) - self.accidental_alerts
 
     def top_phrases(self, limit: int = TOP_PHRASES) -> list[tuple[str, str, int]]:
         """(label, text, times) of the most used phrases, most used first."""
@@ -137,6 +233,8 @@ def summarize(journal: Journal, days: int = 14, now: float | None = None) -> Sum
         fatigue=journal.fatigue_signals(since, until),
         notifications=journal.notify_results(since, until),
         config_edits=journal.config_edits(since, until),
+        presses=journal.entries(PressTimed, since, until),
+        timing_changes=journal.entries(TimingChanged, since, until),
     )
 
 
@@ -152,6 +250,8 @@ def build_summary(
     fatigue: Iterable[Stamped[FatigueSignal]] = (),
     notifications: Iterable[Stamped[NotifyResult]] = (),
     config_edits: Iterable[Stamped[ConfigEdit]] = (),
+    presses: Iterable[Stamped[PressTimed]] = (),
+    timing_changes: Iterable[Stamped[TimingChanged]] = (),
 ) -> Summary:
     """A Summary of entries over `dates` (consecutive days); entries outside them are left out."""
     first, count = dates[0], len(dates)
@@ -186,8 +286,51 @@ def build_summary(
                 rest_minutes=sum(r.actual_seconds for r in day_rests) / 60,
                 planned_minutes=sum(r.planned_seconds for r in day_rests) / 60,
                 alerts=sum(1 for a in alerts_in if _position(a.at, first)[0] == index),
+                accidental_alerts=sum(
+                    1 for a in alerts_in if a.entry.cancelled and _position(a.at, first)[0] == index
+                ),
             )
         )
+    presses_in = within(presses)
+    by_day: list[list[PressTimed]] = [[] for _ in dates]
+    by_time: dict[str, list[PressTimed]] = {name: [] for name, _, _ in TIMES_OF_DAY}
+    for p in presses_in:
+        by_day[_position(p.at, first)[0]].append(p.entry)
+        hour = datetime.fromtimestamp(p.at).hour
+        by_time[next(name for name, start, end in TIMES_OF_DAY if start <= hour < end)].append(p.entry)
+    speed_in, timing_in, edits_in = within(speed_changes), within(timing_changes), within(config_edits)
+    changes = [
+        *(
+            SettingChange(
+                s.at,
+                _position(s.at, first)[1],
+                "speed",
+                "scanning.interval",
+                s.entry.old_interval,
+                s.entry.new_interval,
+                s.entry.reason,
+            )
+            for s in speed_in
+        ),
+        *(
+            SettingChange(
+                t.at,
+                _position(t.at, first)[1],
+                "pacing",
+                t.entry.setting,
+                t.entry.old,
+                t.entry.new,
+                t.entry.reason,
+            )
+            for t in timing_in
+        ),
+        *(
+            SettingChange(
+                c.at, _position(c.at, first)[1], "page", "", None, None, c.entry.who, c.entry.summary
+            )
+            for c in edits_in
+        ),
+    ]
     return Summary(
         days=tuple(rows),
         questions=questions,
@@ -198,9 +341,14 @@ def build_summary(
         offers=within(offers),
         alerts=alerts_in,
         phrases=within(phrases),
-        speed_changes=within(speed_changes),
+        speed_changes=speed_in,
         fatigue=within(fatigue),
         notifications=within(notifications),
-        config_edits=within(config_edits),
+        config_edits=edits_in,
+        presses=presses_in,
+        timing_changes=timing_in,
+        pace_days=tuple(pace_of(day) for day in by_day),
+        pace_times=tuple((name, pace_of(by_time[name])) for name, _, _ in TIMES_OF_DAY),
+        setting_changes=tuple(sorted(changes, key=lambda c: c.at)),
         _day_values=day_values,
     )
