@@ -4,6 +4,7 @@ suggested from them per mode, asked, made or left alone as the caregiver chose."
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 import pytest
 
@@ -16,7 +17,7 @@ from accessible_companion.core.records import PressTimed, SpeedChanged, TimingCh
 from accessible_companion.core.settings import FatigueWatch, Mode, Pacing, Settings
 from tests.support.harness import Harness, menu_set, of_type, settings
 
-PHRASES = [f"Phrase {n}" for n in range(1, 7)]
+PHRASES: list[str | Item] = [f"Phrase {n}" for n in range(1, 7)]
 
 
 def paced(mode: Mode = Mode.AUTO, pacing: Pacing = Pacing.ASK, **scanning: object) -> Settings:
@@ -28,7 +29,10 @@ def timed(h: Harness) -> list[PressTimed]:
     return [e.entry for _, e in h.effects if isinstance(e, Record) and isinstance(e.entry, PressTimed)]
 
 
-def entries(h: Harness, kind: type) -> list[object]:
+E = TypeVar("E")
+
+
+def entries(h: Harness, kind: type[E]) -> list[E]:
     return [e.entry for _, e in h.effects if isinstance(e, Record) and isinstance(e.entry, kind)]
 
 
@@ -118,7 +122,8 @@ def test_a_too_brisk_scan_is_offered_slower_in_one_question_with_not_now_first()
     view = h.companion.view()
     assert view.menu == REST_OFFER
     assert view.labels[0] == "Not now"
-    question = [s.text for s in of_type([e for _, e in h.effects], Speak) if s.text.startswith("Scan slower?")]
+    said = of_type([e for _, e in h.effects], Speak)
+    question = [s.text for s in said if s.text.startswith("Scan slower?")]
     assert question, "the question is spoken"
     [yes] = [label for label in view.labels if label.startswith("Yes, ")]
     seconds = float(yes.removeprefix("Yes, ").removesuffix(" seconds"))
@@ -177,7 +182,8 @@ def test_the_settings_menu_changes_it_back() -> None:
     assert slowed > 1.0
     press_at(h, "Faster", 0.3)
     assert h.companion.settings.scanning.interval < slowed
-    assert entries(h, SpeedChanged)[-1] == SpeedChanged(slowed, h.companion.settings.scanning.interval, "faster")
+    faster = h.companion.settings.scanning.interval
+    assert entries(h, SpeedChanged)[-1] == SpeedChanged(slowed, faster, "faster")
 
 
 # The rules, on their own.
@@ -200,7 +206,8 @@ def test_the_interval_covers_nearly_all_of_a_skewed_spread_less_the_cue() -> Non
     raw = skewed_interval_rule([(r, 0.4) for r in reactions])
     assert raw is not None
     assert max(reactions) - 0.4 < raw < 1.4  # above the slowest of them, less the cue
-    assert suggest(times_with(reactions, 0.4), paced(interval=0.3), paced()) == PaceChange("interval", 0.65, 0.3)
+    change = suggest(times_with(reactions, 0.4), paced(interval=0.3), paced())
+    assert change == PaceChange("interval", 0.65, 0.3)
 
 
 def test_faster_only_after_a_rest_and_never_faster_than_the_caregiver_set() -> None:
@@ -228,6 +235,18 @@ def test_a_steady_user_is_not_slowed_again_and_again() -> None:
     # A rule that took quick deliberate presses for late ones grew the interval at every change.
     h = Harness.start(menu_set(home=PHRASES), paced(first_item_extra=0.0, loops=500, interval=1.5))
     for n in range(120):
-        assert press_at(h, PHRASES[n % 4 + 1], 0.45 + 0.1 * (n % 4)), "never asked"
+        assert press_at(h, f"Phrase {n % 4 + 2}", 0.45 + 0.1 * (n % 4)), "never asked"
     assert h.companion.settings.scanning.interval == 1.5
     assert entries(h, TimingChanged) == []
+
+
+def test_a_bump_still_down_when_the_cue_ends_does_not_stretch_the_dwell() -> None:
+    # Reproduction: the dwell waited for the lost-speech fallback (4.73 s instead of 2.92 s).
+    h = Harness.start(menu_set(home=PHRASES), paced(interval=1.5, first_item_extra=0.0), speech_seconds=0.4)
+    h.wait(0.38)
+    h.down()
+    h.wait(0.04)  # the cue ends at 0.4 s while the bump is down; 0.04 s is under acceptance
+    h.up()
+    moved = h.step()
+    assert "Phrase 2" in [e.label for e in moved if hasattr(e, "label")]
+    assert h.now == pytest.approx(0.42 + 1.5)

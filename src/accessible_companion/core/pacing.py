@@ -33,6 +33,8 @@ class Dwell:
     """When the highlight moves, once known."""
     fallback: float | None = None
     """When it moves anyway if the speech adapter never reports an end."""
+    _frozen_waiting: bool = False
+    """Frozen while still waiting for speech."""
 
     def start(self, now: float, length: float, waiting_for: set[int], spoken_estimate: float) -> None:
         """Schedule a move `length` seconds after `waiting_for` have all ended."""
@@ -72,6 +74,7 @@ class Dwell:
         """Stop the clock (a press is being held); returns what is left to restore later."""
         deadline = self.deadline()
         left = None if deadline is None else max(deadline - now, 0.0)
+        self._frozen_waiting = self.due is None and bool(self.waiting_for)
         self.due = self.fallback = None
         return left
 
@@ -81,5 +84,10 @@ class Dwell:
             return
         if self.waiting_for:
             self.fallback = now + left
+        elif self._frozen_waiting:
+            # The speech ended while frozen (a bump still down when the cue ended): the dwell
+            # starts now, not when the lost-speech fallback would have moved the scan on.
+            self.due = now + self.length
         else:
             self.due = now + left
+        self._frozen_waiting = False
