@@ -39,6 +39,7 @@ import statistics
 import time
 from dataclasses import dataclass, field, replace
 
+from accessible_companion.caregiver.tuning import Suggestion, suggest_help_hold
 from accessible_companion.config import load_config
 from accessible_companion.core.care import REST_OFFER, is_made_menu
 from accessible_companion.core.companion import Companion
@@ -156,9 +157,9 @@ class Run:
     intervals: list[tuple[float, float]] = field(default_factory=list)
     """(when, interval) at every change, from the start."""
     long_presses: list[tuple[float, float]] = field(default_factory=list)
-    holds: list[float] = field(default_factory=list)
-    """Every hold the user made (seconds), for the help hold a caregiver would set."""
     events: int = 0
+    holds: list[float] = field(default_factory=list)
+    """Seconds each of the user's presses was held (not the tremor's)."""
 
 
 class Simulation:
@@ -181,6 +182,7 @@ class Simulation:
         self._live: set[int] = set()
         self._main_free = 0.0
         self._press: Intent | None = None
+        self._down_at = 0.0
         self._busy = False
         """A press (or a second look) is planned or under way: the user makes no new plan."""
         self._down: dict[int, str] = {}
@@ -393,7 +395,6 @@ class Simulation:
             held = self.rng.uniform(*self.user.long_hold)
         else:
             held = self.rng.lognormvariate(math.log(self.user.hold_median), self.user.hold_sigma)
-        self.run.holds.append(held)
         return held
 
     def _wanted(self, menu: str, labels: tuple[str, ...]) -> int:
@@ -461,6 +462,7 @@ class Simulation:
             self._at(self.now + 0.05, "down", intent)  # a tremor is on the switch: a moment later
             return
         self._down[intent.switch] = "user"
+        self._down_at = self.now
         self._press = intent
         self._feed(SwitchDown(intent.switch))
         if intent.hold is not None:
@@ -476,6 +478,8 @@ class Simulation:
 
     def _user_up(self, intent: Intent) -> None:
         self._down.pop(intent.switch, None)
+        if not intent.moved:  # a hold that moved the highlight (inverse) is the scan, not a press
+            self.run.holds.append(self.now - self._down_at)
         self._feed(SwitchUp(intent.switch))
         if intent.kind == "select" and not intent.selected and not intent.alarmed:
             self.run.outcomes.append((self.now, "miss"))  # swallowed (a pause, debounce)
@@ -646,6 +650,32 @@ def report(condition: Condition, runs: list[Run], minutes: float) -> list[str]:
     return lines
 
 
+def help_hold_for(
+    wanted: str, menus: MenuSet, settings: Settings, condition: Condition, user: UserModel
+) -> Settings:
+    """The settings with the hold for help asked for: as they are, a number of seconds, or
+    `suggest`: what the switch page suggests from the holds of five hours of other seeds
+    (1000-1004: as a caregiver would look at several days of the journal, never at the runs
+    measured)."""
+    if not wanted:
+        return settings
+    if wanted == "suggest":
+        holds = [
+            held
+            for seed in range(1000, 1005)
+            for held in Simulation(menus, settings, condition, user, seed).simulate(60.0).holds
+        ]
+        found = suggest_help_hold(holds, settings.help.hold_seconds, settings.scanning.long_press)
+        seconds = found.value if isinstance(found, Suggestion) else settings.help.hold_seconds
+        print(
+            f"  help.hold_seconds {seconds:g} s suggested from {len(holds)} holds"
+            f" (longest {max(holds):.2f} s)"
+        )
+    else:
+        seconds = float(wanted)
+    return replace(settings, help=replace(settings.help, hold_seconds=seconds))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -658,6 +688,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--brisk", type=float, default=0.7, help="the too-brisk fixed interval (s)")
     parser.add_argument("--only", default="", help="only the conditions whose name contains this")
     parser.add_argument("--quick", action="store_true", help="2 seeds, every condition (< 20 s)")
+    parser.add_argument(
+        "--help-hold",
+        default="",
+        help="help.hold_seconds: seconds, or `suggest` (from the holds of seeds 1000-1004, per condition)",
+    )
     args = parser.parse_args(argv)
     seeds = 2 if args.quick else args.seeds
     config = load_config(None)
@@ -675,8 +710,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.only and args.only not in condition.name:
             continue
         runs = []
+        settings = help_hold_for(args.help_hold, config.menus, config.settings, condition, user)
         for seed in range(args.first_seed, args.first_seed + seeds):
-            run = Simulation(config.menus, config.settings, condition, user, seed).simulate(args.minutes)
+            run = Simulation(config.menus, settings, condition, user, seed).simulate(args.minutes)
             events += run.events
             runs.append(run)
         print("\n".join(report(condition, runs, args.minutes)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,75 @@ def test_rounding_up_keeps_exact_steps() -> None:
     assert round_up(1.85) == 1.85
     assert round_up(1.8500001) == 1.9
     assert round_up(0.0) == 0.0
+
+
+# The hold for help, from the user's own holds (issue 13, item 5).
+
+
+def test_help_hold_waits_for_enough_holds() -> None:
+    from accessible_companion.caregiver.tuning import HELP_HOLDS, suggest_help_hold
+
+    found = suggest_help_hold([0.1] * (HELP_HOLDS - 1), 2.0)
+    assert isinstance(found, str) and f"{HELP_HOLDS - 1} of the {HELP_HOLDS}" in found
+
+
+def test_help_hold_is_the_longest_ordinary_hold_plus_half_a_second_rounded_up() -> None:
+    from accessible_companion.caregiver.tuning import Suggestion, suggest_help_hold
+
+    holds = [0.12] * 300 + [1.2, 2.4, 2.97]
+    found = suggest_help_hold(holds, 2.0)
+    assert isinstance(found, Suggestion)
+    assert (found.dotted, found.value, found.now) == ("help.hold_seconds", 3.5, 2.0)
+    assert "2.97" not in found.reason and "3.0 s" in found.reason  # the longest, in plain words
+
+
+def test_help_hold_only_ever_suggests_longer() -> None:
+    from accessible_companion.caregiver.tuning import suggest_help_hold
+
+    found = suggest_help_hold([0.12] * 300, 2.0)  # 0.62 -> 1.0, but never under 2.0
+    assert isinstance(found, str) and "2 s is fine" in found
+    assert isinstance(suggest_help_hold([0.12] * 300 + [2.9], 4.0), str)  # 3.5 < 4: keep 4
+
+
+def test_help_hold_stays_clear_of_the_long_press_and_within_limits() -> None:
+    from accessible_companion.caregiver.tuning import HELP_ROOM, Suggestion, suggest_help_hold
+    from accessible_companion.core.limits import LIMITS
+
+    found = suggest_help_hold([0.12] * 300, 2.0, long_press=2.2)
+    assert isinstance(found, Suggestion) and found.value >= 2.2 + HELP_ROOM
+    found = suggest_help_hold([0.12] * 300 + [40.0], 2.0)
+    assert isinstance(found, Suggestion) and found.value == LIMITS["help.hold_seconds"].high
+    assert "longest allowed" in found.reason
+
+
+def test_hold_bins_count_each_hold_once() -> None:
+    from accessible_companion.caregiver.tuning import hold_bins
+
+    bins = dict(hold_bins([0.1, 0.2, 0.49, 0.5, 1.2, 1.9, 2.0, 2.99, 3.0, 9.0]))
+    assert bins == {
+        "under 0.2 s": 1,
+        "0.2-0.5 s": 2,
+        "0.5-1 s": 1,
+        "1-1.5 s": 1,
+        "1.5-2 s": 1,
+        "2-3 s": 2,
+        "3 s and more": 2,
+    }
+
+
+def test_the_switch_page_reads_the_holds_from_the_journal(tmp_path: Path) -> None:
+    from accessible_companion.caregiver.switch_pages import hold_look
+    from accessible_companion.core.records import PressTimed
+    from accessible_companion.journal.store import Journal
+
+    path = tmp_path / "journal.sqlite"
+    with Journal(path) as journal:
+        for n in range(250):
+            hold = 2.6 if n == 7 else 0.15
+            journal.record(PressTimed("auto", "select", 0.5, 0.5, hold, False), at=1000.0 + n)
+    look = hold_look(path, tmp_path / "no-config")
+    assert not look.trouble
+    assert dict(look.bins)["2-3 s"] == 1 and dict(look.bins)["under 0.2 s"] == 249
+    assert look.help_bin == "2-3 s" and look.help_hold == 2.0
+    assert not isinstance(look.suggestion, str) and look.suggestion.value == 3.5
+    assert "No journal" in hold_look(tmp_path / "none.sqlite", tmp_path).trouble

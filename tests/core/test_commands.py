@@ -62,7 +62,10 @@ def test_help_by_voice_calls_for_help_from_any_menu() -> None:
     h = listening()
     say(h, "rest")
     new = say(h, "help me")
-    assert [(e.text, e.earcon) for e in of_type(new, Speak)] == [("Please come, I need help now.", "alert")]
+    assert [(e.text, e.earcon) for e in of_type(new, Speak)] == [
+        ("Please come, I need help now.", "alert"),
+        ("Calling for help in 5 seconds. Press to cancel.", ""),
+    ]
     assert h.companion.view().state == "alert"
 
 

@@ -60,20 +60,68 @@ def test_three_taps_shorter_than_acceptance_do_not_call_for_help_in_inverse_mode
 def test_three_real_presses_call_for_help_in_inverse_mode_even_inside_the_post_selection_pause() -> None:
     h = Harness.start(ABC, settings(Mode.INVERSE))
     h.wait(0.5)
-    assert selected(h.press(hold=0.06)) == ["A"]  # a selection: the pause begins
-    h.wait(0.05)
+    assert selected(h.press(hold=0.06)) == ["A"]  # a selection: the pause (0.3 s) begins
+    h.wait(0.11)  # past debounce, inside the pause
     h.press(hold=0.06)  # blocked by the pause, but a real press for the gesture
-    h.wait(0.05)
+    h.wait(0.11)
     h.down()
     h.wait(0.06)
     assert [a.trigger for a in alerts(h)] == ["gesture"]
+
+
+def test_bounces_inside_debounce_are_no_presses_of_the_gesture() -> None:
+    h = Harness.start(ABC, settings(Mode.INVERSE))
+    h.wait(0.5)
+    h.press(hold=0.06)
+    for _ in range(3):  # a switch bouncing: contacts long enough, but each inside debounce
+        h.wait(0.05)
+        h.press(hold=0.06)
+    h.wait(3)
+    assert alerts(h) == []
+    # Presses past debounce still make the gesture at once (one bounce between them or not).
+    for _ in range(3):
+        h.wait(0.12)
+        h.press(hold=0.06)
+    assert [a.trigger for a in alerts(h)] == ["gesture"]
+
+
+@pytest.mark.parametrize("mode", [Mode.AUTO, Mode.PRESS_HOLD, Mode.STEP])
+def test_a_hold_that_began_as_a_bounce_does_not_call_for_help(mode: Mode) -> None:
+    # A switch that bounces and then sticks (or a hand resting on it right after a press) is
+    # no call for help; a new press begun after debounce is.
+    h = Harness.start(ABC, settings(mode))
+    h.wait(0.5)
+    h.press(hold=0.1)
+    h.wait(0.05)  # inside debounce (0.1)
+    h.down()
+    h.wait(3.0)
+    assert alerts(h) == []
+    h.up()
+    h.wait(0.11)
+    h.down()
+    h.wait(2.0)
+    assert [a.trigger for a in alerts(h)] == ["hold"]
+
+
+def test_a_hold_inside_the_guard_after_an_offer_still_calls_for_help() -> None:
+    # Something appeared (an offer, a rest's end): presses are ignored for a guard time,
+    # but a hold begun then is still a call for help.
+    h = Harness.start(ABC, settings(Mode.AUTO))
+    h.wait(0.5)
+    h.companion._scanner.appeared(h.now, 1.0)  # as care does on opening something
+    h.wait(0.2)
+    start = h.now
+    h.down()
+    h.wait(2.0)
+    raised = [t for t, e in h.effects if isinstance(e, AlertRaised)]
+    assert raised == [pytest.approx(start + 2.0)]
 
 
 @pytest.mark.parametrize(
     ("mode", "first_hold", "gap", "why"),
     [
         (Mode.AUTO, 0.15, 0.15, "post-selection pause"),
-        (Mode.PRESS_HOLD, 0.1, 0.05, "debounce"),
+        (Mode.PRESS_HOLD, 0.02, 0.05, "just after a tremor tap"),
         (Mode.PRESS_HOLD, 0.7, 0.15, "post-selection pause after a long press"),
     ],
 )

@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 
 from accessible_companion.config import load_config
 from accessible_companion.config.loader import HELP_MARGIN
+from accessible_companion.core.care import is_made_menu
 from accessible_companion.core.effects import Effect, Select
 from accessible_companion.core.limits import LIMITS
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet, paths_from_home, with_back_items
 from accessible_companion.core.settings import (
     DEBOUNCE_SHARE,
+    CheckIns,
     DisplaySettings,
     FatigueWatch,
     HelpCall,
@@ -90,16 +92,43 @@ class Driver:
 
     def select(self, index: int) -> list[Select]:
         """Bring item `index` of the current menu under the highlight (its row first, on a
-        grid) and select it."""
+        grid) and select it. An offer of rest or a check-in that comes meanwhile is answered
+        ("Not now", the first answer, Skip) and the item is reached after it."""
         for _ in range(MAX_STEPS):
+            if self.settle():
+                continue
             view = self.h.companion.view()
             if view.state == "idle":
                 self._press(1, self.timing.acceptance + 0.01)
                 continue
             chosen = self._choose(view, index)
-            if chosen is not None and view.row is None:
+            # A press that landed in an offer opened meanwhile, or that the offer's guard
+            # swallowed, was not this selection: try again after it.
+            if chosen and view.row is None and not any(is_made_menu(s.menu) for s in chosen):
                 return chosen
         raise AssertionError(f"item {index} not reached in {MAX_STEPS} steps")
+
+    def settle(self) -> bool:
+        """Answer what the companion opened on its own, end a rest a stray press started;
+        True if there was something."""
+        view = self.h.companion.view()
+        if view.state == "resting":
+            self._press(1, self.timing.acceptance + 0.01)
+            return True
+        if not is_made_menu(view.menu) or view.state == "idle":
+            return False
+        labels = list(view.labels)
+        messages = self.h.companion.settings.messages
+        wanted = next((labels.index(x) for x in (messages.not_now, messages.skip) if x in labels), 0)
+        opened = view.menu
+        for _ in range(MAX_STEPS):
+            view = self.h.companion.view()
+            if view.menu != opened:
+                return True
+            if view.state in ("idle", "resting"):
+                return True
+            self._choose(view, wanted)
+        raise AssertionError(f"{view.menu} not answered in {MAX_STEPS} steps")
 
     def _choose(self, view: View, index: int) -> list[Select] | None:
         """One move toward `index`; what was selected when the highlight was on it (or its row)."""
@@ -120,29 +149,36 @@ class Driver:
                 return of_type(self._press(1, self.timing.acceptance + 0.01), Select)
             self._wait_until_free()
             self.h.down()
+            menu = view.menu
             for _ in range(MAX_STEPS):
                 self._step_time()
                 view = self.h.companion.view()
-                if self._at(view, index) or view.state == "idle":
+                if self._at(view, index) or view.state == "idle" or view.menu != menu:
                     break
             new = self.h.up()
             self.free_at = self.h.now + max(self.timing.debounce, self.timing.post_selection_pause) + 0.001
-            if self._at(view, index) and view.state != "idle":
+            if self._at(view, index) and view.state != "idle" and view.menu == menu:
                 return of_type(new, Select)
         return None
 
 
-def select_everywhere(menus: MenuSet, config: Settings, speech_seconds: float = 0.0) -> int:
+def select_everywhere(
+    menus: MenuSet, config: Settings, speech_seconds: float = 0.0, day_offset: float | None = None
+) -> int:
     """Select every item of every menu from a fresh start; returns how many were selected."""
     count = 0
     paths = paths_from_home(menus)
     for menu_id, menu in menus.menus.items():
+        if is_made_menu(menu_id):
+            continue  # offers and check-ins: answered as they come
         for index, item in enumerate(menu.items):
-            h = Harness.start(menus, config, speech_seconds)
+            h = Harness.start(menus, config, speech_seconds, day_offset)
             driver = Driver(h)
             for step_menu, step_index in paths[menu_id]:
+                driver.settle()
                 assert h.companion.view().menu == step_menu
                 driver.select(step_index)
+            driver.settle()
             assert h.companion.view().menu == menu_id
             chosen = driver.select(index)
             assert [(s.menu, s.label) for s in chosen] == [(menu_id, item.label)]
@@ -235,3 +271,34 @@ def test_every_item_of_any_valid_config_is_selectable(
     full = with_back_items(menus, config)
     total = sum(len(m.items) for m in full.menus.values())
     assert select_everywhere(full, config, speech) == total
+
+
+# Offers of rest and check-ins at random times, while the user reaches every item.
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+@hsettings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(
+    # Often, but with room in between to reach an item (an offer every few seconds would
+    # leave none: that is a config to refuse, not a user to drive).
+    active_minutes=st.floats(min_value=0.2, max_value=1.0),
+    snooze_minutes=st.floats(min_value=1.0, max_value=2.0),
+    day_offset=st.floats(min_value=0.0, max_value=59.0),
+    speech=st.sampled_from([0.0, 0.7]),
+)
+def test_every_default_item_is_reached_while_offers_and_check_ins_come(
+    mode: Mode, active_minutes: float, snooze_minutes: float, day_offset: float, speech: float
+) -> None:
+    config = load_config()
+    scanning = Scanning(**{**config.settings.scanning.__dict__, "mode": mode})
+    rest = RestPacing(after_active_minutes=active_minutes, snooze_minutes=snooze_minutes)
+    # A check-in every third minute of the first hour, the first at a random moment.
+    check_ins = CheckIns(times=tuple(f"00:{minute:02d}" for minute in range(1, 60, 3)))
+    settings = Settings(
+        scanning=scanning,
+        rest=rest,
+        check_ins=check_ins,
+        fatigue=FatigueWatch(enabled=False),
+    )
+    total = sum(len(m.items) for m in config.menus.menus.values())
+    assert select_everywhere(config.menus, settings, speech, day_offset) == total

@@ -13,6 +13,8 @@ import asyncio
 import json
 import math
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,11 +26,13 @@ from starlette.routing import BaseRoute, Route
 from ..config.document import ConfigDocument
 from ..config.problems import ConfigError, Problem
 from ..core.limits import LIMITS
+from ..core.records import PressTimed
+from ..journal.store import JournalError, open_existing
 from . import saving
 from .pages import checked_form, render, session_of, state_of
 from .state import PageState
 from .switch_feed import END, SwitchFeed, Update, ignored_words, read_settings
-from .tuning import MIN_PRESSES, tune
+from .tuning import MIN_PRESSES, Suggestion, hold_bins, suggest_help_hold, tune
 
 KEEP_ALIVE = 15.0
 """Seconds between keep-alive comments on a quiet stream (proxies and phones drop idle ones)."""
@@ -51,14 +55,52 @@ def feed_of(request: Request) -> SwitchFeed | None:
     return feed
 
 
+@dataclass(frozen=True)
+class HoldLook:
+    """The user's hold times from the journal's presses, and the hold for help they suggest."""
+
+    trouble: str = ""
+    """Why there is nothing to show ("" when there is)."""
+    bins: list[tuple[str, int]] = field(default_factory=list)
+    help_hold: float = 0.0
+    help_bin: str = ""
+    """The label of the bin the hold for help falls in (marked on the page)."""
+    suggestion: Suggestion | str = ""
+
+
+def hold_look(journal: Path | None, config: Path) -> HoldLook:
+    """Blocking (a thread): read the presses as the journal page reads its entries."""
+    settings = read_settings(config)
+    if journal is None or not journal.is_file():
+        return HoldLook("No journal yet: the user's hold times show here once presses are recorded.")
+    try:
+        with open_existing(journal) as opened:
+            # In hold-to-scan a selecting hold is the scan itself, as long as the menu needs.
+            holds = [
+                e.entry.hold
+                for e in opened.entries(PressTimed)
+                if e.entry.hold is not None and not (e.entry.mode == "inverse" and e.entry.kind == "select")
+            ]
+    except JournalError as error:
+        return HoldLook(f"The journal cannot be read just now: {error}")
+    current = settings.help.hold_seconds
+    bins = hold_bins(holds)
+    marked = hold_bins([current])
+    help_bin = next(label for label, count in marked if count)
+    suggestion = suggest_help_hold(holds, current, settings.scanning.long_press)
+    return HoldLook("", bins, current, help_bin, suggestion)
+
+
 async def switch_page(request: Request) -> Response:
     return await _page(request)
 
 
 async def _page(request: Request, problems: list[Problem] | None = None) -> Response:
     feed = feed_of(request)
+    state = state_of(request)
+    holds = await run_in_threadpool(hold_look, state.journal_path, state.config)
     if feed is None:
-        return render(request, "switch.html", not_running=NOT_RUNNING)
+        return render(request, "switch.html", not_running=NOT_RUNNING, holds=holds)
     settings = await run_in_threadpool(read_settings, state_of(request).config)
     presses = list(feed.presses)
     shown = [
@@ -81,6 +123,7 @@ async def _page(request: Request, problems: list[Problem] | None = None) -> Resp
         in_use=request.query_params.get("in_use") == "1",
         problems=problems or [],
         seconds=seconds,
+        holds=holds,
     )
 
 

@@ -23,6 +23,7 @@ debounce needs), as the config check asks.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from dataclasses import dataclass
@@ -39,6 +40,17 @@ LONG_PRESS_ROOM = 0.2
 """Seconds added above the holds of nearly all quick presses."""
 HELP_ROOM = 0.5
 """A long press stays this far below the hold that calls for help (config/loader.py HELP_MARGIN)."""
+HELP_HOLDS = 200
+"""The user's own holds (from the journal) a help hold needs before it is suggested: their
+rare long holds are what matters, and a few hundred presses are needed to see some."""
+HELP_ABOVE = 0.5
+"""Seconds the help hold is suggested above the user's longest ordinary hold."""
+HELP_STEP = 0.5
+"""The help hold is suggested in steps of this many seconds (rounded up)."""
+HELP_LOWEST = 2.0
+"""The shortest help hold suggested (the built-in one)."""
+HOLD_BINS = (0.2, 0.5, 1.0, 1.5, 2.0, 3.0)
+"""The edges of the bins of the hold distribution on the switch page (seconds)."""
 
 IGNORED_SHORT = "short"
 """Held less than acceptance: the companion took it for a tremor or a bump."""
@@ -110,10 +122,12 @@ class Suggestion:
     value: float
     now: float
     reason: str
+    section: str = "scanning"
+    """Where the setting is: `scanning`, or `help` for `hold_seconds`."""
 
     @property
     def dotted(self) -> str:
-        return f"scanning.{self.setting}"
+        return f"{self.section}.{self.setting}"
 
     @property
     def changes(self) -> bool:
@@ -296,3 +310,45 @@ def _limited(path: str, raw: float, value: float) -> str:
     if raw < limit.low:
         return f" ({limit.low:g} s is the shortest allowed.)"
     return ""
+
+
+def hold_bins(holds: list[float]) -> list[tuple[str, int]]:
+    """How many holds fall in each bin of HOLD_BINS (under the first edge, between edges,
+    the last edge and more), labelled for the page."""
+    edges = HOLD_BINS
+    labels = [f"under {edges[0]:g} s"]
+    labels += [f"{low:g}-{high:g} s" for low, high in itertools.pairwise(edges)]
+    labels.append(f"{edges[-1]:g} s and more")
+    counts = [0] * len(labels)
+    for hold in holds:
+        counts[sum(1 for edge in edges if hold >= edge)] += 1
+    return list(zip(labels, counts, strict=True))
+
+
+def suggest_help_hold(holds: list[float], current: float, long_press: float = 0.0) -> Suggestion | str:
+    """help.hold_seconds from the user's own holds (the presses the companion measured, none
+    of them a call for help): their longest + HELP_ABOVE, rounded up to HELP_STEP. Only ever
+    longer than `current` (a shorter hold would not call for help any sooner when it matters,
+    and could start calling on ordinary presses), never under HELP_LOWEST, nor under the long
+    press + HELP_ROOM, within LIMITS."""
+    if len(holds) < HELP_HOLDS:
+        return f"Hold for help: {len(holds)} of the {HELP_HOLDS} presses needed so far."
+    longest = max(holds)
+    limit = LIMITS["help.hold_seconds"]
+    raw = max(longest + HELP_ABOVE, HELP_LOWEST, long_press + HELP_ROOM)
+    value = min(round_up(raw, HELP_STEP), limit.high)
+    near = sum(1 for hold in holds if hold >= current - HELP_ABOVE)
+    if value <= current:
+        return (
+            f"Hold for help: {current:g} s is fine. The longest of the user's {len(holds)} presses was "
+            f"held {longest:.1f} s, more than {HELP_ABOVE:g} s short of it."
+        )
+    reason = (
+        f"The longest of the user's {len(holds)} presses was held {longest:.1f} s"
+        f" ({near} came within {HELP_ABOVE:g} s of the {current:g} s that calls for help, or past it)."
+        f" {value:g} s ({HELP_ABOVE:g} s more, rounded up) keeps an ordinary long press from"
+        " calling for help; a deliberate call still takes one hold."
+    )
+    if longest + HELP_ABOVE > limit.high:
+        reason += f" ({limit.high:g} s is the longest allowed: some holds may still call.)"
+    return Suggestion("hold_seconds", value, current, reason, section="help")

@@ -386,9 +386,16 @@ class Care:
         # called (a hold, the gesture, a word, an item), so a cancel needs no more than the
         # pause after a choice: a false alarm must stay quick to stop.
         self._scanner.appeared(now, self._settings.scanning.post_selection_pause)
-        self._shown.show(message)
         # Never queued behind anything: it cuts whatever the main voice is saying.
         alarm: list[Effect] = [*self._speech.cut_main(), *self._speech.sound("main", message, "alert")]
+        shown = message
+        if help_call.cancel_seconds > 0:
+            # Say what is about to happen, and how to stop it: a false alarm frightens less
+            # when the user hears it can still be undone.
+            seconds = f"{help_call.cancel_seconds:g}"
+            shown = self._settings.messages.help_cancel_window.format(seconds=seconds)
+            alarm.append(self._speech.speak("main", shown))
+        self._shown.show(shown)
         # Journaled now, not only at its end: a call for help cut short by a crash still shows.
         raised = Record(Alert(trigger, "", None, False, self._alerts, "raised"))
         effects += [AlertRaised(self._alerts, trigger), raised, StopCue(), *alarm]
@@ -415,6 +422,7 @@ class Care:
         alert.notified = True
         help_call = self._settings.help
         notified = Record(Alert(alert.trigger, "", None, False, alert.number, "notified"))
+        self._shown.show(alert.message)  # no longer "press to cancel": the call has gone out
         effects: list[Effect] = [Notify(alert.number, alert.message, alert.trigger), notified]
         if help_call.notify_command or help_call.webhook:
             effects.append(self._speech.speak("main", self._settings.messages.help))

@@ -30,6 +30,9 @@ class Press:
     """The current press already did something on its own (called for help): its release does nothing."""
     counted: bool = False
     """The current contact passed acceptance and was counted toward the help gesture."""
+    bounce: bool = False
+    """The current contact began within debounce of a release: the switch bouncing (or a
+    hand settling), not a new press, so it is no hold for help and no press of the gesture."""
 
 
 class PressFilter:
@@ -39,6 +42,9 @@ class PressFilter:
         self.switches: dict[int, Press] = {1: Press(), 2: Press()}
         self.last_release = -math.inf
         self.guard_until = -math.inf
+        self.last_contact_up = -math.inf
+        """The last release of a contact that passed acceptance, blocked or not (bounces
+        follow any real contact, also one that began in a pause)."""
 
     def held(self, switch: int) -> Press | None:
         """The press in progress on `switch` that counts, if any."""
@@ -59,6 +65,7 @@ class PressFilter:
         press.down_at = now
         press.ready = press.moving = press.spent = press.counted = False
         press.ignored = self.blocked(now, debounce)
+        press.bounce = now < max(self.last_release, self.last_contact_up) + debounce
         return None if press.ignored else press
 
     def block(self, until: float) -> None:
@@ -80,6 +87,8 @@ class PressFilter:
             return None
         held = now - press.down_at
         press.down_at = None
+        if held >= acceptance:
+            self.last_contact_up = now
         if press.ignored:
             return None  # a bounce: its release must not restart the debounce window
         if held >= acceptance:

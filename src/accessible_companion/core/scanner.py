@@ -158,12 +158,13 @@ class Scanner:
     def holds(self) -> list[tuple[int, float]]:
         """(switch, since when) of the switches held now that have not done anything yet.
 
-        From the key going down, whatever the scan was doing: a contact that began inside
-        debounce or the post-selection pause is no press, but it is still a hold for help."""
+        From the key going down, whatever the scan was doing: a contact that began in the
+        post-selection pause or the guard after something appeared is no press, but it is
+        still a hold for help. One that began within debounce of a release is a bounce: not."""
         return [
             (switch, press.down_at)
             for switch, press in self._presses.contacts()
-            if switch in (1, 2) and press.down_at is not None and not press.spent
+            if switch in (1, 2) and press.down_at is not None and not press.spent and not press.bounce
         ]
 
     def spend_holds(self) -> None:
@@ -173,9 +174,10 @@ class Scanner:
 
     def newly_accepted(self, switch: int, now: float) -> float | None:
         """When the contact of `switch` went down, the first time it is seen past acceptance
-        (for the help gesture, which counts only real presses, blocked or not); else None."""
+        (for the help gesture, which counts only real presses: paused or guarded, not bounces);
+        else None."""
         press = self._presses.switches[switch]
-        if press.down_at is None or press.counted or press.spent:
+        if press.down_at is None or press.counted or press.spent or press.bounce:
             return None
         if now < press.down_at + self.settings.scanning.acceptance:
             return None
@@ -185,7 +187,13 @@ class Scanner:
     def _gesture_deadline(self) -> float | None:
         """Where quick presses call for help: when switch 1's contact reaches acceptance."""
         press = self._presses.switches[1]
-        if not self.rules.gesture_calls_help or press.down_at is None or press.counted or press.spent:
+        if (
+            not self.rules.gesture_calls_help
+            or press.down_at is None
+            or press.counted
+            or press.spent
+            or press.bounce
+        ):
             return None
         return press.down_at + self.settings.scanning.acceptance
 

@@ -138,6 +138,8 @@ class Messages:
     skip: str = "Skip"
     back: str = "Back"
     """The label of the Back item added to every menu but home."""
+    help_cancel_window: str = "Calling for help in {seconds} seconds. Press to cancel."
+    """Said and shown when a call for help is raised with a cancel window (help.cancel_seconds)."""
     help_cancelled: str = "Call for help cancelled."
     help_answered: str = "Alert stopped."
     check_in: str = "Noted: {answer}."
