@@ -609,13 +609,12 @@ def report(condition: Condition, runs: list[Run], minutes: float) -> list[str]:
         rise = rise_of_errors(run, minutes)
         # The first offer of a slower timing (pacing's, or rest and a slower scan) made after the
         # errors began to rise (within the 10 minutes that show the rise, or later).
-        first = next(
-            (
-                at
-                for at, reason in run.offers
-                if reason in ("fatigue", "pace") and rise is not None and at >= rise - RISE_WINDOW
-            ),
-            None,
+        # With `pacing: auto` there is no question: the slower timing made counts.
+        slower = [(at, reason) for at, reason in run.offers if reason in ("fatigue", "pace")]
+        slower += [(at, "auto") for at, name, _ in run.settings if name in ("interval", "long_press")]
+        first = min(
+            (at for at, _ in slower if rise is not None and at >= rise - RISE_WINDOW),
+            default=None,
         )
         if rise is not None:
             if first is None:
@@ -634,12 +633,15 @@ def report(condition: Condition, runs: list[Run], minutes: float) -> list[str]:
     rises = sum(1 for run in runs if rise_of_errors(run, minutes) is not None)
     if delays:
         lines.append(
-            f"  rise in errors -> first offer of a slower timing: median {statistics.median(delays):.1f} min"
+            "  rise in errors -> first slower timing offered (or made):"
+            f" median {statistics.median(delays):.1f} min"
             f" (range {min(delays):.1f}-{max(delays):.1f});"
             f" no offer after the rise in {never} of {rises} runs"
         )
     else:
-        lines.append(f"  rise in errors -> first offer of a slower timing: none in {rises} runs with a rise")
+        lines.append(
+            f"  rise in errors -> first slower timing offered (or made): none in {rises} runs with a rise"
+        )
     whole = [kind for run in runs for _, kind in run.outcomes]
     late = [kind for run in runs for at, kind in run.outcomes if at >= minutes * 60 - width]
     chosen = max(len(late) - late.count("miss"), 1)

@@ -30,16 +30,14 @@ from dataclasses import dataclass
 
 from ..core.limits import LIMITS, clamp
 from ..core.modes import RULES
+from ..core.pace import HELP_ROOM, LONG_PRESS_ROOM, STEP, round_up
 from ..core.settings import Mode, fastest_interval
+
+# The rounding and the margins are the core's (core/pace.py), which pacing uses while the
+# companion runs: the page and the companion suggest in the same steps.
 
 MIN_PRESSES = 10
 """Presses a figure needs before anything is suggested from it."""
-STEP = 0.05
-"""Interval and long press are suggested in steps of this many seconds (rounded up)."""
-LONG_PRESS_ROOM = 0.2
-"""Seconds added above the holds of nearly all quick presses."""
-HELP_ROOM = 0.5
-"""A long press stays this far below the hold that calls for help (config/loader.py HELP_MARGIN)."""
 HELP_HOLDS = 200
 """The user's own holds (from the journal) a help hold needs before it is suggested: their
 rare long holds are what matters, and a few hundred presses are needed to see some."""
@@ -171,11 +169,6 @@ def percentile(values: list[float], share: float) -> float:
     below = math.floor(place)
     above = min(below + 1, len(ordered) - 1)
     return ordered[below] + (ordered[above] - ordered[below]) * (place - below)
-
-
-def round_up(seconds: float, step: float = STEP) -> float:
-    # The small tolerance keeps 1.85 at 1.85 when float arithmetic makes it 1.8500000000000003.
-    return round(math.ceil(seconds / step - 1e-6) * step, 2)
 
 
 def round_down(seconds: float, step: float = 0.01) -> float:
