@@ -17,10 +17,10 @@ from accessible_companion.caregiver.tuning import (
     Suggestion,
     Tuning,
     percentile,
-    round_up,
     tune,
 )
 from accessible_companion.core.limits import LIMITS
+from accessible_companion.core.pace import round_up
 from accessible_companion.core.settings import Mode
 
 NOW = Current(
@@ -194,8 +194,9 @@ def test_help_hold_only_ever_suggests_longer() -> None:
 
 
 def test_help_hold_stays_clear_of_the_long_press_and_within_limits() -> None:
-    from accessible_companion.caregiver.tuning import HELP_ROOM, Suggestion, suggest_help_hold
+    from accessible_companion.caregiver.tuning import Suggestion, suggest_help_hold
     from accessible_companion.core.limits import LIMITS
+    from accessible_companion.core.pace import HELP_ROOM
 
     found = suggest_help_hold([0.12] * 300, 2.0, long_press=2.2)
     assert isinstance(found, Suggestion) and found.value >= 2.2 + HELP_ROOM

@@ -63,7 +63,7 @@ def test_a_press_slower_than_the_dwell_is_measured_as_slow_not_as_a_quick_press_
     assert press.late
     assert press.reaction == pytest.approx(1.1)
     assert press.wait == pytest.approx(1.1)  # no spoken cues here: the dwell starts at the onset
-    assert press.kind == "select" and press.mode == "auto"
+    assert press.action == "select" and press.mode == "auto"
 
 
 def test_a_press_well_into_a_highlight_is_for_that_item() -> None:
@@ -96,8 +96,8 @@ def test_hold_and_kind_are_measured_in_press_hold() -> None:
     h.wait(0.5)
     h.press(hold=0.8)  # a long press: select
     step, select = timed(h)
-    assert (step.kind, step.hold) == ("step", pytest.approx(0.15))
-    assert (select.kind, select.hold) == ("select", pytest.approx(0.8))
+    assert (step.action, step.hold) == ("step", pytest.approx(0.15))
+    assert (select.action, select.hold) == ("select", pytest.approx(0.8))
     assert step.reaction == pytest.approx(0.5) and select.reaction == pytest.approx(0.5)
 
 

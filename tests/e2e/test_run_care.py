@@ -6,12 +6,13 @@ and everything is read back from the trace and from the SQLite journal on disk.
 
 from __future__ import annotations
 
+import statistics
 import time
 from pathlib import Path
 
 import pytest
 
-from accessible_companion.core.records import Alert, CheckIn, Rest, RestOffered
+from accessible_companion.core.records import Alert, CheckIn, PressTimed, Rest, RestOffered
 from accessible_companion.journal import Journal
 from rigs.xvfb import xdotool
 from tests.e2e.test_run_switch import press
@@ -140,5 +141,23 @@ def test_rest_check_in_and_alert_end_to_end(xvfb_display: str, tmp_path: Path) -
         assert [s.entry for s in stored.rest_offers()] == [RestOffered("active", True)]
         assert [s.entry for s in stored.rests()] == [Rest(3.0, 3.0, "time")]
         assert [s.entry for s in stored.checkins()] == [CheckIn("How is your energy?", "high", 10.0)]
-        alerts = [s.entry for s in stored.alerts()]
-        assert alerts == [Alert("hold", "caregiver", answered["seconds_to_ack"], False)]
+        assert [s.entry for s in stored.alerts()] == [
+            Alert("hold", "caregiver", answered["seconds_to_ack"], False)
+        ]
+        # Every press, measured (pacing, issue 13): the same rows as the trace's records.
+        check_presses([s.entry for s in stored.entries(PressTimed)], lines)
+
+
+def check_presses(presses: list[PressTimed], lines: list[TraceLine]) -> None:
+    """Every press journaled as measured, the same rows as the trace's records."""
+    traced = [line for line in lines if line["event"] == "record" and line["kind"] == "PressTimed"]
+    assert len(presses) == len(traced) >= 12
+    kinds = [p.action for p in presses]
+    assert kinds.count("select") >= 4 and kinds.count("step") >= 5 and "wake" in kinds
+    assert {p.mode for p in presses} == {"step"}
+    holds = [p.hold for p in presses]
+    assert all(hold is not None and 0.05 <= hold < 1.5 for hold in holds), holds
+    # A press with a highlight has its reaction; this test mostly waits 0.35 s or more first.
+    reactions = [p.reaction for p in presses if p.action != "wake"]
+    assert all(r is not None and r >= 0 for r in reactions), reactions
+    assert statistics.median(r for r in reactions if r is not None) >= 0.3, reactions

@@ -237,8 +237,8 @@ def test_the_csv_export_has_the_presses_and_the_timing_changes(journal_file: Pat
     presses = list(
         csv.DictReader(io.StringIO((tmp_path / "csv" / "presses.csv").read_text(encoding="utf-8")))
     )
-    assert list(presses[0])[3:] == ["mode", "kind", "reaction", "wait", "hold", "late"]
-    wake = next(row for row in presses if row["kind"] == "wake")
+    assert list(presses[0])[3:] == ["mode", "action", "reaction", "wait", "hold", "late"]
+    wake = next(row for row in presses if row["action"] == "wake")
     assert (wake["reaction"], wake["hold"], wake["late"]) == ("", "0.2", "no")
     changes = (tmp_path / "csv" / "timing_changes.csv").read_text(encoding="utf-8").splitlines()
     assert changes[0] == "id,at,local_time,setting,old,new,reason"

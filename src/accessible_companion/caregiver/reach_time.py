@@ -57,7 +57,7 @@ class Reaction:
 
 def reaction_of(presses: Sequence[PressTimed]) -> Reaction:
     """The median reaction of the selecting and stepping presses, or the default with too few."""
-    found = [p.reaction for p in presses if p.kind in MEASURED_KINDS and p.reaction is not None]
+    found = [p.reaction for p in presses if p.action in MEASURED_KINDS and p.reaction is not None]
     if len(found) < MIN_REACTIONS:
         return Reaction(DEFAULT_REACTION, 0)
     return Reaction(statistics.median(found), len(found))

@@ -79,7 +79,7 @@ def hold_look(journal: Path | None, config: Path) -> HoldLook:
             holds = [
                 e.entry.hold
                 for e in opened.entries(PressTimed)
-                if e.entry.hold is not None and not (e.entry.mode == "inverse" and e.entry.kind == "select")
+                if e.entry.hold is not None and not (e.entry.mode == "inverse" and e.entry.action == "select")
             ]
     except JournalError as error:
         return HoldLook(f"The journal cannot be read just now: {error}")

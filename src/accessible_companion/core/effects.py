@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from .records import Entry
+from .records import Entry, FatigueSignal
 
 Voice = Literal["cue", "main"]
 
@@ -208,11 +208,11 @@ def trace_fields(effect: Effect) -> dict[str, Any] | None:
     if not effect.TRACE:
         return None
     if isinstance(effect, Record):  # one flat line: the kind of entry and its fields
-        return {
-            "event": effect.TRACE,
-            "kind": type(effect.entry).__name__,
-            **dataclasses.asdict(effect.entry),
-        }
+        fields = dataclasses.asdict(effect.entry)
+        # An entry's own `kind` (a sign of fatigue's) must not hide which entry it is.
+        if "kind" in fields:
+            fields["sign" if isinstance(effect.entry, FatigueSignal) else "entry_kind"] = fields.pop("kind")
+        return {"event": effect.TRACE, "kind": type(effect.entry).__name__, **fields}
     fields = {"event": effect.TRACE, **dataclasses.asdict(effect)}
     if isinstance(effect, Speak):
         # Only a banked phrase has one, and its file name says which (the folder says nothing).

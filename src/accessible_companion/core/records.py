@@ -93,7 +93,7 @@ class PressTimed:
 
     mode: str
     """The scanning mode it was made in."""
-    kind: str
+    action: str
     """What it did: `select`, `step` (moved the highlight on) or `wake` (nothing was highlighted)."""
     reaction: float | None
     """Seconds from the onset of the highlight it was meant for to the switch going down (inverse

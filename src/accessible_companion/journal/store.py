@@ -178,7 +178,7 @@ def _v3_to_v4(db: sqlite3.Connection) -> None:
 # pacing changed, for the report's reaction and hold times per day.
 SCHEMA_V5: Final = (
     """CREATE TABLE presses (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
-        mode TEXT NOT NULL, kind TEXT NOT NULL, reaction REAL, wait REAL, hold REAL,
+        mode TEXT NOT NULL, action TEXT NOT NULL, reaction REAL, wait REAL, hold REAL,
         late INTEGER NOT NULL, entry_id TEXT)""",
     "CREATE INDEX presses_at ON presses (at)",
     "CREATE UNIQUE INDEX presses_entry_id ON presses (entry_id)",

@@ -100,7 +100,7 @@ class Pace:
 
 def pace_of(presses: Iterable[PressTimed]) -> Pace:
     """The Pace of some presses; `wake` presses are left out."""
-    paced = [p for p in presses if p.kind in PACED_KINDS]
+    paced = [p for p in presses if p.action in PACED_KINDS]
     return Pace(
         presses=len(paced),
         reaction=spread_of([p.reaction for p in paced if p.reaction is not None]),
