@@ -94,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     listen.add_argument("--model", type=Path, help="folder of the vosk speech model to use")
     listen.add_argument("--seconds", type=float, help="stop after this many seconds (default: Ctrl-C)")
+    teach = voice_actions.add_parser(
+        "teach", help="say each command a few times, so the companion knows this user's voice"
+    )
+    teach.add_argument("--config", type=Path, help="a folder or file of caregiver config (default: built-in)")
+    teach.add_argument("--phrase", action="append", default=[], help="only this phrase (may be repeated)")
+    teach.add_argument("--takes", type=int, default=4, help="takes of each phrase (default 4)")
     return parser
 
 
@@ -123,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return caregiver_cli.main(args)
     if args.command == "service":
         return service.main(args)
+    if args.command == "voice" and args.voice_command == "teach":
+        from .voice import teaching
+
+        return teaching.main(args.config, args.phrase, args.takes)
     if args.command == "voice":
         from .voice import tryout as voice_test
 
