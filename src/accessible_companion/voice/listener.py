@@ -23,6 +23,7 @@ from ..errors import named
 from ..ports import Post
 from .hearing import HalfDuplex, Rules, Verdict
 from .recognizer import Recognizer, builtin_fillers, dbfs, load_model, missing_words
+from .vad import DETECTOR, Detector, VadUnavailableError, detector
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,12 @@ class VoiceListener:
         settings = self.settings
         fillers = (*builtin_fillers(settings.language), *settings.fillers)
         rules = Rules(settings.min_confidence, settings.min_seconds)
-        return Recognizer(self._model, rate, rules, fillers, settings.end_silence)
+        try:
+            vad: Detector | None = detector(DETECTOR)
+        except VadUnavailableError as error:  # an install without it: every block is decoded, as before
+            log.warning("%s", error)
+            vad = None
+        return Recognizer(self._model, rate, rules, fillers, settings.end_silence, vad)
 
     def _microphone_state(self, state: MicrophoneState, detail: str) -> None:
         messages = self._messages

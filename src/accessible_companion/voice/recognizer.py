@@ -19,6 +19,8 @@ from typing import Any
 
 from ..core.commands import normalize_words
 from .hearing import UNKNOWN, Endpointer, Rules, Verdict, grammar, judge, parse_result
+from .utterance import FRAME, Segmenter, Segmenting, Utterance, plausible
+from .vad import FRAME_BYTES, Detector
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +75,20 @@ class Recognizer:
     """A vosk grammar recognizer that listens for a changing set of phrases."""
 
     def __init__(
-        self, model: Any, rate: int, rules: Rules, fillers: Sequence[str] = (), end_silence: float = 0.0
+        self,
+        model: Any,
+        rate: int,
+        rules: Rules,
+        fillers: Sequence[str] = (),
+        end_silence: float = 0.0,
+        vad: Detector | None = None,
     ) -> None:
         """`end_silence` > 0: end an utterance after that much quiet, without waiting for
-        vosk's own endpointing (which comes 0.6-1.0 s after the last word)."""
+        vosk's own endpointing (which comes 0.6-1.0 s after the last word).
+
+        `vad` (see `vad.detector`; 16 kHz only): vosk hears only
+        isolated utterances (`utterance.Segmenter`), level-normalised, and nothing else; in
+        quiet only a loudness check runs."""
         self._model = model
         self._rate = rate
         self.rules = rules
@@ -91,6 +103,10 @@ class Recognizer:
         self._rec: Any = None
         self._results = 0
         self._dirty = False
+        self._gated: Gated | None = None
+        if vad is not None and rate == 16000:
+            quiet = max(end_silence, 0.3)
+            self._gated = Gated(vad, Segmenting(end_silence=quiet))
 
     @property
     def rate(self) -> int:
@@ -119,6 +135,9 @@ class Recognizer:
         """Decode a block; a verdict when an utterance ended in it."""
         if self._rec is None:
             return None
+        if self._gated is not None:
+            found = self._gated.feed(pcm)
+            return self._decode(found) if found is not None else None
         self._dirty = True
         if self._rec.AcceptWaveform(pcm):
             if self._endpointer is not None:
@@ -128,14 +147,36 @@ class Recognizer:
             return self._verdict(self._rec.FinalResult())
         return None
 
+    def _decode(self, found: tuple[Utterance, bytes]) -> Verdict | None:
+        """Judge an utterance: rejected unheard when not isolated, else decoded alone."""
+        utterance, pcm = found
+        if utterance.reason:
+            return Verdict("", reason=utterance.reason)
+        self._rec.Reset()
+        self._rec.AcceptWaveform(normalise(pcm))
+        verdict = self._verdict(self._rec.FinalResult())
+        if verdict is None or not verdict.accepted:
+            return verdict
+        why = plausible(verdict.phrase, utterance.seconds)
+        if why:
+            return Verdict(verdict.text, confidence=verdict.confidence, reason=why)
+        return verdict
+
     def flush(self) -> Verdict | None:
         """End the utterance in progress now (for the end of a file or a test)."""
+        if self._gated is not None:
+            if self._rec is None:
+                return None
+            found = self._gated.flush()
+            return self._decode(found) if found is not None else None
         if self._rec is None or not self._dirty:
             return None
         return self._verdict(self._rec.FinalResult())
 
     def reset(self) -> None:
         """Forget the utterance in progress (the companion started speaking over it)."""
+        if self._gated is not None:
+            self._gated.reset()
         if self._endpointer is not None:
             self._endpointer.reset()
         if self._rec is not None and self._dirty:
@@ -185,3 +226,110 @@ def _rms(pcm: bytes) -> float:
     if not samples:
         return 0.0
     return math.sqrt(sum(s * s for s in samples) / len(samples))
+
+
+TARGET_RMS = 3000.0
+"""The level (int16 RMS, about -21 dBFS) an utterance is brought to before decoding: soft
+clips were recognised far worse than the same clips made louder."""
+MAX_GAIN = 10.0
+"""At most +20 dB: more would raise the room's noise into words."""
+
+
+def normalise(pcm: bytes, target: float = TARGET_RMS, max_gain: float = MAX_GAIN) -> bytes:
+    """int16 audio scaled to `target` RMS (gain at most `max_gain`, and never clipping)."""
+    import numpy as np
+
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32)
+    if not samples.size:
+        return pcm
+    rms = float(np.sqrt(np.mean(samples * samples)))
+    peak = float(np.max(np.abs(samples)))
+    if rms <= 0 or peak <= 0:
+        return pcm
+    gain = min(target / rms, max_gain, 32000.0 / peak)
+    return bytes(np.clip(samples * gain, -32768, 32767).astype("<i2").tobytes())
+
+
+class Gated:
+    """Audio in, isolated utterances (and their audio) out: the detector runs only on blocks
+    louder than the room, so listening to a quiet room costs a loudness check per block.
+
+    The room's level is the quietest recent block, rising slowly (as `Endpointer`); a block
+    at most `ratio` times it is quiet and its frames count as no speech unheard."""
+
+    PRE_ROLL = 0.3
+    """Seconds of audio kept before the speech (its onset, which the detector calls late)."""
+    TAIL = 0.15
+    """Seconds after the last speech frame given to the recognizer."""
+
+    def __init__(self, vad: Detector, rules: Segmenting, ratio: float = 2.0) -> None:
+        self._vad = vad
+        self._was_loud = False
+        self._segmenter = Segmenter(rules)
+        self._ratio = ratio
+        self._floor: float | None = None
+        self._audio = bytearray()
+        self._base = 0
+        """Frame number of `_audio`'s first frame."""
+        self._rest = b""
+        keep = rules.max_speech + rules.end_silence + self.PRE_ROLL + 0.5 + vad.lag * FRAME
+        self._keep = round(keep / FRAME)
+        self.decided = 0
+        """Frames the detector judged (for the benchmark: its cost)."""
+
+    def feed(self, pcm: bytes) -> tuple[Utterance, bytes] | None:
+        """A block; an utterance that ended in it, with its audio."""
+        import numpy as np
+
+        data = self._rest + pcm
+        whole = len(data) // FRAME_BYTES * FRAME_BYTES
+        self._rest = data[whole:]
+        if not whole:
+            return None
+        block = data[:whole]
+        samples = np.frombuffer(block, dtype="<i2").astype(np.float32)
+        rms = float(np.sqrt(np.mean(samples * samples)))
+        floor = rms if self._floor is None else min(rms, self._floor * 1.02 + 1.0)
+        self._floor = floor
+        loud = rms > floor * self._ratio or self._segmenter.active
+        if loud and not self._was_loud and self._vad.warmup:
+            # Give the detector the audio it skipped, as far back as it needs.
+            frames = min(self._vad.warmup, len(self._audio) // FRAME_BYTES)
+            for i in range(len(self._audio) - frames * FRAME_BYTES, len(self._audio), FRAME_BYTES):
+                self.decided += 1
+                self._vad(bytes(self._audio[i : i + FRAME_BYTES]))
+        self._was_loud = loud
+        self._audio += block
+        found: tuple[Utterance, bytes] | None = None
+        for i in range(0, whole, FRAME_BYTES):
+            speech = False
+            if loud:
+                self.decided += 1
+                speech = self._vad(block[i : i + FRAME_BYTES])
+            utterance = self._segmenter.push(speech)
+            if utterance is not None:
+                found = (utterance, self._cut(utterance))
+        excess = len(self._audio) // FRAME_BYTES - self._keep
+        if excess > 0:  # what is older belongs to no utterance that can still count
+            del self._audio[: excess * FRAME_BYTES]
+            self._base += excess
+        return found
+
+    def flush(self) -> tuple[Utterance, bytes] | None:
+        """End the utterance in progress (the end of a file): as if quiet followed."""
+        found: tuple[Utterance, bytes] | None = None
+        while self._segmenter.active:
+            utterance = self._segmenter.push(False)
+            if utterance is not None:
+                found = (utterance, self._cut(utterance))
+        return found
+
+    def reset(self) -> None:
+        """Forget the utterance in progress (the room's level and the past are kept)."""
+        while self._segmenter.active:
+            self._segmenter.push(False)
+
+    def _cut(self, utterance: Utterance) -> bytes:
+        first = max(self._base, utterance.start - round(self.PRE_ROLL / FRAME) - self._vad.lag)
+        last = utterance.end + round(self.TAIL / FRAME)
+        return bytes(self._audio[(first - self._base) * FRAME_BYTES : (last - self._base) * FRAME_BYTES])

@@ -1,0 +1,162 @@
+"""Cutting a stream into utterances, from per-frame speech decisions: pure rules, no audio.
+
+A command is said on its own: quiet before it and after it. A piece of running talk (a
+television, a visit, a phone call) is not, even when a short piece of it sounds like a
+command word; so an utterance counts only when it is ISOLATED: at least `gap_before` s
+without speech before it, `end_silence` s after it, and the recent past not mostly
+speech. Then its speech length must suit the phrase heard in it (`plausible`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+FRAME = 0.01
+"""Seconds per decision (the detector's 10 ms frames)."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One stretch of speech, in frame numbers of the stream (end exclusive)."""
+
+    start: int
+    """First speech frame."""
+    end: int
+    """One past the last speech frame."""
+    voiced: int
+    """Frames called speech within it."""
+    reason: str = ""
+    """Why it cannot be a command ("" = it is isolated)."""
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start) * FRAME
+
+
+@dataclass(frozen=True)
+class Segmenting:
+    """The rules of `Segmenter` (seconds)."""
+
+    end_silence: float = 0.3
+    """Quiet that ends an utterance; also the quiet after that it needs."""
+    gap_before: float = 0.4
+    """Quiet before an utterance that it needs."""
+    history: float = 4.0
+    """The recent past looked at for running talk."""
+    busy_share: float = 0.35
+    """More speech than this share of `history` before an utterance: it is running talk."""
+    min_speech: float = 0.08
+    """Shorter bursts are clicks, not speech (ignored)."""
+    max_speech: float = 3.0
+    """Longer is talk, not a command (ended and rejected at once)."""
+    bridge: float = 0.12
+    """Gaps this short inside speech (stops, the detector's misses) do not split it."""
+
+
+class Segmenter:
+    """Per-frame speech decisions in, finished utterances out."""
+
+    def __init__(self, rules: Segmenting = Segmenting()) -> None:
+        self.rules = rules
+        self._frame = 0
+        self._start = -1
+        """First speech frame of the utterance in progress, -1 = none."""
+        self._last = -1
+        """Last speech frame seen."""
+        self._voiced = 0
+        self._previous_end = -(10**9)
+        """End of the last speech burst before the one in progress."""
+        self._past: deque[bool] = deque(maxlen=max(1, round(rules.history / FRAME)))
+        self._busy = 0
+        """Speech frames in `_past`."""
+        self._past_at_start = 0
+        self._gap_at_start = 0
+        self._too_long = False
+
+    @property
+    def frame(self) -> int:
+        """Frames seen so far."""
+        return self._frame
+
+    @property
+    def active(self) -> bool:
+        """An utterance is in progress."""
+        return self._start >= 0
+
+    def push(self, speech: bool) -> Utterance | None:
+        """One frame's decision; the utterance it ends, if any."""
+        rules = self.rules
+        index = self._frame
+        self._frame += 1
+        done: Utterance | None = None
+        if speech:
+            if self._start < 0:
+                self._start = index
+                self._voiced = 0
+                self._too_long = False
+                self._past_at_start = self._busy
+                self._gap_at_start = index - self._previous_end
+            self._last = index
+            self._voiced += 1
+        elif self._start >= 0 and index - self._last > rules.bridge / FRAME:
+            if self._last + 1 - self._start < rules.min_speech / FRAME:
+                # A click: forget it, as if it had not been (it does not break the quiet).
+                self._start = -1
+            elif index - self._last >= rules.end_silence / FRAME:
+                done = self._finish()
+        if (
+            self._start >= 0
+            and not self._too_long
+            and self._last + 1 - self._start > rules.max_speech / FRAME
+        ):
+            self._too_long = True
+            done = Utterance(self._start, self._last + 1, self._voiced, "too long for a command")
+        if len(self._past) == self._past.maxlen and self._past[0]:
+            self._busy -= 1
+        self._past.append(speech)
+        self._busy += speech
+        return done
+
+    def _finish(self) -> Utterance | None:
+        rules = self.rules
+        start, end = self._start, self._last + 1
+        self._start = -1
+        self._previous_end = end
+        if self._too_long:
+            return None  # already reported
+        too_soon = self._gap_at_start < rules.gap_before / FRAME
+        busy = self._past_at_start > rules.busy_share * (self._past.maxlen or 1)
+        reason = "in continuous speech" if too_soon or busy else ""
+        return Utterance(start, end, self._voiced, reason)
+
+
+def syllables(phrase: str) -> int:
+    """Syllables of a phrase: a Korean syllable block is one; elsewhere groups of vowels."""
+    count = 0
+    vowel = False
+    for char in phrase.lower():
+        if 0xAC00 <= ord(char) <= 0xD7A3:
+            count += 1
+            vowel = False
+        else:
+            is_vowel = char in "aeiouyàáâäèéêëìíîïòóôöùúûüæøœ"
+            count += is_vowel and not vowel
+            vowel = is_vowel
+    return max(1, count)
+
+
+PER_SYLLABLE = (0.08, 0.6)
+"""Seconds of speech per syllable, least and most, as people (slow ones too) say words."""
+SLACK = 0.4
+"""Seconds allowed beyond the most (a breath, a drawn-out last syllable)."""
+
+
+def plausible(phrase: str, seconds: float) -> str:
+    """Why `seconds` of speech cannot be `phrase` said alone, or "" when it can."""
+    count = syllables(phrase)
+    if seconds > count * PER_SYLLABLE[1] + SLACK:
+        return "too long for the phrase"
+    if seconds < count * PER_SYLLABLE[0]:
+        return "too short for the phrase"
+    return ""

