@@ -12,10 +12,10 @@ a. bare: a KaldiRecognizer whose grammar is just the phrases; whatever it output
    a phrase counts as a command (what a naive vosk integration does).
 b. pipeline: the companion's `Recognizer` (built-in + settings fillers, `Rules` from the
    Korean settings, the voice-activity detector `--vad`: vosk hears only isolated
-   utterances, level-normalised; `--vad none`: every block, as before) fed 50 ms blocks; for own-cue clips behind the `HalfDuplex` gate as
-   the app uses it: speaking(True) when the cue starts and speaking(False) when it ends,
-   the sound reaching the microphone LAG s later; blocks whose capture time the gate
-   closes are not fed and the recognizer is reset.
+   utterances, level-normalised; `--vad none`: every block, as before) fed 50 ms blocks;
+   for own-cue clips behind the `HalfDuplex` gate as the app uses it: speaking(True) when
+   the cue starts and speaking(False) when it ends, the sound reaching the microphone LAG s
+   later; blocks whose capture time the gate closes are not fed and the recognizer is reset.
 
 Then the same decoding with other rules (min_confidence, min_seconds) and filler lists,
 to choose defaults. A command clip counts as right when the first phrase accepted means

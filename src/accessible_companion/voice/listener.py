@@ -23,6 +23,8 @@ from ..errors import named
 from ..ports import Post
 from .hearing import HalfDuplex, Rules, Verdict
 from .recognizer import Recognizer, builtin_fillers, dbfs, load_model, missing_words
+from .takes import Takes
+from .teaching import TakeFolder
 from .vad import DETECTOR, Detector, VadUnavailableError, detector
 
 log = logging.getLogger(__name__)
@@ -47,10 +49,14 @@ class VoiceListener:
         vocabulary: Sequence[str] = (),
         messages: Messages | None = None,
         clock: Callable[[], float] = time.monotonic,
+        takes_root: Path | None = None,
     ) -> None:
         """`locate` returns the model folder to load (raising ModelUnavailableError);
-        `vocabulary` is every phrase of the config, checked against the model once."""
+        `vocabulary` is every phrase of the config, checked against the model once;
+        `takes_root`: where the user's takes are (None: the user's data folder)."""
         self.settings = settings
+        self._takes_root = takes_root
+        self._takes: Takes | None = None
         self._locate = locate
         self._vocabulary = tuple(vocabulary)
         self._messages = messages or Messages()
@@ -171,8 +177,20 @@ class VoiceListener:
         if missing:
             # vosk would drop these silently: the phrase could never be heard.
             self._emit(Notice("The speech model does not know: " + ", ".join(missing), level="warning"))
+        self._takes = self._load_takes()
         self._emit(Notice(f"Voice commands ready ({path.name}).", kind="voice_ready"))
         return True
+
+    def _load_takes(self) -> Takes | None:
+        """The user's own takes (`voice teach`), if any: a broken file never stops listening."""
+        try:
+            takes = TakeFolder.of(self.settings.language, self._takes_root).load()
+        except (OSError, ValueError, EOFError) as error:
+            log.warning("the user's voice takes were not read: %s", error)
+            return None
+        if takes is not None:
+            log.info("the user's own takes of %d phrases are a second opinion", len(takes.by_phrase))
+        return takes
 
     def _microphone(self) -> Microphone:
         settings = self.settings
@@ -193,7 +211,7 @@ class VoiceListener:
         except VadUnavailableError as error:  # an install without it: every block is decoded, as before
             log.warning("%s", error)
             vad = None
-        return Recognizer(self._model, rate, rules, fillers, settings.end_silence, vad)
+        return Recognizer(self._model, rate, rules, fillers, settings.end_silence, vad, self._takes)
 
     def _microphone_state(self, state: MicrophoneState, detail: str) -> None:
         messages = self._messages

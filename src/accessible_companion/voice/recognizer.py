@@ -19,6 +19,7 @@ from typing import Any
 
 from ..core.commands import normalize_words
 from .hearing import UNKNOWN, Endpointer, Rules, Verdict, grammar, judge, parse_result
+from .takes import Takes
 from .utterance import FRAME, Segmenter, Segmenting, Utterance, plausible
 from .vad import FRAME_BYTES, Detector
 
@@ -82,13 +83,16 @@ class Recognizer:
         fillers: Sequence[str] = (),
         end_silence: float = 0.0,
         vad: Detector | None = None,
+        takes: Takes | None = None,
     ) -> None:
         """`end_silence` > 0: end an utterance after that much quiet, without waiting for
         vosk's own endpointing (which comes 0.6-1.0 s after the last word).
 
         `vad` (see `vad.detector`; 16 kHz only): vosk hears only
         isolated utterances (`utterance.Segmenter`), level-normalised, and nothing else; in
-        quiet only a loudness check runs."""
+        quiet only a loudness check runs. `takes`: the user's own takes (voice/takes.py), a
+        second opinion on each isolated utterance (only with `vad`)."""
+        self.takes = takes
         self._model = model
         self._rate = rate
         self.rules = rules
@@ -155,12 +159,27 @@ class Recognizer:
         self._rec.Reset()
         self._rec.AcceptWaveform(normalise(pcm))
         verdict = self._verdict(self._rec.FinalResult())
+        if self.takes is not None:
+            verdict = self._second_opinion(self.takes, verdict, pcm)
         if verdict is None or not verdict.accepted:
             return verdict
         why = plausible(verdict.phrase, utterance.seconds)
         if why:
             return Verdict(verdict.text, confidence=verdict.confidence, reason=why)
         return verdict
+
+    def _second_opinion(self, takes: Takes, verdict: Verdict | None, pcm: bytes) -> Verdict | None:
+        """The user's takes agree, veto (another voice, a television) or, where the model was
+        unsure, choose the phrase themselves when they are sure."""
+        heard = verdict.phrase if verdict is not None and verdict.accepted else ""
+        chosen = takes.decide(heard, pcm, self._rate, allowed=self._phrases)
+        if chosen == heard:
+            return verdict
+        if not chosen:
+            assert verdict is not None
+            return Verdict(verdict.text, confidence=verdict.confidence, reason="not like the user's takes")
+        text = verdict.text if verdict is not None else chosen
+        return Verdict(text, phrase=chosen, confidence=verdict.confidence if verdict is not None else 0.0)
 
     def flush(self) -> Verdict | None:
         """End the utterance in progress now (for the end of a file or a test)."""
