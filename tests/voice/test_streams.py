@@ -10,9 +10,20 @@ import pytest
 from bench import voice_streams
 from rigs.speech_clips import RATE, read_pcm
 
-pytestmark = pytest.mark.real
+
+def test_the_table_counts_every_accept_and_the_calls_for_help(capsys: pytest.CaptureFixture[str]) -> None:
+    stream = voice_streams.Stream("tv-mix", 600.0, "tv-mix.wav", ((0.5, 1.5, "news: ko+m1: 안녕"),))
+    found = {
+        ("tv-mix", "bare"): ([(1.0, "도와줘"), (2.0, "메인"), (3.0, "도와줘")], 1.0),
+        ("tv-mix", "pipeline"): ([(1.0, "도와줘")], 1.0),
+    }
+    voice_streams.report([stream], [], found, {"도와줘"})
+    row = next(line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("  tv-mix"))
+    # minutes, bare, per hour, pipeline, per hour, help bare, help pipeline
+    assert row[1:8] == ["10.0", "3", "18.0", "1", "6.0", "2", "1"]
 
 
+@pytest.mark.real
 def test_the_streams_are_seeded_and_as_long_as_asked(tmp_path: Path) -> None:
     first_folder, first = voice_streams.build_streams(5.0, seed=3, root=tmp_path / "a")
     second_folder, second = voice_streams.build_streams(5.0, seed=3, root=tmp_path / "b")
@@ -24,6 +35,7 @@ def test_the_streams_are_seeded_and_as_long_as_asked(tmp_path: Path) -> None:
         assert a.segments == b.segments
 
 
+@pytest.mark.real
 def test_quick_run_reports_every_stream(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
