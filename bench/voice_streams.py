@@ -76,9 +76,11 @@ def pipeline_verdicts(
     verdict with the time (s into `pcm`) of the block it came in."""
     listening = settings.listening
     fillers = (*builtin_fillers(listening.language), *listening.fillers)
-    recognizer = Recognizer(
-        model, rate, Rules(listening.min_confidence, listening.min_seconds), fillers, listening.end_silence
-    )
+    from accessible_companion.voice.vad import DETECTOR, detector
+
+    rules = Rules(listening.min_confidence, listening.min_seconds)
+    # As the app builds it (voice/listener.py): the voice-activity gate in front of vosk.
+    recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, detector(DETECTOR))
     recognizer.listen_for(phrases)
     out: list[tuple[float, Verdict]] = []
     step = rate // 20 * 2
