@@ -25,7 +25,7 @@ from accessible_companion.core.events import (
     VoiceRejected,
 )
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet
-from accessible_companion.core.settings import Mode, Settings
+from accessible_companion.core.settings import Mode, Settings, Speech, VoiceOut
 from accessible_companion.loop import Loop
 from accessible_companion.ports import Post
 from accessible_companion.speech.speaker import NullSpeech
@@ -159,6 +159,28 @@ def test_muted_while_sounding_and_unmuted_when_all_speech_ended() -> None:
     assert all(a != b for a, b in zip(listener.sound, listener.sound[1:], strict=False))
     spoken = [f["text"] for _, e, f in trace.lines if e == "speak"]
     assert "Microphone lost." in spoken
+
+
+def test_cues_in_an_earphone_do_not_mute_listening_and_the_rooms_sound_does() -> None:
+    speech = Speech(cue=VoiceOut(device="earphone"), main=VoiceOut(device="speaker"))
+    loop, listener, trace, stop = running(dataclasses.replace(Settings(), speech=speech, voice_commands=True))
+    try:
+        wait_until(lambda: any(e == "speak" and f.get("voice") == "cue" for _, e, f in trace.lines))
+        time.sleep(0.1)
+        assert listener.sound == []  # the cues went to the earphone: still listening
+        loop.post(Notice("Microphone lost.", spoken=True), time.monotonic())
+        wait_until(lambda: listener.sound[-1:] == [False])
+    finally:
+        stop()
+    assert listener.sound[:2] == [True, False]  # the main voice is heard in the room
+
+
+def test_which_sound_reaches_the_microphone() -> None:
+    assert Speech().reaches_microphone("cue") and Speech().reaches_microphone("main")
+    same = Speech(cue=VoiceOut(device="USB"), main=VoiceOut(device="USB"))
+    assert same.reaches_microphone("cue")
+    own = Speech(cue=VoiceOut(device="earphone"))
+    assert not own.reaches_microphone("cue") and own.reaches_microphone("main")
 
 
 class HeldSpeech(NullSpeech):

@@ -87,7 +87,7 @@ class Loop:
         self.notifier = notifier
         self._clock = clock
         self._sounding: set[int] = set()
-        """Utterances handed to speech and not yet finished: the microphone is not heard."""
+        """Utterances handed to speech, not yet finished, that reach the microphone: it is not heard."""
         self._phrases: tuple[str, ...] | None = None
         self._queue: queue.SimpleQueue[tuple[float, Event] | object] = queue.SimpleQueue()
         self._now = -float("inf")
@@ -237,7 +237,7 @@ class Loop:
     def _to_speech(self, effect: Effect) -> None:
         try:
             if isinstance(effect, Speak):
-                self._sound_starts(effect.utterance)
+                self._sound_starts(effect)
                 self.speech.speak(effect)
             elif isinstance(effect, StopCue):
                 self.speech.stop_cue()
@@ -265,12 +265,13 @@ class Loop:
             except Exception as error:
                 self._adapter_failed("display", error)
 
-    def _sound_starts(self, utterance: int) -> None:
-        # Muted from the moment sound is asked for: it reaches the device ~5 ms later.
-        if self.voice is not None:
+    def _sound_starts(self, effect: Speak) -> None:
+        # Muted from the moment sound is asked for: it reaches the device ~5 ms later. Cues
+        # in an earphone cannot reach the microphone: listening goes on through them.
+        if self.voice is not None and self.companion.settings.speech.reaches_microphone(effect.voice):
             if not self._sounding:
                 self.voice.speaking(True, self._clock())
-            self._sounding.add(utterance)
+            self._sounding.add(effect.utterance)
 
     def _sound_ends(self, utterance: int, at: float) -> None:
         if utterance in self._sounding:

@@ -138,7 +138,11 @@ def test_every_default_item_is_selectable_by_voice_alone() -> None:
             for step_menu, step_index in paths[menu_id]:
                 say(h, config.menus[step_menu].items[step_index].voice_words[0])
             assert h.companion.view().menu == menu_id
-            chosen = of_type(say(h, item.voice_words[0]), Select)
+            heard = say(h, item.voice_words[0])
+            if item.action.value in config.settings.listening.confirm:  # said twice
+                assert of_type(heard, Select) == []
+                heard = say(h, item.voice_words[0])
+            chosen = of_type(heard, Select)
             assert [(s.menu, s.label) for s in chosen] == [(menu_id, item.label)]
             count += 1
     assert count == sum(len(m.items) for m in config.menus.menus.values())

@@ -12,7 +12,7 @@ from accessible_companion.core.companion import Companion
 from accessible_companion.core.effects import Effect, Highlight, Select, Speak, StopCue, StopMain
 from accessible_companion.core.events import Event, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet
-from accessible_companion.core.settings import Mode, Scanning, Settings
+from accessible_companion.core.settings import Listening, Mode, Scanning, Settings
 
 
 def menu_set(**menus: list[str | Item]) -> MenuSet:
@@ -28,7 +28,8 @@ def menu_set(**menus: list[str | Item]) -> MenuSet:
 
 
 def settings(mode: Mode = Mode.AUTO, **scanning: object) -> Settings:
-    """Settings with round test timings unless given."""
+    """Settings with round test timings unless given, and voice commands done when heard once
+    (what a command does is tested here; saying twice what matters in test_confirming.py)."""
     values: dict[str, object] = {
         "mode": mode,
         "interval": 1.0,
@@ -40,7 +41,7 @@ def settings(mode: Mode = Mode.AUTO, **scanning: object) -> Settings:
         "post_selection_pause": 0.3,
     }
     values.update(scanning)
-    return Settings(scanning=Scanning(**values))  # type: ignore[arg-type]
+    return Settings(scanning=Scanning(**values), listening=Listening(confirm=()))  # type: ignore[arg-type]
 
 
 T = TypeVar("T")

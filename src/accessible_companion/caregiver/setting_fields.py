@@ -220,7 +220,7 @@ def _field(path: str, name: str, wanted: Any, default: Any, doc: str) -> Setting
         return SettingField(path, label, meaning, kind, plain)
     if get_origin(wanted) is tuple:
         inner = get_args(wanted)[0]
-        if inner is str:
+        if inner is str or get_origin(inner) is Literal:  # names from a set: one a line, checked on save
             return SettingField(path, label, meaning, "lines", plain)
         if inner in (int, float):
             return SettingField(path, label, meaning, "numbers", plain, **ranged)

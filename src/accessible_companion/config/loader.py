@@ -23,6 +23,7 @@ from ..display.themes import color_problems
 from ..switch.keys import canonical_key_name
 from .blanks import blank_menu, blank_settings
 from .grids import row_cue_problems
+from .hearable import short_item_words, short_setting_words
 from .help_channels import help_channel_problems
 from .kinds import dotted, kind_problems
 from .problems import ConfigError, Problem
@@ -39,7 +40,14 @@ _ACTION_KEYS = {
     "answer": Action.CHECK_IN,
     "sound": Action.SPEAK,
 }
-_PLACEHOLDERS = {"seconds": "1.5", "mode": "auto", "answer": "low", "language": "en", "minutes": "5"}
+_PLACEHOLDERS = {
+    "seconds": "1.5",
+    "mode": "auto",
+    "answer": "low",
+    "language": "en",
+    "minutes": "5",
+    "words": "help",
+}
 _WORDS = {"count": "3", "state": "listening", "url": "http://127.0.0.1:8765/", "code": "123456"}
 """The placeholders of the window's words (`display.words`)."""
 HELP_MARGIN = 0.5
@@ -102,24 +110,27 @@ def load_config(path: Path | None = None, *, files_at: Path | None = None, decod
     settings = settings_at[0] if settings_at else fallback.settings if fallback else Settings()
     if settings_at is not None:
         problems += _check_settings(*settings_at)
+    # Words heard poorly: told, not refused (only when voice commands are on).
+    hearing = short_setting_words(*settings_at) if settings_at and settings.voice_commands else []
     folder = path if path.is_dir() else path.parent
     sounds = SoundCheck(
         folder, files_at if files_at is None or files_at.is_dir() else files_at.parent, decode
     )
     if menus_at:
         try:
-            menus = _build_menus(menus_at, settings, problems, sounds)
+            menus = _build_menus(menus_at, settings, problems, sounds, hearing)
         finally:
             sounds.close()
     if problems:
-        raise ConfigError(problems, sounds.warnings)
+        raise ConfigError(problems, [*sounds.warnings, *hearing])
 
     if not menus_at:
         if fallback is None:
             raise ConfigError([Problem(files[0], 1, "no menus defined")])
         menus = fallback.menus
     used = tuple(files) + (fallback.files if fallback else ())
-    return Config(with_back_items(menus, settings), settings, used, tuple(sorted(sounds.warnings)))
+    warnings = tuple(sorted([*sounds.warnings, *hearing]))
+    return Config(with_back_items(menus, settings), settings, used, warnings)
 
 
 def _read_files(
@@ -394,7 +405,9 @@ def _build_menus(
     settings: Settings,
     problems: list[Problem],
     sounds: SoundCheck,
+    hearing: list[Problem],
 ) -> MenuSet:
+    """The menus, checked; one-syllable voice words go to `hearing` (when voice is on)."""
     menus: dict[str, Menu] = {}
     where: dict[str, tuple[LinedYaml, Location]] = {}
     item_ids: dict[str, str] = {}
@@ -433,6 +446,8 @@ def _build_menus(
     # The Back items the companion adds are checked too, with the caregiver's back words.
     _check_voice_clashes(with_back_items(menu_set, settings), where, problems)
     problems += row_cue_problems(with_back_items(menu_set, settings), settings, where)
+    if settings.voice_commands:
+        hearing += short_item_words(menu_set, where)
     return menu_set
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from .care import REST_OFFER, check_in_menus
 from .caring import Care
 from .commands import command_words, normalize_words, phrase_table
+from .confirming import Asked, Confirming
 from .effects import ConfigApplied, Effect, Record, Select, SettingChanged
 from .events import (
     AdapterError,
@@ -84,6 +85,8 @@ class Companion:
         """A new config waiting for a calm moment."""
         self._page = PageAddress("")
         """Where the caregiver's page is, for the status line."""
+        self._confirming = Confirming()
+        """A command that matters heard once, waiting to be said again."""
 
     @property
     def settings(self) -> Settings:
@@ -102,6 +105,8 @@ class Companion:
         effects = self._handle(event, now)
         if isinstance(event, SwitchUp | SwitchTap | VoiceCommand | PointerSelect):
             self._care.touch(now)
+        if isinstance(event, SwitchUp | SwitchTap | PointerSelect):
+            self._unshow(self._confirming.drop())  # the user did something else
         if not self._speech.main_pending:
             effects += self._care.due(now)
         if self._pending is not None and self._scanner.calm() and not self._care.state:
@@ -111,6 +116,8 @@ class Companion:
     def next_deadline(self) -> float | None:
         """The next time `handle(Tick(), t)` must be called, or None to wait for input."""
         times = self._scanner.deadlines() + self._care.deadlines()
+        if (asked := self._confirming.deadline()) is not None:
+            times.append(asked)
         return min(times) if times else None
 
     def voice_phrases(self) -> tuple[str, ...]:
@@ -167,6 +174,7 @@ class Companion:
             case SayPreview() | PageAddress():
                 return self._from_page(event)
             case Tick():
+                self._unshow(self._confirming.expire(now))
                 return [*self._gesture(now), *self._care.tick(now), *self._scanner.tick(now)]
 
     def _config_news(self, event: ConfigChanged | ConfigRejected) -> list[Effect]:
@@ -331,6 +339,8 @@ class Companion:
         if self._asleep:
             if command_words(commands).get(words) != "wake":
                 return []
+            if (asking := self._ask("command wake", "wake", words, now)) is not None:
+                return asking
             self._asleep = False
             return [
                 SettingChanged("voice_sleep", False),
@@ -339,16 +349,47 @@ class Companion:
         wanted = self._care.listened_for()
         if wanted:
             name = command_words(commands).get(words, "")
-            if name == "help" and self._care.state != "alert":
+            calls = name == "help" and self._care.state != "alert"
+            if not calls and name not in wanted:
+                return []
+            if (asking := self._ask(f"command {name}", name, words, now)) is not None:
+                return asking
+            if calls:  # a call for help by voice in a rest
                 return self._care.raise_alert("voice", now)
-            return self._pressed(1, now, held=None, measured=False) if name in wanted else []
-        meaning = phrase_table(self._scanner.menu.items, commands).get(words)
+            return self._pressed(1, now, held=None, measured=False)
+        menu = self._scanner.menu
+        meaning = phrase_table(menu.items, commands).get(words)
         if meaning is None:
             return []
         if meaning.index >= 0:
+            action = menu.items[meaning.index].action.value
+            if (asking := self._ask(f"item {menu.id} {meaning.index}", action, words, now)) is not None:
+                return asking
             highlight = self._scanner.point_at(meaning.index)
             return [highlight, *self._select_item(self._scanner.item, now)]
+        if (asking := self._ask(f"command {meaning.command}", meaning.command, words, now)) is not None:
+            return asking
         return self._command(meaning.command, now)
+
+    def _ask(self, what: str, name: str, words: str, now: float) -> list[Effect] | None:
+        """None: do `what` now (not in `listening.confirm`, or its second hearing in time).
+        Otherwise ask for it again: the question, said by the cue voice and shown. Any other
+        question still open is dropped."""
+        listening = self.settings.listening
+        before = self._confirming.asked
+        if self._confirming.hear(what, name in listening.confirm, now):
+            self._unshow(before)
+            return None
+        self._unshow(before)
+        template = self.settings.messages.confirm
+        text = self._confirming.ask(what, words, now, listening.confirm_seconds, template)
+        self._shown.show(text)
+        return [self._speech.speak("cue", text)]
+
+    def _unshow(self, asked: Asked | None) -> None:
+        """A question no longer open leaves the display (unless something else was shown since)."""
+        if asked is not None and self._shown.text == asked.text:
+            self._shown.show("")
 
     def _command(self, name: str, now: float) -> list[Effect]:
         """A global command: the same effects as the switch doing it."""

@@ -70,6 +70,9 @@ LIMITS: dict[str, Limit] = {
     "listening.muted_seconds": Limit(
         5.0, 3600.0, "s", "Only exact silence this long: the microphone is muted, said once."
     ),
+    "listening.confirm_seconds": Limit(
+        2.0, 30.0, "s", "A command that matters is done if said again this soon after the first time."
+    ),
     "rest.after_active_minutes": Limit(
         0, 600, "minutes", "Offer a rest after this much active time (0: never)."
     ),

@@ -147,6 +147,9 @@ class Messages:
     help_call: str = "Please come, I need help now."
     voice_sleep: str = "Voice commands sleeping."
     voice_wake: str = "Voice commands listening."
+    confirm: str = "{words}? Say {words} again."
+    """Said (cue voice) and shown when a command that matters is heard once
+    (listening.confirm): it is done only if said again."""
     voice_unavailable: str = "Voice commands are off: no speech model for {language}."
     microphone_lost: str = "Microphone lost. Voice commands paused; the switch still works."
     microphone_muted: str = "The microphone seems muted."
@@ -214,6 +217,14 @@ class Speech:
     earcons: Earcons = field(default_factory=Earcons)
     """Earcon volumes."""
 
+    def reaches_microphone(self, voice: str) -> bool:
+        """Whether what this voice plays (words and earcons) can reach the microphone, so
+        listening must pause while it sounds. Everything does, except the cue voice on a
+        device of its own (an earphone: `speech.cue.device` set and not the main voice's)."""
+        if voice != "cue":
+            return True
+        return not self.cue.device or self.cue.device == self.main.device
+
 
 @dataclass(frozen=True)
 class Switches:
@@ -256,6 +267,32 @@ class Commands:
     """Ends a rest early (in a rest only these and the help words are listened for)."""
 
 
+Confirmable = Literal[
+    "next",
+    "select",
+    "back",
+    "home",
+    "repeat",
+    "stop",
+    "slower",
+    "faster",
+    "rest",
+    "help",
+    "sleep",
+    "wake",
+    "resume",
+    "speak",
+    "menu",
+    "check-in",
+    "mode",
+    "voice-on",
+    "voice-off",
+    "pause",
+    "snooze",
+]
+"""What `listening.confirm` may name: a global command (`Commands`) or an item's action."""
+
+
 @dataclass(frozen=True)
 class Listening:
     """How voice commands are heard (vosk, offline)."""
@@ -283,6 +320,20 @@ class Listening:
     fillers: tuple[str, ...] = ()
     """Extra everyday words that are not commands, added to the language's built-in list:
     hearing one of them means "not talking to the companion"."""
+    confirm: tuple[Confirmable, ...] = (
+        "help",
+        "rest",
+        "sleep",
+        "stop",
+        "slower",
+        "faster",
+        "mode",
+        "voice-off",
+    )
+    """Commands that must be said twice to be done (a television says a word once): command
+    names, and items by their action. The first hearing asks ("Help? Say help again.")."""
+    confirm_seconds: float = 6.0
+    """The second hearing must come this soon after the first."""
 
 
 @dataclass(frozen=True)
