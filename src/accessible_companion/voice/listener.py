@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..audio.microphone import Block, Microphone, MicrophoneState
 from ..core.events import AdapterError, Notice, VoiceCommand, VoiceRejected
@@ -23,9 +23,10 @@ from ..errors import named
 from ..ports import Post
 from .hearing import HalfDuplex, Rules, Verdict
 from .recognizer import Recognizer, builtin_fillers, dbfs, load_model, missing_words
-from .takes import Takes
-from .teaching import TakeFolder
 from .vad import DETECTOR, Detector, VadUnavailableError, detector
+
+if TYPE_CHECKING:
+    from .takes import Takes
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,8 @@ class VoiceListener:
 
     def _load_takes(self) -> Takes | None:
         """The user's own takes (`voice teach`), if any: a broken file never stops listening."""
+        from .teaching import TakeFolder  # numpy: only once voice commands are on
+
         try:
             takes = TakeFolder.of(self.settings.language, self._takes_root).load()
         except (OSError, ValueError, EOFError) as error:

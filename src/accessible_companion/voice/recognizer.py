@@ -15,13 +15,15 @@ import sys
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.commands import normalize_words
 from .hearing import UNKNOWN, Endpointer, Rules, Verdict, grammar, judge, parse_result
-from .takes import Takes
 from .utterance import FRAME, Segmenter, Segmenting, Utterance, plausible
 from .vad import FRAME_BYTES, Detector
+
+if TYPE_CHECKING:
+    from .takes import Takes
 
 log = logging.getLogger(__name__)
 
