@@ -221,3 +221,31 @@ def test_voice_test_shows_what_was_heard(
     heard = [line for line in lines if line.startswith("heard")]
     assert any(RELIABLE["next"].words in line and "-> command next" in line for line in heard), lines
     assert any("not taken: not a command" in line for line in heard), lines
+
+
+def test_help_said_once_asks_to_confirm_and_said_again_calls(
+    pulse_server: PulseServer, xvfb_display: str, listening: Recording, tmp_path: Path
+) -> None:
+    """A television saying the help words once raises no alarm; the user saying them twice
+    (listening.confirm, as the Korean config has it by default) does."""
+    help_words = ClipSpec("도와줘")
+    app = start(pulse_server, xvfb_display, tmp_path, "--mode", "step")
+    try:
+        quiet(app)
+        before = len(app.lines())
+        say(pulse_server, help_words, tmp_path)
+        app.wait_for(event("input", source="voice", kind="command"), HEARD_TIMEOUT, before)
+        time.sleep(7.0)  # past listening.confirm_seconds (6 s): the question is dropped
+        once = [line for line in app.lines()[before:] if line["event"] == "alert"]
+        quiet(app)
+        before = len(app.lines())
+        say(pulse_server, help_words, tmp_path)
+        app.wait_for(event("input", source="voice", kind="command"), HEARD_TIMEOUT, before)
+        quiet(app)  # the question is said; then the help words again, within the window
+        say(pulse_server, help_words, tmp_path)
+        raised = app.wait_for(event("alert"), HEARD_TIMEOUT, before)
+    finally:
+        assert app.stop() == 0
+    assert once == []
+    # The Korean home menu's Help item carries these words: chosen by voice, as a menu item.
+    assert raised["trigger"] in ("voice", "menu")
