@@ -64,6 +64,20 @@ def test_another_command_between_drops_the_question() -> None:
     assert h.companion.view().state != "alert"
 
 
+def test_the_time_to_answer_starts_when_the_question_has_been_said() -> None:
+    # Reproduction (a real run): the Korean question took 3.8 s to say, and the second "help"
+    # came 6.05 s after the first, past a window counted from the first hearing.
+    config: Settings = replace(settings(Mode.STEP), listening=Listening(), voice_commands=True)
+    h = Harness.start(MENUS, config, speech_seconds=4.0)
+    say(h, "help")
+    say(h, "help", after=4.0 + 5.5)  # 5.5 s after the question ended (6 s to answer)
+    assert h.companion.view().state == "alert"
+    late = Harness.start(MENUS, config, speech_seconds=4.0)
+    say(late, "help")
+    say(late, "help", after=4.0 + 6.5)
+    assert late.companion.view().state != "alert"
+
+
 def test_the_window_expires() -> None:
     h = listening(Listening(confirm_seconds=3.0))
     say(h, "help")

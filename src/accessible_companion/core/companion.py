@@ -39,6 +39,7 @@ from .events import (
     VoiceRejected,
 )
 from .menus import Action, Item, MenuSet, with_back_items
+from .pacing import estimate_seconds
 from .records import NotifyResult, PhraseUsed
 from .reload import kept_settings, placed
 from .scanner import Scanner
@@ -146,6 +147,7 @@ class Companion:
             case SwitchDown() | SwitchUp() | SwitchTap():
                 return self._switch(event, now)
             case SpeechFinished(utterance=utterance):
+                self._confirming.said(utterance, now, self.settings.listening.confirm_seconds)
                 self._speech.ended([utterance])
                 self._scanner.speech_ended(utterance, now)
                 return []
@@ -384,7 +386,12 @@ class Companion:
         template = self.settings.messages.confirm
         text = self._confirming.ask(what, words, now, listening.confirm_seconds, template)
         self._shown.show(text)
-        return [self._speech.speak("cue", text)]
+        question = self._speech.speak("cue", text)
+        # Until the question has been said: its length at a slow pace, twice over (the
+        # lost-speech fallback's rule), then the time to answer.
+        guess = 2 * estimate_seconds(text, min(self.settings.speech.cue.rate, 120)) + 1.0
+        self._confirming.saying(question.utterance, guess + listening.confirm_seconds, now)
+        return [question]
 
     def _unshow(self, asked: Asked | None) -> None:
         """A question no longer open leaves the display (unless something else was shown since)."""

@@ -10,7 +10,7 @@ one more sound a television could cause).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class Asked:
     """Heard again by then, it is done."""
     text: str
     """The question as said and shown."""
+    utterance: int = -1
+    """The question's utterance: the time to answer counts from when it has been said."""
 
 
 class Confirming:
@@ -47,6 +49,18 @@ class Confirming:
         text = text[:1].upper() + text[1:]
         self.asked = Asked(what, words, now + seconds, text)
         return text
+
+    def saying(self, utterance: int, seconds: float, now: float) -> None:
+        """The question is being said as `utterance`: until it ends (`said`), the time to
+        answer is `seconds` after a generous guess of its end (speech never reported ends)."""
+        if self.asked is not None:
+            self.asked = replace(self.asked, utterance=utterance, until=now + seconds)
+
+    def said(self, utterance: int, now: float, seconds: float) -> None:
+        """An utterance ended: if it was the question, the `seconds` to answer start now (a
+        question that takes 4 s to say must not eat the time to answer it)."""
+        if self.asked is not None and self.asked.utterance == utterance:
+            self.asked = replace(self.asked, until=now + seconds)
 
     def expire(self, now: float) -> Asked | None:
         """The question dropped because its time ran out at `now`, if so."""
