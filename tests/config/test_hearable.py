@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from accessible_companion.config import load_config
-from accessible_companion.config.hearable import syllables
+from accessible_companion.core.commands import syllables
 
 CONFIG = """\
 settings:

@@ -6,8 +6,9 @@ import array
 
 import pytest
 
+from accessible_companion.core.commands import syllables
 from accessible_companion.voice.recognizer import MAX_GAIN, Gated, normalise
-from accessible_companion.voice.utterance import Segmenter, Segmenting, Utterance, plausible, syllables
+from accessible_companion.voice.utterance import Segmenter, Segmenting, Utterance, plausible
 from accessible_companion.voice.vad import Detector
 
 

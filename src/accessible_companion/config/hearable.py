@@ -7,38 +7,14 @@ short word. `check` warns, naming where the word is, so a caregiver picks a long
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import fields
 
-from ..core.commands import normalize_words
+from ..core.commands import syllables
 from ..core.menus import MenuSet
 from ..core.settings import Settings
 from .kinds import dotted
 from .problems import Problem
 from .yaml_lines import LinedYaml, Location
-
-_VOWELS = frozenset("aeiouyæøœ" + "аеёиоуыэюяіїєў" + "αεηιουω")
-
-
-def syllables(words: str) -> int:
-    """About how many syllables `words` has: Hangul syllable blocks, and in other scripts
-    groups of vowel letters (an English final silent "e", as in "home", does not count)."""
-    count = 0
-    for word in normalize_words(words).split():
-        # Hangul blocks first: NFD would split each into its letters.
-        found = sum("\uac00" <= char <= "\ud7a3" for char in word)
-        letters = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
-        before = False
-        for index, char in enumerate(letters):
-            vowel = char in _VOWELS
-            silent = (
-                word.endswith("e") and index == len(letters) - 1 and index > 1 and found > 0 and not before
-            )
-            if vowel and not before and not silent:
-                found += 1
-            before = vowel
-        count += found
-    return count
 
 
 def one_syllable(words: str) -> bool:

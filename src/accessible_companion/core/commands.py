@@ -6,6 +6,7 @@ menu that has both, so "rest" on a menu with a Rest item opens that item.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
@@ -53,3 +54,27 @@ def every_phrase(menus: Iterable[Sequence[Item]], commands: Commands) -> tuple[s
             found.update(dict.fromkeys(normalize_words(words) for words in item.voice_words))
     found.pop("", None)
     return tuple(found)
+
+
+_VOWELS = frozenset("aeiouyæøœ" + "аеёиоуыэюяіїєў" + "αεηιουω")
+
+
+def syllables(words: str) -> int:
+    """About how many syllables `words` has: Hangul syllable blocks, and in other scripts
+    groups of vowel letters (an English final silent "e", as in "home", does not count)."""
+    count = 0
+    for word in normalize_words(words).split():
+        # Hangul blocks first: NFD would split each into its letters.
+        found = sum("\uac00" <= char <= "\ud7a3" for char in word)
+        letters = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+        before = False
+        for index, char in enumerate(letters):
+            vowel = char in _VOWELS
+            silent = (
+                word.endswith("e") and index == len(letters) - 1 and index > 1 and found > 0 and not before
+            )
+            if vowel and not before and not silent:
+                found += 1
+            before = vowel
+        count += found
+    return count

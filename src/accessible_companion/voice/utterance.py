@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from ..core.commands import syllables
+
 FRAME = 0.01
 """Seconds per decision (the detector's 10 ms frames)."""
 
@@ -131,21 +133,6 @@ class Segmenter:
         return Utterance(start, end, self._voiced, reason)
 
 
-def syllables(phrase: str) -> int:
-    """Syllables of a phrase: a Korean syllable block is one; elsewhere groups of vowels."""
-    count = 0
-    vowel = False
-    for char in phrase.lower():
-        if 0xAC00 <= ord(char) <= 0xD7A3:
-            count += 1
-            vowel = False
-        else:
-            is_vowel = char in "aeiouyàáâäèéêëìíîïòóôöùúûüæøœ"
-            count += is_vowel and not vowel
-            vowel = is_vowel
-    return max(1, count)
-
-
 PER_SYLLABLE = (0.08, 0.6)
 """Seconds of speech per syllable, least and most, as people (slow ones too) say words."""
 SLACK = 0.4
@@ -154,7 +141,7 @@ SLACK = 0.4
 
 def plausible(phrase: str, seconds: float) -> str:
     """Why `seconds` of speech cannot be `phrase` said alone, or "" when it can."""
-    count = syllables(phrase)
+    count = max(1, syllables(phrase))  # a word without vowel letters is still said
     if seconds > count * PER_SYLLABLE[1] + SLACK:
         return "too long for the phrase"
     if seconds < count * PER_SYLLABLE[0]:
