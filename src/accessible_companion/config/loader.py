@@ -18,6 +18,7 @@ from ..core.care import minutes_of
 from ..core.commands import normalize_words
 from ..core.limits import LIMITS, Limit
 from ..core.menus import Action, Item, Menu, MenuSet, reachable, with_back_items
+from ..core.pace import HELP_ROOM
 from ..core.settings import Settings, timing_conflicts
 from ..display.themes import color_problems
 from ..switch.keys import canonical_key_name
@@ -50,8 +51,9 @@ _PLACEHOLDERS = {
 }
 _WORDS = {"count": "3", "state": "listening", "url": "http://127.0.0.1:8765/", "code": "123456"}
 """The placeholders of the window's words (`display.words`)."""
-HELP_MARGIN = 0.5
-"""Seconds a hold for help must exceed a long press by, so the two are told apart."""
+HELP_MARGIN = HELP_ROOM
+"""Seconds a hold for help must exceed a long press by, so the two are told apart (the
+margin pacing and Slower keep to while running: core/pace.py)."""
 
 
 @dataclass(frozen=True)

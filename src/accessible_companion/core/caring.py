@@ -250,7 +250,7 @@ class Care:
         scans = rules.moves_by_itself or rules.hold_moves  # where the interval is used
         if reason == "fatigue" and scans:
             # Offered with the interval the presses call for, if they call for a longer one.
-            change = self._pace_due(now) if settings.pacing is not Pacing.OFF else None
+            change = self._pace_due(now)
             self._pace_offer = change if change is not None and change.slower else None
         pace = self._pace_offer
         text = {

@@ -45,12 +45,6 @@ def round_up(seconds: float, step: float = STEP) -> float:
     return round(math.ceil(seconds / step - 1e-6) * step, 2)
 
 
-def interval_rule(waits: list[float]) -> float | None:
-    """Mean + 2 standard deviations, raw (None from fewer than 2 waits)."""
-    found = figures(waits)
-    return None if found is None else found.mean + 2 * found.sd
-
-
 def skewed_interval_rule(timed: list[tuple[float, float]]) -> float | None:
     """The same rule on the log of the reaction times, less the usual lead (the cue said
     before the dwell starts): reaction times are skewed (a long tail of slow presses), and
@@ -63,6 +57,13 @@ def skewed_interval_rule(timed: list[tuple[float, float]]) -> float | None:
     leads = sorted(lead for _, lead in timed)
     covered = math.exp(statistics.fmean(logs) + 2 * statistics.stdev(logs))
     return max(covered - leads[len(leads) // 2], 0.0)
+
+
+def long_press_bounds(settings: Settings) -> tuple[float, float]:
+    """(lowest, highest) long press these settings allow: a STEP above acceptance (a counted
+    press must be able to be quick) and HELP_ROOM under the hold that calls for help (the
+    config check's margin). Pacing, Slower and Faster, and a reload all keep to them."""
+    return settings.scanning.acceptance + STEP, settings.help.hold_seconds - HELP_ROOM
 
 
 def long_press_rule(holds: list[float]) -> float | None:
@@ -106,9 +107,8 @@ def suggest(times: PressTimes, settings: Settings, configured: Settings) -> Pace
         raw = long_press_rule(holds) if len(holds) >= WINDOW else None
         if raw is None:
             return None
-        ceiling = settings.help.hold_seconds - HELP_ROOM
-        value = min(round_up(clamp("scanning.long_press", raw)), ceiling)
-        value = max(value, round_up(timing.acceptance + STEP))
+        low, high = long_press_bounds(settings)
+        value = max(min(round_up(clamp("scanning.long_press", raw)), high), round_up(low))
         return _worth("long_press", value, timing.long_press, configured.scanning.long_press, times.rested)
     return None
 

@@ -105,14 +105,10 @@ class PressTimes:
         self.step_holds: deque[float] = deque(maxlen=2 * WINDOW)
         """Of presses that moved the highlight on (press-hold: they must stay under long_press)."""
 
-    @property
-    def waits(self) -> list[float]:
-        """Of the recent selecting presses on a highlight whose dwell had begun (auto, inverse)."""
-        return [selection.wait for selection in self._selections if selection.wait is not None]
-
     def timed_selections(self) -> list[tuple[float, float]]:
-        """(reaction, lead) of the same presses: the reaction from the onset of the item meant,
-        and how long after that onset its dwell began (its cue, in auditory scanning)."""
+        """(reaction, lead) of the recent selecting presses on a highlight whose dwell had
+        begun (auto, inverse): the reaction from the onset of the item meant, and how long
+        after that onset its dwell began (its cue, in auditory scanning)."""
         return [
             (selection.reaction, selection.lead)
             for selection in self._selections

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .menus import Item, MenuSet
+from .pace import long_press_bounds
 from .settings import Settings, fastest_interval
 
 
@@ -48,7 +49,7 @@ def kept_settings(running: Settings, configured: Settings, new: Settings) -> Set
         changes["interval"] = max(running.scanning.interval, fastest_interval(new.scanning.debounce))
     if new.scanning.long_press == configured.scanning.long_press:
         # Still clear of the new acceptance and of the hold that calls for help.
-        low, high = new.scanning.acceptance + 0.05, new.help.hold_seconds - 0.5
+        low, high = long_press_bounds(new)
         changes["long_press"] = min(max(running.scanning.long_press, low), max(high, low))
     if new.scanning.mode == configured.scanning.mode:
         changes["mode"] = running.scanning.mode

@@ -27,6 +27,7 @@ from .grid import Cursor, Layout, row_cue, row_cues
 from .limits import clamp
 from .menus import Action, Item, Menu, MenuSet
 from .modes import RULES, ModeRules, next_mode
+from .pace import long_press_bounds
 from .pacing import Dwell
 from .press_times import PressTimes
 from .presses import PressFilter
@@ -484,9 +485,8 @@ class Scanner:
         timing = self.settings.scanning
         if self.paced_by() == "long_press":
             factor = timing.speed_step if action is Action.SLOWER else 1 / timing.speed_step
-            ceiling = self.settings.help.hold_seconds - 0.5  # the config check's margin to help
-            value = min(clamp("scanning.long_press", timing.long_press * factor), ceiling)
-            value = round(max(value, timing.acceptance + 0.05), 2)
+            low, high = long_press_bounds(self.settings)
+            value = round(max(min(clamp("scanning.long_press", timing.long_press * factor), high), low), 2)
             return self.set_timing("long_press", value, reason)
         factor = timing.speed_step if action is Action.SLOWER else 1 / timing.speed_step
         interval = timing.interval * factor

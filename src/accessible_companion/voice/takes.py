@@ -97,11 +97,18 @@ def snr(pcm: bytes, rate: int = RATE) -> float:
     return float(energy[len(energy) // 2 :].mean() - energy[: max(1, len(energy) // 10)].mean())
 
 
+def to_rate(samples: Floats, rate: int) -> Floats:
+    """`samples` taken at `rate`, brought to RATE (linear interpolation: enough for cepstra)."""
+    if rate == RATE or not len(samples):
+        return samples
+    return np.asarray(
+        np.interp(np.arange(0, len(samples), rate / RATE), np.arange(len(samples)), samples), dtype=np.float64
+    )
+
+
 def features(pcm: bytes, rate: int = RATE) -> Floats:
     """Cepstral frames (n x 12) of int16 mono audio, silence at the ends trimmed."""
-    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
-    if rate != RATE and len(samples):
-        samples = np.interp(np.arange(0, len(samples), rate / RATE), np.arange(len(samples)), samples)
+    samples = to_rate(np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0, rate)
     if len(samples) < FRAME:
         return np.zeros((0, CEPSTRA - 1))
     samples = np.append(samples[0], samples[1:] - 0.97 * samples[:-1])  # pre-emphasis

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import paths, private
 from ..core.commands import normalize_words
 from .hearing import Endpointer
-from .takes import RATE, Takes, distance, features
+from .takes import RATE, Takes, distance, features, to_rate
 
 TAKES = 4
 """Takes of each phrase asked for (3-5 work; more costs the user more)."""
@@ -124,8 +124,9 @@ def record_take(read: Callable[[float], tuple[bytes, int] | None], wait: float =
             continue
         block, rate = got
         seconds = len(block) / 2 / rate
-        loud = _rms(block) > max(endpointer.least, 1.0)
-        finished = endpointer.update(_rms(block), seconds)
+        level = _rms(block)
+        loud = level > max(endpointer.least, 1.0)
+        finished = endpointer.update(level, seconds)
         if voiced or loud:
             if not voiced:
                 voiced = True
@@ -149,8 +150,7 @@ def _to_16k(pcm: bytes, rate: int) -> bytes:
         return pcm
     import numpy as np
 
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    resampled = np.interp(np.arange(0, len(samples), rate / RATE), np.arange(len(samples)), samples)
+    resampled = to_rate(np.frombuffer(pcm, dtype="<i2").astype(np.float64), rate)
     return bytes(np.clip(resampled, -32768, 32767).round().astype("<i2").tobytes())
 
 
