@@ -31,6 +31,7 @@ from .display.thread import DisplayThread
 from .display.window import WindowDisplay
 from .journal import JournalWriter
 from .loop import Loop
+from .notify.heartbeat import Heartbeat
 from .notify.notifier import Notifier
 from .ports import Display, SpeechSink, SwitchSource
 from .speech.speaker import NullSpeech, speech_sink
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     chosen = _chosen(args.config)
     loaded = _with_options(chosen.config, args)
     if loaded is None:
+        _tell_heartbeat_stopped(chosen.config.settings, "config error")
         return 2
     config, settings = loaded
 
@@ -99,17 +101,22 @@ def run(args: argparse.Namespace) -> int:
     notifier = Notifier(
         help_call.notify_command, help_call.webhook, help_call.notify_timeout, help_call.notify_retries
     )
+    heartbeat = Heartbeat(help_call.heartbeat_url, help_call.heartbeat_minutes, trace.write)
     companion = Companion(config.menus, settings, _day_offset())
     loop = Loop(companion, speech, display, trace, voice, journal, notifier)
-    switch = _switch_source(args.input, settings, loop.stop)
+    asked: list[str] = []  # why the loop was asked to stop, first first: the heartbeat's stop ping says it
+    switch = _switch_source(args.input, settings, _because(asked, "no switch input", loop.stop))
     watcher = _watcher(args, chosen, edited)
     _announce_start(trace, loop, chosen, settings, switch, tightened, display)
 
-    _handle_signals(loop, watcher)
-    # The journal closes last: it writes what the others' ends journaled.
-    closers = [switch.stop, notifier.stop, speech.stop, display.close]
+    _handle_signals(loop, watcher, asked)
+    # The journal closes last: it writes what the others' ends journaled. The heartbeat's
+    # stop ping goes out first and is waited for late, so it never holds up the rest.
+    closers = [lambda: heartbeat.stop(_stop_reason(loop, switch, asked)), switch.stop, notifier.stop]
+    closers += [speech.stop, display.close]
     closers += [voice.stop] if voice is not None else []
     closers += [watcher.stop] if watcher is not None else []
+    closers += [heartbeat.wait]
     closers += [journal.stop] if journal is not None else []
     try:
         # The switch starts first: it must work even while speech is still loading.
@@ -119,11 +126,16 @@ def run(args: argparse.Namespace) -> int:
         for part in (speech, notifier, journal, voice, watcher):
             if part is not None:
                 part.start(loop.post)
-        display.start(loop.post, loop.stop)  # the window's process opens beside the loop
+        # The window's process opens beside the loop; its quit chord stops the companion.
+        display.start(loop.post, _because(asked, "quit chord", loop.stop))
         loop.start()
+        heartbeat.start()
         stop_page = _start_page(args, settings, edited, loop, watcher, trace, journal)
         closers[:0] = [stop_page] if stop_page is not None else []
         loop.wait()  # signal handlers run on this thread meanwhile
+    except BaseException:
+        asked.append("internal error")
+        raise
     finally:
         _shut_down(loop, closers, journal, trace)
         log_file.restore()
@@ -175,11 +187,40 @@ def _exit_status(loop: Loop, switch: SwitchSource) -> int:
     return 0 if loop.failure is None else 1
 
 
-def _handle_signals(loop: Loop, watcher: ConfigWatcher | None) -> None:
+def _because(asked: list[str], reason: str, stop: Callable[[], None]) -> Callable[[], None]:
+    """`stop`, noting `reason` first."""
+
+    def stop_because() -> None:
+        asked.append(reason)
+        stop()
+
+    return stop_because
+
+
+def _stop_reason(loop: Loop, switch: SwitchSource, asked: list[str]) -> str:
+    """Why the companion stops, for the heartbeat's stop ping (see notify/heartbeat.py)."""
+    if loop.failure is not None:
+        return "internal error"
+    if isinstance(switch, FallbackSwitchSource) and switch.gave_up:
+        return "no switch input"
+    return asked[0] if asked else "stopped"
+
+
+def _tell_heartbeat_stopped(settings: Settings, reason: str) -> None:
+    """A run that ends before it starts still tells the heartbeat service, which would
+    otherwise wait out its grace time while a supervisor restarts it in vain."""
+    help_call = settings.help
+    heartbeat = Heartbeat(help_call.heartbeat_url, help_call.heartbeat_minutes)
+    heartbeat.stop(reason)
+    heartbeat.wait()
+
+
+def _handle_signals(loop: Loop, watcher: ConfigWatcher | None, asked: list[str]) -> None:
     """SIGTERM and SIGINT stop cleanly (the trace ends with `stop`); SIGHUP reads the config
     again (see README: Live reload), as daemons do."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        asked.append(f"signal {signal.Signals(signum).name}")
         loop.stop()
 
     def reload(signum: int, frame: FrameType | None) -> None:

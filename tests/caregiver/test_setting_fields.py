@@ -98,6 +98,10 @@ def test_secrets_are_told_by_the_setting_or_by_their_look_and_shown_masked() -> 
     assert is_secret(webhook, "https://example.org/hooks/companion")
     assert not is_secret(webhook, "")
     assert masked("https://hooks.example.org/services/T01/abcdef123456") == "https://hooks.example.org/***"
+    # A heartbeat URL is its key (a Healthchecks UUID): secret whatever it looks like; a restart applies it.
+    heartbeat = by_path["help.heartbeat_url"]
+    assert is_secret(heartbeat, "https://hc.example.org/ping/companion")
+    assert heartbeat.needs_restart and by_path["help.heartbeat_minutes"].needs_restart
     command = by_path["help.notify_command"]
     assert is_secret(command, ["/usr/bin/page", "--token=abc123def"])
     assert not is_secret(command, ["/usr/local/bin/page-carer"])

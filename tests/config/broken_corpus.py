@@ -495,6 +495,22 @@ setting(
     "expected true or false",
 )
 setting(
+    H,
+    "plain http heartbeat",
+    "  help:\n    heartbeat_url: http://hc.example.org/ping/abc123\n",
+    3,
+    "help.heartbeat_url: must start with https://",
+)
+setting(
+    H,
+    "heartbeat with a password",
+    "  help:\n    heartbeat_url: https://me:secret@hc.example.org/ping/x\n",
+    3,
+    "help.heartbeat_url: a user name or password",
+)
+setting(H, "blank heartbeat", '  help:\n    heartbeat_url: " "\n', 3, "help.heartbeat_url is blank")
+setting(H, "heartbeat every 0 minutes", "  help:\n    heartbeat_minutes: 0\n", 3, "help.heartbeat_minutes")
+setting(
     H, "empty notify command", '  help:\n    notify_command: [""]\n', 3, "help.notify_command[0] is blank"
 )
 setting(H, "blank notify command", '  help:\n    notify_command: ["  ", "x"]\n', 3, "is blank")

@@ -39,7 +39,7 @@ UNIT_WORDS = {
 }
 """LIMITS' short units in words (the others, such as `minutes` or `passes`, are words already)."""
 
-ALWAYS_SECRET = frozenset({"help.webhook"})
+ALWAYS_SECRET = frozenset({"help.webhook", "help.heartbeat_url"})
 """Settings that are secret whatever they look like: a webhook's address is its key."""
 
 NEEDS_RESTART = (
@@ -51,6 +51,7 @@ NEEDS_RESTART = (
     "help.allow_insecure_webhook",
     "help.notify_timeout",
     "help.notify_retries",
+    "help.heartbeat_",
     "rest.active_gap_seconds",
     "fatigue.",
     "caregiver_page.",  # the page's own address: it is serving on the old one

@@ -25,7 +25,7 @@ from ..switch.keys import canonical_key_name
 from .blanks import blank_menu, blank_settings
 from .grids import row_cue_problems
 from .hearable import short_item_words, short_setting_words
-from .help_channels import help_channel_problems
+from .help_channels import help_channel_problems, help_channel_warnings
 from .kinds import dotted, kind_problems
 from .problems import ConfigError, Problem
 from .schema import FileModel, ItemModel, MenuModel
@@ -114,6 +114,8 @@ def load_config(path: Path | None = None, *, files_at: Path | None = None, decod
         problems += _check_settings(*settings_at)
     # Words heard poorly: told, not refused (only when voice commands are on).
     hearing = short_setting_words(*settings_at) if settings_at and settings.voice_commands else []
+    # A heartbeat every few seconds: told, not refused (a test uses one).
+    hearing += help_channel_warnings(settings.help, settings_at[1]) if settings_at else []
     folder = path if path.is_dir() else path.parent
     sounds = SoundCheck(
         folder, files_at if files_at is None or files_at.is_dir() else files_at.parent, decode

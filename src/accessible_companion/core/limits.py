@@ -88,6 +88,9 @@ LIMITS: dict[str, Limit] = {
     "help.repeat_seconds": Limit(3, 120, "s", "The chime and message repeat this often until answered."),
     "help.notify_timeout": Limit(1, 120, "s", "How long a notification may take before it is tried again."),
     "help.notify_retries": Limit(1, 10, "tries", "How often a notification is tried."),
+    "help.heartbeat_minutes": Limit(
+        0.01, 1440, "minutes", "How often the companion tells the heartbeat service it is running."
+    ),
     "fatigue.window": Limit(3, 50, "selections", "Recent selections looked at for signs of fatigue."),
     "fatigue.max_misses": Limit(1, 50, "misses", "Misses in that window that count as tiredness."),
     "fatigue.undo_seconds": Limit(1, 30, "s", "Back this soon after a selection counts as a miss."),

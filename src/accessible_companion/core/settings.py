@@ -403,6 +403,10 @@ class HelpCall:
     """Allow an http:// webhook (the alert then crosses the network unencrypted)."""
     notify_timeout: float = 10.0
     notify_retries: int = 3
+    heartbeat_url: str = ""
+    """A dead-man's-switch URL (Healthchecks, Uptime Kuma push) pinged while running, or empty."""
+    heartbeat_minutes: float = 5.0
+    """Minutes between two pings; the service should allow a little more before it raises the alarm."""
 
 
 @dataclass(frozen=True)
