@@ -32,6 +32,9 @@ SINK = "testspk"
 """Null sink that stands for the speakers: the default sink."""
 MIC = "testmic"
 """Null sink whose monitor stands for a microphone (inject speech with paplay --device=testmic)."""
+EAR = "testear"
+"""Null sink that stands for an earphone: a device of its own for the cue voice, which reaches
+PortAudio through an ALSA pcm of `type pulse` (`alsa_pcm`)."""
 
 
 @dataclass
@@ -141,6 +144,13 @@ def loud_windows(
     return [
         i // size for i in range(0, len(samples) - size + 1, size) if rms(samples[i : i + size]) > threshold
     ]
+
+
+def alsa_pcm(name: str, sink: str) -> str:
+    """ALSA config text (for a HOME's .asoundrc) naming a PulseAudio sink as the ALSA pcm
+    `name`: PortAudio then lists it as an output device of that name, as a user's earphone
+    is set up (README, speech devices). The server is the one PULSE_SERVER names."""
+    return f'pcm.{name} {{\n    type pulse\n    device "{sink}"\n}}\n'
 
 
 @dataclass
@@ -260,6 +270,7 @@ class PulseServer:
             f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
             f"--load=module-null-sink sink_name={SINK}",
             f"--load=module-null-sink sink_name={MIC} rate=16000 channels=1",
+            f"--load=module-null-sink sink_name={EAR}",
             "--load=module-always-sink",
         ]
         log = (directory / "pulseaudio.log").open("wb")

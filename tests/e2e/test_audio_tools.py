@@ -61,3 +61,25 @@ def test_voices_lists_english() -> None:
     done = cli("voices", env=dict(os.environ))
     assert done.returncode == 0, done.stderr
     assert any(line.split()[0].endswith("/en-us") for line in done.stdout.splitlines()), done.stdout
+
+
+def named(listing: str) -> bool:
+    """Whether `devices` listed a device named "earphone"."""
+    return any(line.split()[1:2] == ["earphone"] for line in listing.splitlines())
+
+
+def test_devices_lists_a_sink_named_in_asoundrc_and_the_sinks_to_name(
+    pulse_server: PulseServer, tmp_path: Path
+) -> None:
+    """The way README gives to route the cue voice to an earphone on a sound server: the line
+    `devices` prints, with NAME filled in, in ~/.asoundrc makes a device of that name."""
+    home = tmp_path / "home"
+    home.mkdir()
+    before = cli("devices", env={**pulse_server.env(), "HOME": str(home)})
+    assert before.returncode == 0, before.stderr
+    hint = [line.strip() for line in before.stdout.splitlines() if '"testear"' in line]
+    assert hint and not named(before.stdout), before.stdout
+    (home / ".asoundrc").write_text(hint[0].replace("NAME", "earphone") + "\n", encoding="utf-8")
+    after = cli("devices", env={**pulse_server.env(), "HOME": str(home)})
+    assert after.returncode == 0, after.stderr
+    assert named(after.stdout), after.stdout

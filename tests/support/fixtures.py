@@ -17,7 +17,7 @@ from rigs.xvfb import private_display
 
 @pytest.fixture
 def pulse_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[PulseServer]:
-    """A private PulseAudio server with null sinks `testspk` (default) and `testmic`.
+    """A private PulseAudio server with null sinks `testspk` (default), `testmic` and `testear`.
 
     PULSE_SERVER (and a private client cookie and runtime dir) point at it for the test.
     PortAudio lists devices once, when sounddevice is first imported: code under test

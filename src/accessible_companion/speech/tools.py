@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -70,7 +72,31 @@ def devices() -> int:
             kinds.append("input" + (" (default)" if index == default_in else ""))
         rate = int(device["default_samplerate"])
         print(f"{index:3}  {device['name']}  [{', '.join(kinds)}; {rate} Hz]")
+    if any(device["name"] == "pulse" for device in found):
+        _server_outputs()
     return 0
+
+
+ASOUNDRC_HINT = 'pcm.NAME {{ type pulse; device "{sink}" }}'
+
+
+def _server_outputs() -> None:
+    """Through a sound server (PulseAudio, or PipeWire's pulse layer) PortAudio sees one
+    output, not each sink: a sink becomes a device of its own once ~/.asoundrc names it
+    (README, speech devices). Lists the sinks to name, when pactl is there to ask."""
+    sinks: list[str] = []
+    if shutil.which("pactl"):
+        try:
+            done = subprocess.run(
+                ["pactl", "list", "short", "sinks"], capture_output=True, text=True, timeout=5, check=True
+            )
+            sinks = [line.split("\t")[1] for line in done.stdout.splitlines() if line.count("\t") >= 1]
+        except (OSError, subprocess.SubprocessError) as error:
+            print(f"(could not list the sound server's outputs: {error})")
+    print("A sound server's output (an earphone) is listed here once ~/.asoundrc names it:")
+    for sink in sinks or ["SINK"]:
+        print("  " + ASOUNDRC_HINT.format(sink=sink))
+    print("then set speech.cue.device to NAME.")
 
 
 def voices() -> int:
