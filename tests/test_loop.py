@@ -183,31 +183,6 @@ def test_which_sound_reaches_the_microphone() -> None:
     assert not own.reaches_microphone("cue") and own.reaches_microphone("main")
 
 
-def test_listening_through_cues_is_the_caregivers_choice_and_never_through_the_main_voice() -> None:
-    listen = dataclasses.replace(Settings().listening, during_cues="listen")
-    chosen = dataclasses.replace(Settings(), listening=listen)
-    assert Settings().pauses_listening("cue") and Settings().pauses_listening("main")
-    assert not chosen.pauses_listening("cue") and chosen.pauses_listening("main")
-    earphone = dataclasses.replace(Settings(), speech=Speech(cue=VoiceOut(device="earphone")))
-    assert not earphone.pauses_listening("cue") and earphone.pauses_listening("main")
-
-
-def test_cues_heard_through_an_echo_canceller_do_not_mute_listening_and_the_main_voice_does() -> None:
-    listen = dataclasses.replace(Settings().listening, during_cues="listen")
-    loop, listener, trace, stop = running(
-        dataclasses.replace(Settings(), listening=listen, voice_commands=True)
-    )
-    try:
-        wait_until(lambda: any(e == "speak" and f.get("voice") == "cue" for _, e, f in trace.lines))
-        time.sleep(0.1)
-        assert listener.sound == []  # cues are cancelled from the microphone: still listening
-        loop.post(Notice("Microphone lost.", spoken=True), time.monotonic())
-        wait_until(lambda: listener.sound[-1:] == [False])
-    finally:
-        stop()
-    assert listener.sound[:2] == [True, False]
-
-
 class HeldSpeech(NullSpeech):
     """Finishes every utterance at once except a banked one, which sounds until `release()`."""
 

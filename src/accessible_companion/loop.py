@@ -267,9 +267,8 @@ class Loop:
 
     def _sound_starts(self, effect: Speak) -> None:
         # Muted from the moment sound is asked for: it reaches the device ~5 ms later. Cues
-        # in an earphone, or cancelled from the microphone, cannot become commands: listening
-        # goes on through them.
-        if self.voice is not None and self.companion.settings.pauses_listening(effect.voice):
+        # in an earphone cannot reach the microphone: listening goes on through them.
+        if self.voice is not None and self.companion.settings.speech.reaches_microphone(effect.voice):
             if not self._sounding:
                 self.voice.speaking(True, self._clock())
             self._sounding.add(effect.utterance)

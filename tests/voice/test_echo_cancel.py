@@ -1,6 +1,7 @@
-"""The README's echo canceller, in a real PulseAudio server: the companion's cue played to the
-canceller's sink reaches the room's microphone loudly and its source quietly, while the
-user's voice comes through (README: Voice commands, "Speaking over a cue")."""
+"""The bench's room (bench/voice_over_cue.py) in a real PulseAudio server: the companion's
+cue played to module-echo-cancel's sink reaches the room's microphone loudly and the
+canceller's source quietly, while the user's voice comes through. What the bench's figures
+for cancellation rest on."""
 
 from __future__ import annotations
 
@@ -46,6 +47,6 @@ def test_the_cancelled_microphone_hears_the_user_and_hardly_the_cue(
     echo = rms(heard_raw[cue_raw:cue_raw_end])
     left = rms(heard[cue_out:cue_out_end])
     voice = rms(heard[cue_out_end:user_out])
-    assert echo > 1000  # the cue really reaches the microphone
-    assert left < echo / 10  # over 20 dB of it taken out
+    assert echo > 500  # the cue really reaches the microphone (measured ~1400)
+    assert left < echo / 5  # over 14 dB of it taken out (measured ~24 dB)
     assert voice > 5 * left  # and the user's voice is not

@@ -311,10 +311,6 @@ class Listening:
     """Shorter than this is a click or a breath, not a command."""
     mute_tail: float = 0.4
     """Seconds after the companion stops speaking before the microphone is heard again."""
-    during_cues: Literal["mute", "listen"] = "mute"
-    """While a cue sounds: `mute` = the microphone is not heard (a cue can never become a
-    command); `listen` = heard, so a command can be said over a cue. Only with an
-    echo-cancelled microphone (README: Voice commands) or cues in an earphone."""
     end_silence: float = 0.25
     """Quiet that ends a command; longer if this user pauses inside a phrase."""
     no_audio_seconds: float = 3.0
@@ -561,15 +557,6 @@ class Settings:
     change it and say so (`auto`), or nothing (`off`)."""
     display: DisplaySettings = field(default_factory=DisplaySettings)
     caregiver_page: CaregiverPage = field(default_factory=CaregiverPage)
-
-    def pauses_listening(self, voice: str) -> bool:
-        """Whether listening pauses while this voice sounds (words and earcons): whenever
-        its sound reaches the microphone, except the cue voice's when the caregiver chose
-        `listening.during_cues: listen` (an echo-cancelled microphone). The main voice always
-        pauses it: only cues were measured through a canceller (bench/voice_over_cue.py)."""
-        if voice == "cue" and self.listening.during_cues == "listen":
-            return False
-        return self.speech.reaches_microphone(voice)
 
     def with_scanning(self, **changes: object) -> Settings:
         """A copy with some scanning fields changed."""
