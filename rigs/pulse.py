@@ -196,6 +196,13 @@ class PulseServer:
         )
         return done.stdout
 
+    def load_module(self, name: str, *args: str) -> int:
+        """Load a module into this server (`pactl load-module`); its index, for `unload_module`."""
+        return int(self.pactl("load-module", name, *args).strip())
+
+    def unload_module(self, index: int) -> None:
+        self.pactl("unload-module", str(index))
+
     def record(self, source: str | None = None, rate: int = 16000, channels: int = 1) -> Recording:
         """Start recording `source` (default: the speaker monitor); return once audio flows.
 
