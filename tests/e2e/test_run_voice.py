@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import array
 import os
+import re
+import shutil
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
+import urllib.request
 import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from accessible_companion.caregiver import voice_pages
+from accessible_companion.voice import teaching
 from rigs.pulse import MIC, PulseServer, Recording
 from rigs.speech_clips import NON_COMMANDS, RELIABLE, ClipSpec, make_clip
 from tests.e2e.test_run_switch import press
@@ -302,3 +309,42 @@ def test_voice_test_says_what_to_do_when_speech_is_quiet(
     # Said after the quiet one, not after the one at an ordinary level.
     assert advice and heard[0] < advice[0] < heard[1], lines
     assert all(n < heard[1] for n in advice), lines
+
+
+def test_a_take_recorded_on_the_page_is_not_a_command_and_listening_comes_back(
+    pulse_server: PulseServer, xvfb_display: str, listening: Recording, tmp_path: Path
+) -> None:
+    """The caregiver presses Record on the Voice page and the user says 'next': the take is
+    kept, the companion does not move on; once the pause has ended by itself, 'next' works."""
+    folder = tmp_path / "ko"
+    shutil.copytree(KOREAN, folder)
+    app = Companion.start(
+        tmp_path,
+        *("--config", str(folder), "--input", "x11", "--mode", "step"),
+        env={"DISPLAY": xvfb_display, **pulse_server.client_env(), "PULSE_SOURCE": f"{MIC}.monitor"},
+        page=True,
+    )
+    try:
+        url = str(app.wait_for(lambda line: line.get("event") == "caregiver_page" and "url" in line)["url"])
+        app.wait_for(notice("voice_ready"), timeout=READY_TIMEOUT)
+        quiet(app)
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        html = opener.open(url + "voice", timeout=30).read().decode()
+        token = re.search(r'name="csrf" value="([^"]+)"', html)
+        assert token is not None
+        before = len(app.lines())
+        data = urllib.parse.urlencode({"csrf": token.group(1), "phrase": RELIABLE["next"].words}).encode()
+        speaker = threading.Timer(1.5, say, (pulse_server, RELIABLE["next"], tmp_path))
+        speaker.start()
+        page = opener.open(url + "voice/record", data=data, timeout=30).read().decode()
+        speaker.join()
+        assert "Take 1 of 4" in page and "kept" in page
+        time.sleep(2.0)  # a command would have been traced by now
+        assert voice_lines(app, "command", before) == []
+        time.sleep(teaching.WAIT + voice_pages.PAUSE_MARGIN)  # the pause ends by itself
+        quiet(app)
+        after = len(app.lines())
+        say(pulse_server, RELIABLE["next"], tmp_path)
+        app.wait_for(event("input", source="voice", kind="command"), HEARD_TIMEOUT, after)
+    finally:
+        app.stop()
