@@ -59,6 +59,6 @@ def test_takes_recorded_from_the_page_are_saved_as_voice_teach_saves_them(
         assert 0.3 < seconds < clip_seconds + 1.5, seconds
     assert link.paused[-1] == 0 and len(link.paused) == TAKES + 1
     # The page now shows the set and how well it works (one command taught: nothing to confuse).
-    page = client.get("/voice").text
-    block = page[page.index('id="word-next"') :][:1500]
+    html = client.get("/voice").text
+    block = html[html.index('id="word-next"') :][:1500]
     assert f"<dd>{TAKES}, recorded" in block

@@ -56,7 +56,7 @@ def test_resuming_listens_at_once_and_has_the_takes_read_again() -> None:
     assert not listener._takes_changed
     listener.pause(0)
     assert listener._takes_changed
-    listener._hear(Hears(), ("next",), Block(b"\0\0" * 800, 16000, captured=100.0))  # type: ignore[arg-type]
+    listener._hear(Hears(), ("next",), Block(b"\0\0" * 800, 16000, captured=100.0))
     assert posted == [VoiceCommand("next", 0.9)]
 
 
