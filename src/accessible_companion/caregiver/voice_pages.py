@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -35,6 +35,9 @@ from .link import CompanionLink, TraceLine
 from .pages import checked_form, render, state_of
 from .state import PageState
 from .switch_feed import read_settings
+
+if TYPE_CHECKING:
+    from ..voice.teaching import Fit
 
 PAUSE_MARGIN = 5.0
 """Seconds the companion's pause outlasts the longest wait for one take."""
@@ -137,8 +140,13 @@ def rows(
     settings = read_settings(state.config)
     language = settings.listening.language
     folder = TakeFolder.of(language, state.takes_root)
-    recordings = folder.recordings()
-    found = {fit.phrase: fit for fit in fits(recordings)}
+    # Comparing every take with every other takes seconds (about 5 s for 20 words of 4 takes):
+    # done again only when a take changed.
+    files = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in folder.root.glob("*/*.wav")))
+    cached = _fits_cache.get(folder.root)
+    if cached is None or cached[0] != files:
+        cached = _fits_cache[folder.root] = (files, {fit.phrase: fit for fit in fits(folder.recordings())})
+    found = cached[1]
     today = date.today()
     result = []
     for words, command in command_words(settings.commands).items():
@@ -176,6 +184,10 @@ def rows(
             )
         )
     return language, result
+
+
+_fits_cache: dict[Path, tuple[tuple[tuple[str, int], ...], dict[str, Fit]]] = {}
+"""Takes folder -> (its files and their times, how well each phrase's takes work)."""
 
 
 def _taught(folder: Path) -> date | None:
