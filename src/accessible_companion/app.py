@@ -130,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
         display.start(loop.post, _because(asked, "quit chord", loop.stop))
         loop.start()
         heartbeat.start()
-        stop_page = _start_page(args, settings, edited, loop, watcher, trace, journal)
+        pause_voice = voice.pause if voice is not None else None
+        stop_page = _start_page(args, settings, edited, loop, watcher, trace, journal, pause_voice)
         closers[:0] = [stop_page] if stop_page is not None else []
         loop.wait()  # signal handlers run on this thread meanwhile
     except BaseException:
@@ -297,6 +298,7 @@ def _start_page(
     watcher: ConfigWatcher | None,
     trace: TraceWriter,
     journal: JournalWriter | None,
+    pause_voice: Callable[[float], None] | None,
 ) -> Callable[[], None] | None:
     """The caregiver's page beside the companion, in a process of its own (see
     caregiver/beside.py); what stops it."""
@@ -306,7 +308,7 @@ def _start_page(
     reload = watcher.reload_now if watcher is not None else None
     journal_path = None if journal is None else args.journal or paths.journal_file()
     return start_beside_companion(
-        edited, page.listen, page.port, loop.post, reload, trace, journal, journal_path
+        edited, page.listen, page.port, loop.post, reload, trace, journal, journal_path, pause_voice
     )
 
 

@@ -30,6 +30,7 @@ class RecordingLink:
         self.said: list[tuple[str, str]] = []
         self.applied: list[str] = []
         self.journaled: list[object] = []
+        self.paused: list[float] = []
         self._listeners: list[Callable[[TraceLine], None]] = []
 
     def say(self, text: str, voice: str) -> None:
@@ -45,6 +46,9 @@ class RecordingLink:
 
     def journal(self, entry: object) -> None:
         self.journaled.append(entry)
+
+    def pause_voice(self, seconds: float) -> None:
+        self.paused.append(seconds)
 
     def emit(self, line: TraceLine) -> None:
         for callback in list(self._listeners):

@@ -8,15 +8,24 @@ Korean voice (rigs/speech_clips.py). Everything is read back from the trace.
 
 from __future__ import annotations
 
+import array
 import os
+import re
+import shutil
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
+import urllib.request
+import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from accessible_companion.caregiver import voice_pages
+from accessible_companion.voice import teaching
 from rigs.pulse import MIC, PulseServer, Recording
 from rigs.speech_clips import NON_COMMANDS, RELIABLE, ClipSpec, make_clip
 from tests.e2e.test_run_switch import press
@@ -249,3 +258,93 @@ def test_help_said_once_asks_to_confirm_and_said_again_calls(
     assert once == []
     # The Korean home menu's Help item carries these words: chosen by voice, as a menu item.
     assert raised["trigger"] in ("voice", "menu")
+
+
+def test_voice_test_says_what_to_do_when_speech_is_quiet(
+    pulse_server: PulseServer, listening: Recording, tmp_path: Path
+) -> None:
+    """A command said far from the microphone (here: 30 dB quieter, its loudest moment about
+    -44 dBFS) is still heard as something, and `voice test` then says to move the microphone
+    closer or raise the input volume."""
+    spec = RELIABLE["next"]
+    clip = make_clip(spec.words, tmp_path / "loud.wav", spec.voice, spec.speed, spec.pitch)
+    quiet_clip = tmp_path / "quiet.wav"
+    with wave.open(str(clip), "rb") as loud, wave.open(str(quiet_clip), "wb") as out:
+        out.setparams(loud.getparams())
+        samples = array.array("h", loud.readframes(loud.getnframes()))
+        out.writeframes(array.array("h", (round(s * 0.03) for s in samples)).tobytes())
+    command = [sys.executable, "-m", "accessible_companion", "voice", "test", "--config", str(KOREAN)]
+    env = {
+        **os.environ,
+        **pulse_server.client_env(),
+        "PULSE_SOURCE": f"{MIC}.monitor",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    proc = subprocess.Popen(
+        [*command, "--seconds", "40"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Voice commands ready"):
+                break
+        for played in (quiet_clip, clip):
+            assert pulse_server.play(played, sink=MIC).wait(timeout=20) == 0
+            for line in proc.stdout:
+                lines.append(line)
+                if line.startswith("heard"):
+                    break
+            time.sleep(1.0)  # past the window the peak is taken from
+        proc.terminate()
+        lines += proc.stdout.readlines()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    heard = [n for n, line in enumerate(lines) if line.startswith("heard")]
+    assert len(heard) >= 2, lines
+    advice = [n for n, line in enumerate(lines) if "move the microphone closer" in line]
+    # Said after the quiet one, not after the one at an ordinary level.
+    assert advice and heard[0] < advice[0] < heard[1], lines
+    assert all(n < heard[1] for n in advice), lines
+
+
+def test_a_take_recorded_on_the_page_is_not_a_command_and_listening_comes_back(
+    pulse_server: PulseServer, xvfb_display: str, listening: Recording, tmp_path: Path
+) -> None:
+    """The caregiver presses Record on the Voice page and the user says 'next': the take is
+    kept, the companion does not move on; once the pause has ended by itself, 'next' works."""
+    folder = tmp_path / "ko"
+    shutil.copytree(KOREAN, folder)
+    app = Companion.start(
+        tmp_path,
+        *("--config", str(folder), "--input", "x11", "--mode", "step"),
+        env={"DISPLAY": xvfb_display, **pulse_server.client_env(), "PULSE_SOURCE": f"{MIC}.monitor"},
+        page=True,
+    )
+    try:
+        url = str(app.wait_for(lambda line: line.get("event") == "caregiver_page" and "url" in line)["url"])
+        app.wait_for(notice("voice_ready"), timeout=READY_TIMEOUT)
+        quiet(app)
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        html = opener.open(url + "voice", timeout=30).read().decode()
+        token = re.search(r'name="csrf" value="([^"]+)"', html)
+        assert token is not None
+        before = len(app.lines())
+        data = urllib.parse.urlencode({"csrf": token.group(1), "phrase": RELIABLE["next"].words}).encode()
+        speaker = threading.Timer(1.5, say, (pulse_server, RELIABLE["next"], tmp_path))
+        speaker.start()
+        page = opener.open(url + "voice/record", data=data, timeout=30).read().decode()
+        speaker.join()
+        assert "Take 1 of 4" in page and "kept" in page
+        time.sleep(2.0)  # a command would have been traced by now
+        assert voice_lines(app, "command", before) == []
+        time.sleep(teaching.WAIT + voice_pages.PAUSE_MARGIN)  # the pause ends by itself
+        quiet(app)
+        after = len(app.lines())
+        say(pulse_server, RELIABLE["next"], tmp_path)
+        app.wait_for(event("input", source="voice", kind="command"), HEARD_TIMEOUT, after)
+    finally:
+        app.stop()

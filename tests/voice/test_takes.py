@@ -85,9 +85,13 @@ def test_a_phrase_that_sounds_like_another_is_named(tmp_path: Path) -> None:
         "twin": [tones(WORDS["first"], seed=n) for n in range(3)],  # the very same sounds
         "second": [tones(WORDS["second"], seed=20 + n) for n in range(3)],
     }
-    found = {fit.phrase: fit.confused_with for fit in fits(recordings)}
+    report = fits(recordings)
+    found = {fit.phrase: fit.confused_with for fit in report}
     assert found["second"] == ""
     assert (found["first"], found["twin"]) == ("twin", "first")
+    apart = {fit.phrase: fit.told_apart for fit in report}
+    assert apart["second"] == 3
+    assert apart["first"] < 3 and apart["twin"] < 3
 
 
 def test_a_take_is_cut_from_just_before_the_speech_to_its_end() -> None:

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 QUEUED_LINES = 500
 """Trace lines waiting for the page at most (the oldest go first: it is live, not a record)."""
 STOP_WAIT = 3.0
+MAX_VOICE_PAUSE = 120.0
+"""The longest the page may pause voice commands for in one ask (it asks again while recording)."""
 
 
 class PageProcess:
@@ -48,8 +50,10 @@ class PageProcess:
         trace: TraceWriter,
         journal: JournalSink | None,
         journal_path: Path | None,
+        pause_voice: Callable[[float], None] | None = None,
     ) -> None:
         self._config = config
+        self._pause_voice = pause_voice
         self._listen = listen
         self._port = port
         self._post = post
@@ -140,6 +144,10 @@ class PageProcess:
                 self._journal.write(ConfigEdit(**fields), time.time())
         elif "listen" in message:
             self._listening(bool(message["listen"]))
+        elif "pause_voice" in message:
+            seconds = message["pause_voice"]
+            if self._pause_voice is not None and isinstance(seconds, int | float):
+                self._pause_voice(min(float(seconds), MAX_VOICE_PAUSE))
 
     def _failed(self, why: str) -> None:
         self._failed_said = True
@@ -184,9 +192,10 @@ def start_beside_companion(
     trace: TraceWriter,
     journal: JournalSink | None,
     journal_path: Path | None,
+    pause_voice: Callable[[float], None] | None = None,
 ) -> Callable[[], None] | None:
     """The page beside the running companion, editing `config`; returns what stops it, or
     None when its process could not start. Whether it serves is traced (`caregiver_page`
     with `url`, or with `error`) once the process says."""
-    page = PageProcess(config, listen, port, post, reload, trace, journal, journal_path)
+    page = PageProcess(config, listen, port, post, reload, trace, journal, journal_path, pause_voice)
     return page.stop if page.start() else None

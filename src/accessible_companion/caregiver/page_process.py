@@ -54,6 +54,9 @@ class ProcessLink:
     def apply(self, reason: str) -> None:
         self._channel.send({"apply": reason})
 
+    def pause_voice(self, seconds: float) -> None:
+        self._channel.send({"pause_voice": seconds})
+
     def listen(self, callback: Callable[[TraceLine], None]) -> Callable[[], None]:
         with self._lock:
             self._listeners.append(callback)

@@ -23,6 +23,7 @@ from . import (
     recording_pages,
     settings_pages,
     switch_pages,
+    voice_pages,
 )
 from .auth import set_session_cookie
 from .pages import HERE, render, state_of
@@ -68,6 +69,7 @@ def build_app(state: PageState) -> Starlette:
         *settings_pages.routes,
         *history_pages.routes,
         *switch_pages.routes,
+        *voice_pages.routes,
         *journal_pages.routes,
         *board_pages.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -27,3 +27,5 @@ class PageState:
     journal_path: Path | None = None
     """The journal file: the Journal page reads it, and a change is journaled into it when there
     is no running companion to journal it (the `caregiver` command: `paths.journal_file()`)."""
+    takes_root: Path | None = None
+    """Where the user's voice takes are (None: the user's data folder, as `voice teach` keeps them)."""

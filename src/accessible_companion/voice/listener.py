@@ -74,6 +74,9 @@ class VoiceListener:
         self._lost = False
         self._latest: Block | None = None
         """The newest block heard (for `level()`); None while the microphone is closed."""
+        self._paused_until = float("-inf")
+        """Until then nothing heard is acted on (the caregiver's page is recording takes)."""
+        self._takes_changed = False
 
     def level(self) -> float | None:
         """The microphone's level now, in dBFS, or None when it is not being listened to.
@@ -104,6 +107,15 @@ class VoiceListener:
     def speaking(self, active: bool, at: float) -> None:
         """The companion started or stopped making sound at `at` (half-duplex)."""
         self._gate.speaking(active, at)
+
+    def pause(self, seconds: float) -> None:
+        """From any thread: act on nothing heard for `seconds` (the caregiver's page records the
+        user saying commands, which must not run); 0 resumes now. A pause always ends by
+        itself, so a page that went away mid-recording cannot leave voice commands off. On
+        resuming the user's takes are read again (the page may have changed them)."""
+        self._paused_until = self._clock() + max(0.0, seconds)
+        if seconds <= 0:
+            self._takes_changed = True
 
     def stop(self) -> None:
         """Stop listening and close the microphone (waits briefly for the thread)."""
@@ -138,6 +150,9 @@ class VoiceListener:
                 if block is None:
                     continue
                 self._latest = block
+                if self._takes_changed:
+                    self._takes_changed = False
+                    self._takes, recognizer = self._load_takes(), None
                 if recognizer is None or recognizer.rate != block.rate:
                     recognizer = self._recognizer(block.rate)
                 self._hear(recognizer, wanted, block)
@@ -153,6 +168,9 @@ class VoiceListener:
         recognizer.listen_for(wanted)
         if not self._gate.open_at(block.captured):
             recognizer.reset()  # its own voice, or the start of a word cut by it
+            return
+        if self._clock() < self._paused_until:
+            recognizer.reset()  # nothing said while paused reaches a verdict later
             return
         verdict = recognizer.feed(block.data)
         if verdict is not None:

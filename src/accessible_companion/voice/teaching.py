@@ -90,6 +90,9 @@ class Fit:
     takes: int
     confused_with: str
     """Another phrase one of its takes is nearer to, or ""."""
+    told_apart: int = 0
+    """Its takes that are nearer to another take of its own than to any other phrase's (left
+    out one at a time, as the listener would meet them): `takes` when it works well."""
 
 
 def fits(recordings: dict[str, list[bytes]]) -> list[Fit]:
@@ -99,12 +102,19 @@ def fits(recordings: dict[str, list[bytes]]) -> list[Fit]:
     result = []
     for phrase, own in frames.items():
         confused = ""
+        apart = 0
         for n, take in enumerate(own):
             near = min((distance(take, o) for k, o in enumerate(own) if k != n), default=float("inf"))
-            for other, theirs in frames.items():
-                if other != phrase and theirs and min(distance(take, t) for t in theirs) < near:
-                    confused = other
-        result.append(Fit(phrase, len(own), confused))
+            nearer = [
+                other
+                for other, theirs in frames.items()
+                if other != phrase and theirs and min(distance(take, t) for t in theirs) < near
+            ]
+            if nearer:
+                confused = nearer[-1]
+            elif near < float("inf"):
+                apart += 1
+        result.append(Fit(phrase, len(own), confused, apart))
     return result
 
 

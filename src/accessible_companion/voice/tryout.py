@@ -8,9 +8,11 @@ rejection rules), listening for every phrase of the config at once.
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 import threading
 import time
+from collections import deque
 from pathlib import Path
 
 from ..app import model_locator
@@ -18,6 +20,43 @@ from ..config import load_or_explain
 from ..core.commands import command_words, every_phrase, normalize_words
 from ..core.events import AdapterError, Event, Notice, VoiceCommand, VoiceRejected
 from .listener import VoiceListener
+from .recognizer import MAX_GAIN, TARGET_RMS
+
+LOW_DBFS = round(20 * math.log10(TARGET_RMS / MAX_GAIN / 32768), 1)
+"""Speech whose loudest moment is below this (about -41 dBFS) stays below the level recognition
+is tuned for even after the most gain the recogniser gives (+20 dB)."""
+PEAK_WINDOW = 4.0
+"""Seconds of levels before a heard line that its speech's peak is taken from."""
+LOW_ADVICE = (
+    "  The microphone hears this speech quietly (loudest {peak:.0f} dBFS; recognition needs"
+    " about {low:.0f} dBFS or more): move the microphone closer to the user's mouth, or raise"
+    " the input volume (pavucontrol: Input Devices, or the system's sound settings)."
+)
+
+
+def level_advice(peak: float | None) -> str | None:
+    """What to do when the speech just heard peaked too low for recognition; None when loud enough
+    (or its level is not known)."""
+    if peak is None or peak >= LOW_DBFS:
+        return None
+    return LOW_ADVICE.format(peak=peak, low=LOW_DBFS)
+
+
+class Levels:
+    """The microphone's recent levels (added from the main thread, read from the listener's)."""
+
+    def __init__(self) -> None:
+        self._seen: deque[tuple[float, float]] = deque(maxlen=round(PEAK_WINDOW * 10) + 5)
+
+    def add(self, level: float | None) -> None:
+        if level is not None:
+            self._seen.append((time.monotonic(), level))
+
+    def peak(self) -> float | None:
+        """The loudest level of the last PEAK_WINDOW seconds (None: none known)."""
+        now = time.monotonic()
+        recent = [level for at, level in list(self._seen) if now - at <= PEAK_WINDOW]
+        return max(recent) if recent else None
 
 
 def main(config_path: Path | None, model: Path | None, seconds: float | None) -> int:
@@ -37,13 +76,21 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
             for words in item.voice_words:
                 meanings.setdefault(normalize_words(words), f"item '{item.label}' ({menu.id})")
     ready = threading.Event()
+    levels = Levels()
+
+    def warn_if_low() -> None:
+        advice = level_advice(levels.peak())
+        if advice is not None:
+            print(advice)
 
     def post(event: Event, at: float) -> None:
         match event:
             case VoiceCommand(phrase=phrase, confidence=confidence):
                 print(f"heard  {phrase!r:24} confidence {confidence:.2f}  -> {meanings.get(phrase, '?')}")
+                warn_if_low()
             case VoiceRejected(text=text, reason=reason, confidence=confidence):
                 print(f"heard  {text!r:24} confidence {confidence:.2f}  not taken: {reason}")
+                warn_if_low()
             case Notice(text=text, kind=kind):
                 print(text)
                 if kind == "voice_ready":
@@ -65,6 +112,7 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
     try:
         while end is None or time.monotonic() < end:
             time.sleep(0.1)
+            levels.add(listener.level())
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,0 +1,166 @@
+"""The Voice page: the user's takes per command word, how well they work, how often each is
+taken, the prompt to record again, and recording takes from the page."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from accessible_companion.audio.microphone import Block
+from accessible_companion.caregiver import voice_pages
+from accessible_companion.caregiver.auth import Locks
+from accessible_companion.caregiver.history import History
+from accessible_companion.caregiver.site import build_app
+from accessible_companion.caregiver.state import PageState
+from accessible_companion.voice.teaching import TAKES, TakeFolder
+from tests.voice.test_takes import WORDS, tones
+
+from .conftest import RecordingLink, csrf_of
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def page_state(tmp_path: Path, config_dir: Path, link: RecordingLink) -> Iterator[PageState]:
+    history = History(tmp_path / "state" / "history.sqlite3", config_dir)
+    yield PageState(config_dir, history, Locks(), link, takes_root=tmp_path / "takes")
+    history.close()
+
+
+class Speaker:
+    """A microphone that hears `pcm` once, between quiet blocks."""
+
+    def __init__(self, pcm: bytes) -> None:
+        quiet = bytes(800 * 2 * 10)
+        stream = quiet + pcm + quiet * 3
+        self.blocks = [stream[i : i + 1600] for i in range(0, len(stream), 1600)]
+        self.closed = False
+
+    def read(self, timeout: float) -> Block | None:
+        if not self.blocks:
+            time.sleep(min(timeout, 0.01))
+            return None
+        return Block(self.blocks.pop(0), 16000, time.monotonic())
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _voice(line_kind: str, key: str) -> dict[str, Any]:
+    return {"t": 1.0, "event": "input", "source": "voice", "kind": line_kind, "key": key}
+
+
+def test_the_page_is_in_the_nav_and_lists_every_command_word(client: TestClient) -> None:
+    page = client.get("/")
+    assert '<a href="/voice">Voice</a>' in page.text
+    page = client.get("/voice")
+    assert page.status_code == 200
+    assert "<h1>Voice commands in the user's own voice</h1>" in page.text
+    for words in ("next", "go back", "help me", "wake up"):
+        assert f"'{words}' <small>" in page.text
+    assert "No takes: the speech model alone hears it." in page.text
+    assert "Record take 1 of 4 of 'next'" in page.text
+
+
+def test_takes_show_how_well_they_work(client: TestClient, page_state: PageState) -> None:
+    folder = TakeFolder.of("en", page_state.takes_root)
+    folder.replace("next", [tones(WORDS["first"], seed=n) for n in range(3)])
+    folder.replace("home", [tones(WORDS["second"], seed=20 + n) for n in range(3)])
+    folder.replace("stop", [tones(WORDS["first"], seed=n) for n in range(3)])  # the very sounds of next
+    page = client.get("/voice").text
+    home = page[page.index('id="word-home"') :][:900]
+    assert "Every take is nearer its own other takes" in home and "Told apart: 3 of 3 takes" in home
+    stop = page[page.index('id="word-stop"') :][:1200]
+    assert "sound more like &#39;next&#39;" in stop
+    assert f"recorded {date.today().isoformat()}" in stop
+    # One syllable and confused: a longer word is suggested, as the config check words it.
+    assert "is one syllable" in stop and "Choose a longer word" in stop
+
+
+def test_acceptance_from_the_companions_voice_lines(client: TestClient, link: RecordingLink) -> None:
+    client.get("/voice")  # the tally starts with the first visit
+    for _ in range(6):
+        link.emit(_voice("command", "next"))
+    for _ in range(4):
+        link.emit(_voice("rejected", "next"))
+    link.emit(_voice("rejected", "something else"))
+    link.emit({"t": 1.0, "event": "input", "source": "switch", "kind": "press", "key": "space"})
+    page = client.get("/voice").text
+    block = page[page.index('id="word-next"') :][:1500]
+    assert "60% of 10" in block
+    assert "not heard" in page[page.index('id="word-home"') :][:1500]
+
+
+def test_a_drift_asks_to_record_again(client: TestClient, link: RecordingLink, page_state: PageState) -> None:
+    TakeFolder.of("en", page_state.takes_root).replace(
+        "next", [tones(WORDS["first"], seed=n) for n in range(3)]
+    )
+    client.get("/voice")
+    tally: voice_pages.VoiceTally = client.app.state.voice_tally  # type: ignore[attr-defined]
+    last_week = time.time() - timedelta(days=8).total_seconds()
+    for n in range(10):
+        tally.feed(_voice("command", "next"), last_week)
+        tally.feed(_voice("command" if n < 5 else "rejected", "next"))
+    page = client.get("/voice").text
+    block = page[page.index('id="word-next"') :][:2000]
+    assert "Record it again:" in block and "50% of the times this week, 100% the week before" in block
+
+
+def test_recording_from_the_page_saves_a_set_and_pauses_the_companion_meanwhile(
+    client: TestClient, link: RecordingLink, page_state: PageState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Speaker] = []
+
+    def microphone(device: str) -> Speaker:
+        opened.append(Speaker(tones(WORDS["first"], seed=len(opened))))
+        return opened[-1]
+
+    monkeypatch.setattr(voice_pages, "open_microphone", microphone)
+    folder = TakeFolder.of("en", page_state.takes_root)
+    token = csrf_of(client.get("/voice").text)
+    for n in range(1, TAKES + 1):
+        page = client.post("/voice/record", data={"csrf": token, "phrase": "next"})
+        assert page.status_code == 200
+        if n < TAKES:
+            assert f"Take {n} of {TAKES} of 'next' kept" in page.text
+            assert f"Record take {n + 1} of {TAKES} of 'next'" in page.text
+            assert folder.recordings() == {}
+    assert f"All {TAKES} takes of 'next' are saved" in page.text
+    assert len(folder.recordings()["next"]) == TAKES
+    assert all(speaker.closed for speaker in opened)
+    # Paused before each take, resumed (and the takes read again) after the set was saved.
+    assert len(link.paused) == TAKES + 1 and all(s > 8 for s in link.paused[:-1]) and link.paused[-1] == 0
+
+
+def test_nothing_said_keeps_nothing_and_resumes(
+    client: TestClient, link: RecordingLink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voice_pages, "open_microphone", lambda device: Speaker(b""))
+    monkeypatch.setattr("accessible_companion.voice.teaching.WAIT", 0.5)
+    token = csrf_of(client.get("/voice").text)
+    page = client.post("/voice/record", data={"csrf": token, "phrase": "next"})
+    assert "Nothing was heard for 'next'" in page.text
+    assert link.paused[-1] == 0
+
+
+def test_only_command_words_and_only_with_the_forms_token(client: TestClient) -> None:
+    token = csrf_of(client.get("/voice").text)
+    assert client.post("/voice/record", data={"csrf": token, "phrase": "rm -rf"}).status_code == 400
+    assert client.post("/voice/record", data={"csrf": "wrong", "phrase": "next"}).status_code == 403
+
+
+def test_without_a_running_companion_the_page_still_shows_the_takes(tmp_path: Path, config_dir: Path) -> None:
+    history = History(tmp_path / "h.sqlite3", config_dir)
+    try:
+        app = build_app(PageState(config_dir, history, Locks(), None, takes_root=tmp_path / "takes"))
+        with TestClient(app, base_url="http://127.0.0.1:8765", client=("127.0.0.1", 50000)) as client:
+            page = client.get("/voice").text
+        assert "shows only while it runs" in page and "'next' <small>" in page
+    finally:
+        history.close()
