@@ -63,7 +63,8 @@ def test_the_same_command_inside_running_talk_is_not(recognizer: Recognizer, tmp
     assert [v.phrase for v in verdicts if v.accepted] == [], verdicts
     assert any(v.reason == "in continuous speech" for v in verdicts), verdicts
     # Not deafness: the same audio said alone after a pause is taken.
-    assert [v.phrase for v in hear(recognizer, room * 10 + command + room) if v.accepted] == [words]
+    alone = hear(recognizer, room * 10 + command + room)
+    assert [v.phrase for v in alone if v.accepted] == [words], alone
 
 
 def test_noise_alone_yields_nothing(recognizer: Recognizer, tmp_path: Path) -> None:

@@ -177,7 +177,9 @@ class Recognizer:
         """Decode the next piece of an isolated utterance while it is said (`Gated`), so that
         at its end only the final result is left; what the words so far say (`heard_so_far`)."""
         if first:
-            self._rec.Reset()
+            # A new recognizer (~1 ms): Reset after an utterance left undecided (running
+            # talk, too long) leaves state that added words to the next one.
+            self._rec = self._new()
             self._stream, self._parts = start, []
         elif start != self._stream:
             return ""  # the recognizer was reset meanwhile: decoded whole at the end
@@ -296,18 +298,20 @@ def normalise(pcm: bytes, target: float = TARGET_RMS, max_gain: float = MAX_GAIN
     return scaled(pcm, gain_for(pcm, target, max_gain))
 
 
-def gain_for(pcm: bytes, target: float = TARGET_RMS, max_gain: float = MAX_GAIN) -> float:
-    """The gain that brings int16 audio to `target` RMS (at most `max_gain`, never clipping it)."""
+def gain_for(
+    pcm: bytes, target: float = TARGET_RMS, max_gain: float = MAX_GAIN, peak: float = 32000.0
+) -> float:
+    """The gain that brings int16 audio to `target` RMS (at most `max_gain`, its peak at most `peak`)."""
     import numpy as np
 
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32)
     if not samples.size:
         return 1.0
     rms = float(np.sqrt(np.mean(samples * samples)))
-    peak = float(np.max(np.abs(samples)))
-    if rms <= 0 or peak <= 0:
+    top = float(np.max(np.abs(samples)))
+    if rms <= 0 or top <= 0:
         return 1.0
-    return min(target / rms, max_gain, 32000.0 / peak)
+    return min(target / rms, max_gain, peak / top)
 
 
 def scaled(pcm: bytes, gain: float) -> bytes:
@@ -418,7 +422,8 @@ class Gated:
         if first:
             if now - segmenter.start < self.GAIN_AFTER / FRAME:
                 return
-            self._gain = gain_for(self._span(self._sent, now))
+            # Half the peak room of `normalise`: the louder speech still to come must not clip.
+            self._gain = gain_for(self._span(self._sent, now), peak=16000.0)
         assert self._gain is not None
         pcm = scaled(self._span(self._sent, now), self._gain)
         self._sent = now

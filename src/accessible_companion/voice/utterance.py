@@ -62,9 +62,9 @@ class Segmenting:
     who pauses between its words is heard whole."""
     clear_gap: float = 1.0
     """Quiet before an utterance that makes the room clear (for `fast_end`)..."""
-    clear_share: float = 0.1
-    """...with at most this share of `history` speech before it: in running talk a word
-    followed by a short breath is not taken early."""
+    clear_share: float = 0.3
+    """...with at most this share of `history` speech before it (commands said one after
+    another every ~2 s still count; running talk does not)."""
 
 
 COMPLETE = "complete"
