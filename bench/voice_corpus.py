@@ -35,9 +35,9 @@ from accessible_companion.config import load_config
 from accessible_companion.config.loader import Config
 from accessible_companion.core.companion import Companion
 from accessible_companion.core.settings import VoiceOut
-from rigs.speech_clips import RATE, Samples, noise_floor, pad, seed_of, synthesize, to_pcm, write_wav
+from rigs.speech_clips import RATE, Samples, noise_floor, pad, paused, seed_of, synthesize, to_pcm, write_wav
 
-VERSION = 1
+VERSION = 3
 """Bump when clips are made differently: the cache folder changes with it."""
 
 KOREAN = Path(__file__).resolve().parents[1] / "examples" / "ko"
@@ -47,7 +47,12 @@ PAD = 0.4
 FLOOR_DB = -60.0
 """The noise floor under every clip (exact silence distorts recognizers)."""
 
-CONDITIONS = ("clean", "white20", "white10", "pink20", "pink10", "reverb")
+CONDITIONS = ("clean", "white20", "white10", "pink20", "pink10", "reverb", "soft", "paused")
+SOFT_DB = -24.0
+"""The "soft" condition: the clean clip's speech this much quieter (a weak voice, a far microphone)."""
+PAUSE = 0.4
+"""The "paused" condition: each word said alone, this many seconds of quiet between them
+(multi-word phrases only: a speaker who pauses between words)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ FULL_VARIANTS = tuple(
     for v, s, p in itertools.product(("ko", "ko+f2", "ko+m3", "ko+f4"), (120, 150, 180), (35, 65))
 )
 QUICK_VARIANTS = (Variant("ko", 150, 50), Variant("ko+f2", 130, 60), Variant("ko+m3", 170, 40))
-QUICK_CONDITIONS = ("clean", "pink10", "reverb")
+QUICK_CONDITIONS = ("clean", "pink10", "reverb", "soft", "paused")
 
 KOREAN_SENTENCES = (
     "오늘 날씨가 정말 좋네요",
@@ -218,7 +223,7 @@ def reverb(clip: Samples, seed: int, rt60: float = 0.5, rate: int = RATE) -> Sam
 
 def condition(clip: Samples, speech: Samples, name: str, seed: int) -> Samples:
     """Apply a named condition (see CONDITIONS)."""
-    if name == "clean":
+    if name in ("clean", "soft", "paused"):  # made while rendering (`Builder`)
         return clip
     if name == "reverb":
         return reverb(clip, seed)
@@ -288,7 +293,11 @@ class Builder:
         """Make (or find) the clip of `text` in `variant` under `cond`."""
         key = json.dumps([kind, group, cond, text, phrase, asdict(variant)], ensure_ascii=False)
         clip_id = hashlib.sha1(key.encode()).hexdigest()[:16]
-        speech = synthesize(text, variant.voice, variant.speed, variant.pitch) if make is None else None
+        speech = None
+        if make is None and cond == "paused":
+            speech = paused(text.split(), PAUSE, variant.voice, variant.speed, variant.pitch)
+        elif make is None:
+            speech = synthesize(text, variant.voice, variant.speed, variant.pitch)
         length = len(speech) if speech is not None else 0
         start, end = PAD, PAD + length / RATE
         clip = Clip(
@@ -306,7 +315,8 @@ class Builder:
         return clip
 
     def _render(self, speech: Samples, cond: str, seed: int) -> Samples:
-        clip = pad(normalize(speech), PAD, FLOOR_DB, seed)
+        level = 10 ** (SOFT_DB / 20) if cond == "soft" else 1.0
+        clip = pad(normalize(speech) * level, PAD, FLOOR_DB, seed)
         return condition(clip, speech, cond, seed + 1)
 
 
@@ -373,6 +383,8 @@ def build(quick: bool = False, root: Path | None = None, log: bool = True) -> tu
     conditions = QUICK_CONDITIONS if quick else CONDITIONS
     table = command_meanings(config)
     for phrase, variant, cond in itertools.product(phrases, variants, conditions):
+        if cond == "paused" and " " not in phrase:
+            continue
         builder.add("command", table[phrase], cond, phrase, phrase, variant)
     others = OTHER_VARIANTS[:2] if quick else OTHER_VARIANTS
     for text, variant in itertools.product(KOREAN_SENTENCES, others):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import subprocess
 import wave
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,21 @@ def synthesize(text: str, voice: str = "ko", speed: int = 150, pitch: int = 50, 
     source_rate, pcm = wav_bytes_to_pcm(done.stdout)
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
     return resample(samples, source_rate, rate)
+
+
+def trimmed(speech: Samples, share: float = 0.02) -> Samples:
+    """`speech` without the quiet espeak-ng puts before and after it (below `share` of its peak)."""
+    loud = np.flatnonzero(np.abs(speech) > share * (float(np.max(np.abs(speech))) if len(speech) else 0.0))
+    return speech[loud[0] : loud[-1] + 1] if len(loud) else speech
+
+
+def paused(
+    words: Sequence[str], pause: float, voice: str = "ko", speed: int = 150, pitch: int = 50
+) -> Samples:
+    """`words` said one by one (espeak-ng), `pause` s of quiet between them (at `RATE`)."""
+    gap = np.zeros(round(pause * RATE))
+    said = [trimmed(synthesize(word, voice, speed, pitch)) for word in words]
+    return np.concatenate([part for word in said for part in (gap, word)][1:])
 
 
 def wav_bytes_to_pcm(data: bytes) -> tuple[int, bytes]:

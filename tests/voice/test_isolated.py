@@ -63,7 +63,8 @@ def test_the_same_command_inside_running_talk_is_not(recognizer: Recognizer, tmp
     assert [v.phrase for v in verdicts if v.accepted] == [], verdicts
     assert any(v.reason == "in continuous speech" for v in verdicts), verdicts
     # Not deafness: the same audio said alone after a pause is taken.
-    assert [v.phrase for v in hear(recognizer, room * 10 + command + room) if v.accepted] == [words]
+    alone = hear(recognizer, room * 10 + command + room)
+    assert [v.phrase for v in alone if v.accepted] == [words], alone
 
 
 def test_noise_alone_yields_nothing(recognizer: Recognizer, tmp_path: Path) -> None:
@@ -96,3 +97,20 @@ def test_with_the_users_takes_a_television_saying_the_command_is_not_taken(
     television = hear(recognizer, said(phrase, "ko+f2", 150, 60, "tv"))
     assert [v.phrase for v in television if v.accepted] == [], television
     assert any(v.reason == "not like the user's takes" for v in television), television
+
+
+def test_a_two_word_phrase_said_with_a_pause_between_its_words_is_taken_whole(model: Any) -> None:
+    """The first word is heard as the start of a longer phrase, so the utterance waits for
+    the rest past the usual end of speech; said at once, the phrase is taken as before."""
+    from accessible_companion.voice.vad import detector
+    from rigs.speech_clips import pad, paused, to_pcm
+
+    pytest.importorskip("webrtcvad")
+    phrase = "내 몸"
+    recognizer = Recognizer(model, 16000, Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"))
+    recognizer.listen_for([phrase, *(spec.words for spec in RELIABLE.values())])
+    for pause in (0.4, 0.0):
+        pcm = to_pcm(pad(paused(phrase.split(), pause), 1.5, -60.0, 5))
+        verdicts = hear(recognizer, pcm)
+        assert [v.phrase for v in verdicts if v.accepted] == [phrase], (pause, verdicts)
+        assert len(verdicts) == 1, (pause, verdicts)

@@ -8,7 +8,16 @@ import pytest
 
 from accessible_companion.core.commands import syllables
 from accessible_companion.voice.recognizer import MAX_GAIN, Gated, normalise
-from accessible_companion.voice.utterance import Segmenter, Segmenting, Utterance, plausible
+from accessible_companion.voice.utterance import (
+    COMPLETE,
+    INCOMPLETE,
+    Segmenter,
+    Segmenting,
+    Utterance,
+    heard_so_far,
+    plausible,
+    quiet_needed,
+)
 from accessible_companion.voice.vad import Detector
 
 
@@ -160,3 +169,81 @@ def test_a_detector_that_needs_the_past_gets_it_when_the_room_turns_loud() -> No
     gated = Gated(Detector(remember, warmup=30), RULES)
     feed(gated, room(2.0) + tone(5000, 8000) + room(1.0))
     assert heard[:30] == [room(2.0)[i : i + 320] for i in range(64000 - 30 * 320, 64000, 320)]
+
+
+# The end that adapts: what the recognizer has heard so far sets the quiet that ends it.
+
+PHRASES = ("계속", "다시 듣기", "잠시 멈춤", "잠시")
+
+
+def test_heard_so_far_tells_a_whole_phrase_from_one_begun() -> None:
+    assert heard_so_far("계속", PHRASES) == COMPLETE
+    assert heard_so_far("다시", PHRASES) == INCOMPLETE
+    assert heard_so_far(" 다시  듣기 ", PHRASES) == COMPLETE
+    # A phrase that also begins a longer one may go on.
+    assert heard_so_far("잠시", PHRASES) == INCOMPLETE
+    assert heard_so_far("듣기", PHRASES) == ""
+    assert heard_so_far("계속 다시", PHRASES) == ""
+    assert heard_so_far("", PHRASES) == ""
+
+
+def test_quiet_needed_is_short_only_for_a_whole_phrase_in_a_clear_room() -> None:
+    rules = Segmenting(end_silence=0.3, fast_end=0.18, slow_end=0.7)
+    assert quiet_needed(rules, COMPLETE, clear=True) == 0.18
+    assert quiet_needed(rules, COMPLETE, clear=False) == 0.3
+    assert quiet_needed(rules, INCOMPLETE, clear=True) == 0.7
+    assert quiet_needed(rules, "", clear=True) == 0.3
+    # Never longer than the setting for a whole phrase, never shorter for one begun.
+    assert quiet_needed(Segmenting(end_silence=0.8), INCOMPLETE, clear=True) == 0.8
+    assert quiet_needed(Segmenting(end_silence=0.1), COMPLETE, clear=True) == 0.1
+
+
+def ends_after(segmenter: Segmenter, limit: float = 2.0) -> float:
+    """Seconds of quiet fed until the utterance in progress ended."""
+    for frame in range(round(limit / 0.01)):
+        if segmenter.push(False) is not None:
+            return (frame + 1) * 0.01
+    return limit
+
+
+def test_a_whole_phrase_in_a_clear_room_ends_early() -> None:
+    segmenter = Segmenter(RULES)
+    run(segmenter, [(False, 2.0), (True, 0.5)])
+    segmenter.hear(COMPLETE)
+    assert ends_after(segmenter) == pytest.approx(0.18)
+
+
+def test_a_whole_phrase_after_recent_speech_waits_the_normal_quiet() -> None:
+    segmenter = Segmenter(RULES)
+    # 0.6 s after other speech: isolated (gap_before 0.4) but not clear (clear_gap 1.0).
+    run(segmenter, [(False, 2.0), (True, 0.5), (False, 0.6), (True, 0.5)])
+    segmenter.hear(COMPLETE)
+    assert ends_after(segmenter) == pytest.approx(0.3)
+
+
+def test_nothing_heard_yet_waits_the_normal_quiet() -> None:
+    segmenter = Segmenter(RULES)
+    run(segmenter, [(False, 2.0), (True, 0.5)])
+    segmenter.hear("")
+    assert ends_after(segmenter) == pytest.approx(0.3)
+
+
+def test_a_phrase_begun_keeps_the_utterance_open_through_a_pause_between_words() -> None:
+    segmenter = Segmenter(RULES)
+    run(segmenter, [(False, 2.0), (True, 0.4)])
+    segmenter.hear(INCOMPLETE)
+    assert run(segmenter, [(False, 0.5), (True, 0.4)]) == []  # one utterance, not two
+    segmenter.hear(COMPLETE)
+    assert ends_after(segmenter) == pytest.approx(0.18)
+    assert segmenter.push(False) is None
+
+
+def test_a_whole_phrase_heard_in_the_pause_after_its_start_is_a_guess() -> None:
+    """The recognizer often fills in the rest of a phrase begun while the speaker pauses:
+    without speech since, the utterance still waits for the rest."""
+    segmenter = Segmenter(RULES)
+    run(segmenter, [(False, 2.0), (True, 0.4), (False, 0.2)])
+    segmenter.hear(INCOMPLETE)
+    run(segmenter, [(False, 0.1)])
+    segmenter.hear(COMPLETE)
+    assert ends_after(segmenter) == pytest.approx(0.7 - 0.3)

@@ -12,14 +12,14 @@ import json
 import logging
 import math
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.commands import normalize_words
 from .hearing import UNKNOWN, Endpointer, Rules, Verdict, grammar, judge, parse_result
-from .utterance import FRAME, Segmenter, Segmenting, Utterance, plausible
+from .utterance import FRAME, Segmenter, Segmenting, Utterance, heard_so_far, plausible
 from .vad import FRAME_BYTES, Detector
 
 if TYPE_CHECKING:
@@ -110,9 +110,13 @@ class Recognizer:
         self._results = 0
         self._dirty = False
         self._gated: Gated | None = None
+        self._stream = -1
+        """Start frame of the utterance vosk is being fed as it is said (-1 = none)."""
+        self._parts: list[str] = []
+        """Results vosk gave within that utterance (its own endpointing, in a pause)."""
         if vad is not None and rate == 16000:
             quiet = max(end_silence, 0.3)
-            self._gated = Gated(vad, Segmenting(end_silence=quiet))
+            self._gated = Gated(vad, Segmenting(end_silence=quiet), self._hear_part)
 
     @property
     def rate(self) -> int:
@@ -134,6 +138,7 @@ class Recognizer:
             return
         # SetGrammar mid-utterance aborts the whole process (KaldiFatalError): Reset first.
         self._rec.Reset()
+        self._stream = -1
         self._rec.SetGrammar(self._grammar_json())
         self._dirty = False
 
@@ -158,9 +163,7 @@ class Recognizer:
         utterance, pcm = found
         if utterance.reason:
             return Verdict("", reason=utterance.reason)
-        self._rec.Reset()
-        self._rec.AcceptWaveform(normalise(pcm))
-        verdict = self._verdict(self._rec.FinalResult())
+        verdict = self._verdict(self._final(utterance, pcm))
         if self.takes is not None:
             verdict = self._second_opinion(self.takes, verdict, pcm)
         if verdict is None or not verdict.accepted:
@@ -169,6 +172,31 @@ class Recognizer:
         if why:
             return Verdict(verdict.text, confidence=verdict.confidence, reason=why)
         return verdict
+
+    def _hear_part(self, pcm: bytes, start: int, first: bool) -> str:
+        """Decode the next piece of an isolated utterance while it is said (`Gated`), so that
+        at its end only the final result is left; what the words so far say (`heard_so_far`)."""
+        if first:
+            # A new recognizer (~1 ms): Reset after an utterance left undecided (running
+            # talk, too long) leaves state that added words to the next one.
+            self._rec = self._new()
+            self._stream, self._parts = start, []
+        elif start != self._stream:
+            return ""  # the recognizer was reset meanwhile: decoded whole at the end
+        if self._rec.AcceptWaveform(pcm):
+            self._parts.append(self._rec.Result())
+        words = " ".join(parse_result(part)[0] for part in self._parts)
+        partial = str(json.loads(self._rec.PartialResult()).get("partial", ""))
+        return heard_so_far(f"{words} {partial}", self._phrases)
+
+    def _final(self, utterance: Utterance, pcm: bytes) -> str:
+        """vosk's result on an utterance: what is left of the one fed while said, or `pcm` decoded alone."""
+        streamed, self._stream = utterance.start == self._stream, -1
+        if not streamed:
+            self._rec.Reset()
+            self._rec.AcceptWaveform(normalise(pcm))
+            return str(self._rec.FinalResult())
+        return merged([*self._parts, self._rec.FinalResult()])
 
     def _second_opinion(self, takes: Takes, verdict: Verdict | None, pcm: bytes) -> Verdict | None:
         """The user's takes agree, veto (another voice, a television) or, where the model was
@@ -198,6 +226,7 @@ class Recognizer:
         """Forget the utterance in progress (the companion started speaking over it)."""
         if self._gated is not None:
             self._gated.reset()
+            self._stream = -1
         if self._endpointer is not None:
             self._endpointer.reset()
         if self._rec is not None and self._dirty:
@@ -229,6 +258,14 @@ class Recognizer:
         return rec
 
 
+def merged(results: Sequence[str]) -> str:
+    """vosk JSON results of one utterance as one (vosk's own endpointing can split it in a pause)."""
+    datas = [json.loads(result) for result in results]
+    text = " ".join(str(d.get("text", "")) for d in datas if d.get("text"))
+    words = [w for d in datas for w in d.get("result", ())]
+    return json.dumps({"text": text, "result": words}, ensure_ascii=False)
+
+
 SILENT_DBFS = -120.0
 """The level given for digital silence (its true dBFS is minus infinity)."""
 
@@ -258,16 +295,32 @@ MAX_GAIN = 10.0
 
 def normalise(pcm: bytes, target: float = TARGET_RMS, max_gain: float = MAX_GAIN) -> bytes:
     """int16 audio scaled to `target` RMS (gain at most `max_gain`, and never clipping)."""
+    return scaled(pcm, gain_for(pcm, target, max_gain))
+
+
+def gain_for(
+    pcm: bytes, target: float = TARGET_RMS, max_gain: float = MAX_GAIN, peak: float = 32000.0
+) -> float:
+    """The gain that brings int16 audio to `target` RMS (at most `max_gain`, its peak at most `peak`)."""
     import numpy as np
 
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32)
     if not samples.size:
-        return pcm
+        return 1.0
     rms = float(np.sqrt(np.mean(samples * samples)))
-    peak = float(np.max(np.abs(samples)))
-    if rms <= 0 or peak <= 0:
+    top = float(np.max(np.abs(samples)))
+    if rms <= 0 or top <= 0:
+        return 1.0
+    return min(target / rms, max_gain, peak / top)
+
+
+def scaled(pcm: bytes, gain: float) -> bytes:
+    """int16 audio times `gain` (clipped)."""
+    import numpy as np
+
+    if gain == 1.0:
         return pcm
-    gain = min(target / rms, max_gain, 32000.0 / peak)
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32)
     return bytes(np.clip(samples * gain, -32768, 32767).astype("<i2").tobytes())
 
 
@@ -282,9 +335,27 @@ class Gated:
     """Seconds of audio kept before the speech (its onset, which the detector calls late)."""
     TAIL = 0.15
     """Seconds after the last speech frame given to the recognizer."""
+    GAIN_AFTER = 0.2
+    """Seconds of speech whose level (with the pre-roll's) sets the gain of an utterance
+    decoded while it is said; shorter utterances are normalised whole at their end."""
 
-    def __init__(self, vad: Detector, rules: Segmenting, ratio: float = 2.0) -> None:
+    def __init__(
+        self,
+        vad: Detector,
+        rules: Segmenting,
+        listen: Callable[[bytes, int, bool], str] | None = None,
+        ratio: float = 2.0,
+    ) -> None:
+        """`listen(pcm, start, first)`: an isolated utterance's audio (level-normalised) as it
+        comes, `start` its first speech frame, `first` for its first piece; it returns what
+        was heard so far (`utterance.heard_so_far`), which sets the quiet that ends it."""
         self._vad = vad
+        self._listen = listen
+        self._stream = -1
+        """Start frame of the utterance being given to `listen` (-1 = none)."""
+        self._sent = 0
+        """Frame number up to which its audio was given."""
+        self._gain: float | None = None
         self._was_loud = False
         self._segmenter = Segmenter(rules)
         self._ratio = ratio
@@ -293,7 +364,8 @@ class Gated:
         self._base = 0
         """Frame number of `_audio`'s first frame."""
         self._rest = b""
-        keep = rules.max_speech + rules.end_silence + self.PRE_ROLL + 0.5 + vad.lag * FRAME
+        quiet = max(rules.end_silence, rules.slow_end)
+        keep = rules.max_speech + quiet + self.PRE_ROLL + 0.5 + vad.lag * FRAME
         self._keep = round(keep / FRAME)
         self.decided = 0
         """Frames the detector judged (for the benchmark: its cost)."""
@@ -330,11 +402,39 @@ class Gated:
             utterance = self._segmenter.push(speech)
             if utterance is not None:
                 found = (utterance, self._cut(utterance))
+        self._give()
         excess = len(self._audio) // FRAME_BYTES - self._keep
         if excess > 0:  # what is older belongs to no utterance that can still count
             del self._audio[: excess * FRAME_BYTES]
             self._base += excess
         return found
+
+    def _give(self) -> None:
+        """Give `listen` the new audio of an isolated utterance in progress."""
+        segmenter = self._segmenter
+        if self._listen is None or not segmenter.isolated:
+            return
+        now = self._base + len(self._audio) // FRAME_BYTES
+        if segmenter.start != self._stream:
+            self._stream, self._gain = segmenter.start, None
+            self._sent = self._first(segmenter.start)
+        first = self._gain is None
+        if first:
+            if now - segmenter.start < self.GAIN_AFTER / FRAME:
+                return
+            # Half the peak room of `normalise`: the louder speech still to come must not clip.
+            self._gain = gain_for(self._span(self._sent, now), peak=16000.0)
+        assert self._gain is not None
+        pcm = scaled(self._span(self._sent, now), self._gain)
+        self._sent = now
+        segmenter.hear(self._listen(pcm, self._stream, first))
+
+    def _first(self, start: int) -> int:
+        """First audio frame given for an utterance whose speech starts at frame `start`."""
+        return max(self._base, start - round(self.PRE_ROLL / FRAME) - self._vad.lag)
+
+    def _span(self, first: int, last: int) -> bytes:
+        return bytes(self._audio[(first - self._base) * FRAME_BYTES : (last - self._base) * FRAME_BYTES])
 
     def flush(self) -> tuple[Utterance, bytes] | None:
         """End the utterance in progress (the end of a file): as if quiet followed."""
@@ -351,6 +451,11 @@ class Gated:
             self._segmenter.push(False)
 
     def _cut(self, utterance: Utterance) -> bytes:
-        first = max(self._base, utterance.start - round(self.PRE_ROLL / FRAME) - self._vad.lag)
         last = utterance.end + round(self.TAIL / FRAME)
-        return bytes(self._audio[(first - self._base) * FRAME_BYTES : (last - self._base) * FRAME_BYTES])
+        if utterance.start == self._stream and self._gain is not None and self._listen is not None:
+            # The end of the one given while said (the utterance ended within this block).
+            end = min(last, self._base + len(self._audio) // FRAME_BYTES)
+            if end > self._sent:
+                self._listen(scaled(self._span(self._sent, end), self._gain), self._stream, False)
+                self._sent = end
+        return self._span(self._first(utterance.start), last)

@@ -10,6 +10,7 @@ speech. Then its speech length must suit the phrase heard in it (`plausible`).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from ..core.commands import syllables
@@ -54,6 +55,44 @@ class Segmenting:
     """Longer is talk, not a command (ended and rejected at once)."""
     bridge: float = 0.12
     """Gaps this short inside speech (stops, the detector's misses) do not split it."""
+    fast_end: float = 0.18
+    """Quiet that ends an utterance already heard as a whole allowed phrase, in a clear room."""
+    slow_end: float = 0.7
+    """Quiet that ends an utterance heard so far as the start of a longer phrase: a speaker
+    who pauses between its words is heard whole."""
+    clear_gap: float = 1.0
+    """Quiet before an utterance that makes the room clear (for `fast_end`)..."""
+    clear_share: float = 0.3
+    """...with at most this share of `history` speech before it (commands said one after
+    another every ~2 s still count; running talk does not)."""
+
+
+COMPLETE = "complete"
+"""`heard_so_far`: the words so far are an allowed phrase (and begin no longer one)."""
+INCOMPLETE = "incomplete"
+"""`heard_so_far`: the words so far begin a longer allowed phrase."""
+
+
+def heard_so_far(partial: str, phrases: Collection[str]) -> str:
+    """What the recognizer's words so far say about the end: COMPLETE, INCOMPLETE or ""."""
+    words = partial.split()
+    if not words:
+        return ""
+    for phrase in phrases:
+        said = phrase.split()
+        if len(said) > len(words) and said[: len(words)] == words:
+            return INCOMPLETE
+    return COMPLETE if " ".join(words) in phrases else ""
+
+
+def quiet_needed(rules: Segmenting, heard: str, clear: bool) -> float:
+    """Seconds of quiet that end an utterance: short for a whole phrase said in a clear room,
+    long for a phrase begun, else `end_silence`."""
+    if heard == INCOMPLETE:
+        return max(rules.end_silence, rules.slow_end)
+    if heard == COMPLETE and clear:
+        return min(rules.end_silence, rules.fast_end)
+    return rules.end_silence
 
 
 class Segmenter:
@@ -75,6 +114,12 @@ class Segmenter:
         self._past_at_start = 0
         self._gap_at_start = 0
         self._too_long = False
+        self._heard = ""
+        """What the recognizer has heard of the utterance in progress (`heard_so_far`)."""
+        self._bursts = 0
+        """Stretches of speech in it (split by gaps longer than `bridge`)."""
+        self._begun = -1
+        """`_bursts` when it was first heard as a phrase begun (-1 = not)."""
 
     @property
     def frame(self) -> int:
@@ -85,6 +130,30 @@ class Segmenter:
     def active(self) -> bool:
         """An utterance is in progress."""
         return self._start >= 0
+
+    @property
+    def start(self) -> int:
+        """First speech frame of the utterance in progress (-1 = none)."""
+        return self._start
+
+    @property
+    def isolated(self) -> bool:
+        """An utterance is in progress that can still be a command (isolated, not too long)."""
+        return self._start >= 0 and not self._too_long and not self._reason()
+
+    def hear(self, heard: str) -> None:
+        """What the recognizer has heard of the utterance in progress so far (`heard_so_far`):
+        it sets the quiet that ends it (`quiet_needed`)."""
+        if self._start < 0:
+            return
+        pausing = self._frame - 1 - self._last > self.rules.bridge / FRAME
+        if heard == INCOMPLETE and pausing and self._begun < 0:
+            self._begun = self._bursts
+        elif heard == COMPLETE and self._bursts == self._begun:
+            # Heard whole though no speech came since it was heard begun in a pause: the
+            # recognizer's guess at the rest, not the rest.
+            heard = INCOMPLETE
+        self._heard = heard
 
     def push(self, speech: bool) -> Utterance | None:
         """One frame's decision; the utterance it ends, if any."""
@@ -99,13 +168,16 @@ class Segmenter:
                 self._too_long = False
                 self._past_at_start = self._busy
                 self._gap_at_start = index - self._previous_end
+                self._heard, self._bursts, self._begun = "", 0, -1
+            elif index - self._last > rules.bridge / FRAME:
+                self._bursts += 1
             self._last = index
             self._voiced += 1
         elif self._start >= 0 and index - self._last > rules.bridge / FRAME:
             if self._last + 1 - self._start < rules.min_speech / FRAME:
                 # A click: forget it, as if it had not been (it does not break the quiet).
                 self._start = -1
-            elif index - self._last >= rules.end_silence / FRAME:
+            elif index - self._last >= quiet_needed(rules, self._heard, self._clear()) / FRAME:
                 done = self._finish()
         if (
             self._start >= 0
@@ -121,16 +193,23 @@ class Segmenter:
         return done
 
     def _finish(self) -> Utterance | None:
-        rules = self.rules
         start, end = self._start, self._last + 1
         self._start = -1
         self._previous_end = end
         if self._too_long:
             return None  # already reported
+        return Utterance(start, end, self._voiced, self._reason())
+
+    def _reason(self) -> str:
+        rules = self.rules
         too_soon = self._gap_at_start < rules.gap_before / FRAME
         busy = self._past_at_start > rules.busy_share * (self._past.maxlen or 1)
-        reason = "in continuous speech" if too_soon or busy else ""
-        return Utterance(start, end, self._voiced, reason)
+        return "in continuous speech" if too_soon or busy else ""
+
+    def _clear(self) -> bool:
+        rules = self.rules
+        quiet_before = self._gap_at_start >= rules.clear_gap / FRAME
+        return quiet_before and self._past_at_start <= rules.clear_share * (self._past.maxlen or 1)
 
 
 PER_SYLLABLE = (0.08, 0.6)
