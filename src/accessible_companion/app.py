@@ -99,7 +99,11 @@ def run(args: argparse.Namespace) -> int:
     journal = None if args.no_journal else JournalWriter(args.journal or paths.journal_file())
     help_call = settings.help
     notifier = Notifier(
-        help_call.notify_command, help_call.webhook, help_call.notify_timeout, help_call.notify_retries
+        help_call.notify_command,
+        help_call.webhook,
+        help_call.notify_timeout,
+        help_call.notify_retries,
+        contacts=help_call.contacts,
     )
     heartbeat = Heartbeat(help_call.heartbeat_url, help_call.heartbeat_minutes, trace.write)
     companion = Companion(config.menus, settings, _day_offset())

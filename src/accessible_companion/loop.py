@@ -23,7 +23,17 @@ import time
 from collections.abc import Callable
 
 from .core.companion import Companion
-from .core.effects import Effect, Notify, Prepare, Record, Speak, StopCue, StopMain, trace_fields
+from .core.effects import (
+    ConfigApplied,
+    Effect,
+    NotifyContact,
+    Prepare,
+    Record,
+    Speak,
+    StopCue,
+    StopMain,
+    trace_fields,
+)
 from .core.events import (
     AdapterError,
     ConfigRejected,
@@ -209,8 +219,16 @@ class Loop:
                 self.trace.write("speech_start", utterance=utterance)
             case SpeechFinished(utterance=utterance, interrupted=interrupted):
                 self.trace.write("speech_end", utterance=utterance, interrupted=interrupted)
-            case NotifyDone(kind=kind, ok=ok, detail=detail, attempts=attempts):
-                self.trace.write("notified", kind=kind, ok=ok, detail=detail, attempts=attempts)
+            case NotifyDone(kind=kind, ok=ok, detail=detail, attempts=attempts, alert=alert, contact=contact):
+                self.trace.write(
+                    "notified",
+                    kind=kind,
+                    ok=ok,
+                    detail=detail,
+                    attempts=attempts,
+                    alert=alert,
+                    contact=contact,
+                )
             case AdapterError(component=component, message=message):
                 log.warning("%s: %s", component, message)
                 self.trace.write("error", component=component, message=message)
@@ -230,8 +248,13 @@ class Loop:
             self._to_speech(effect)
             if isinstance(effect, Record) and self.journal is not None:
                 self.journal.write(_without_secrets(effect.entry), time.time())
-            elif isinstance(effect, Notify) and self.notifier is not None:
-                self.notifier.notify(effect.alert, effect.message, effect.trigger)
+            elif isinstance(effect, NotifyContact) and self.notifier is not None:
+                self.notifier.notify(
+                    effect.alert, effect.message, effect.trigger, effect.contact, effect.level
+                )
+            elif isinstance(effect, ConfigApplied) and self.notifier is not None:
+                # Contacts are numbered from the running config: the notifier must follow it.
+                self.notifier.configure(self.companion.settings.help)
         self._show_state()
 
     def _to_speech(self, effect: Effect) -> None:

@@ -8,6 +8,7 @@ from typing import Protocol
 from .core.effects import Speak, Voice
 from .core.events import Event
 from .core.records import Entry
+from .core.settings import HelpCall
 from .core.view import View
 
 Post = Callable[[Event, float], None]
@@ -86,5 +87,10 @@ class JournalSink(Protocol):
 class HelpNotifier(Protocol):
     """Tells the caregiver's channels about a call for help; posts NotifyDone per channel."""
 
-    def notify(self, alert: int, message: str, trigger: str) -> None:
-        """Returns at once; never raises."""
+    def notify(
+        self, alert: int, message: str, trigger: str, contact: int | None = None, level: str = "now"
+    ) -> None:
+        """Returns at once; never raises. `contact`: that channel only (None: all)."""
+
+    def configure(self, help_call: HelpCall) -> None:
+        """Take the channels of a config applied since; never raises."""

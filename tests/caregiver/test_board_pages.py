@@ -181,14 +181,23 @@ def test_a_file_that_is_no_board_writes_nothing(client: TestClient, page_state: 
     assert page_state.history.listing() == []
 
 
+NEED_ITEM = (
+    "      - label: I need something\n        action: need\n"
+    "        say: Could someone come? I need something.\n"
+)
+
+
 def test_boards_that_do_not_fit_the_config_are_refused_with_the_problems(
     client: TestClient, page_state: PageState, link: RecordingLink
 ) -> None:
-    # Home as a grid of two rows with a cue for each: one more item needs a third cue.
+    # Home as a grid of two full rows (its six items, without "I need something") with a cue
+    # for each: one more item needs a third cue.
     home = page_state.config / "menus" / "home.yaml"
     text = home.read_text(encoding="utf-8")
     home.write_text(
-        text.replace("    title: Home\n", "    title: Home\n    columns: 3\n    row_cues: [Top, Bottom]\n")
+        text.replace(
+            "    title: Home\n", "    title: Home\n    columns: 3\n    row_cues: [Top, Bottom]\n"
+        ).replace(NEED_ITEM, "")
     )
     load_config(page_state.config)  # as it is, it loads
     before = files_of(page_state.config)

@@ -535,6 +535,52 @@ setting(
     H, "notify command as one text", "  help:\n    notify_command: notify-send hi\n", 3, "expected a list"
 )
 setting(H, "relative notify command", "  help:\n    notify_command: [bin/page-carer]\n", 3, "full path")
+# Contacts (issue 15): each URL parsed by Apprise, never sent to; named by the contact's name.
+CONTACT = "  help:\n    contacts:\n      - name: Anna\n"
+setting(
+    H,
+    "contact URL Apprise does not know",
+    CONTACT + "        url: bogus://tok3n-s3cret\n",
+    5,
+    "'Anna': not a",
+)
+setting(
+    H,
+    "contact https URL (not a service)",
+    CONTACT + "        url: https://example.org/x\n",
+    5,
+    "Apprise knows",
+)
+setting(
+    H,
+    "contact with neither url nor command",
+    CONTACT + "        after_seconds: 60\n",
+    4,
+    "either url or command",
+)
+setting(
+    H,
+    "contact with url and command",
+    CONTACT + "        url: ntfy://topic\n        command: [/bin/true]\n",
+    4,
+    "either url or command",
+)
+setting(H, "contact command missing", CONTACT + "        command: [/nonexistent/x]\n", 5, "no such program")
+setting(H, "contact without a name", "  help:\n    contacts:\n      - url: ntfy://topic\n", 4, "name")
+setting(
+    H,
+    "contact named twice",
+    CONTACT + "        url: ntfy://a\n      - name: Anna\n        url: ntfy://b\n",
+    6,
+    "named twice",
+)
+setting(
+    H,
+    "contact called before the call",
+    CONTACT + "        url: ntfy://a\n        after_seconds: -5\n",
+    6,
+    "below 0",
+)
 
 # Encodings.
 E = "encodings"

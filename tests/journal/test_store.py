@@ -42,10 +42,12 @@ ONE_OF_EACH: tuple[Entry, ...] = (
     RestOffered("scheduled", True),
     Alert("hold", "caregiver", 42.25, False),
     Alert("voice", "", None, True),
+    Alert("menu", "Anna", 95.5, False, 0, "ended", "need"),
     PhraseUsed("phrases", "Water", "I would like some water, please."),
     SpeedChanged(1.5, 1.875, "fatigue"),
     FatigueSignal("misses", 4.0, 3.0),
     NotifyResult("webhook", False, "HTTP 503"),
+    NotifyResult("apprise", True, "delivered", "Anna"),
     ConfigEdit(7, "PIN from 192.168.1.7", "Restored version 5"),
 )
 
@@ -153,7 +155,7 @@ def test_the_file_is_wal_with_full_sync_and_the_current_schema(path: Path) -> No
     with Journal(path) as journal:
         assert journal.pragma("journal_mode") == "wal"
         assert journal.pragma("synchronous") == 2  # FULL: the WAL is synced on every commit
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 5
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 6
     # WAL is a property of the file: any other connection sees it too.
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -259,7 +261,7 @@ def test_a_v3_journal_gains_the_config_changes_table_and_keeps_its_rows(path: Pa
     assert "config_edits" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     db.close()
     with Journal(path) as journal:
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 5
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 6
         assert [r.entry for r in journal.phrases()] == [PhraseUsed("m", "Yes", "Yes.")]
         assert [r.entry.stage for r in journal.alerts()] == ["raised"]
         edit = ConfigEdit(3, "this computer", "Imported board 'Simple' from links.obz")
@@ -269,6 +271,33 @@ def test_a_v3_journal_gains_the_config_changes_table_and_keeps_its_rows(path: Pa
     db = sqlite3.connect(path)
     assert columns(db, "config_edits") == ["id", "at", "local_time", "version", "who", "summary", "entry_id"]
     db.close()
+    assert schema(path) == schema_of_a_new_journal(path.parent / "new.sqlite3")
+
+
+def test_a_v5_journal_gains_alert_levels_and_contact_names(path: Path) -> None:
+    """Issue 15: rows from before were "Help now" alerts and notifications with no contact."""
+    path.parent.mkdir(parents=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    for migration in store.MIGRATIONS[:5]:
+        migration(db)
+    db.execute("PRAGMA user_version = 5")
+    db.execute(
+        """INSERT INTO alerts (at, local_time, "trigger", acknowledged_by, seconds_to_ack, cancelled, stage,
+        alert_key) VALUES (6.0, 'x', 'hold', 'caregiver', 12.5, 0, 'ended', 'run:1')"""
+    )
+    db.execute(
+        """INSERT INTO notify_results (at, local_time, kind, ok, detail, entry_id)
+        VALUES (7.0, 'x', 'webhook', 1, 'HTTP 200', 'n1')"""
+    )
+    db.close()
+    with Journal(path) as journal:
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 6
+        assert [r.entry for r in journal.alerts()] == [
+            Alert("hold", "caregiver", 12.5, False, 0, "ended", "now")
+        ]
+        assert [r.entry for r in journal.notify_results()] == [NotifyResult("webhook", True, "HTTP 200", "")]
+        journal.record(NotifyResult("apprise", False, "HTTP 500", "Ben"), 8.0)
+        assert journal.notify_results()[-1].entry.contact == "Ben"
     assert schema(path) == schema_of_a_new_journal(path.parent / "new.sqlite3")
 
 

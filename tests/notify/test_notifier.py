@@ -131,7 +131,7 @@ def test_command_gets_the_call_in_its_environment(make: Make, events: Recorder, 
     sent_at = time.monotonic()
     call = timed_notify(notifier, 42, message, "gesture")
     [(done, at)] = events.wait_for_type(NotifyDone, 1)
-    assert done == NotifyDone("command", True, "exit 0", 1)
+    assert done == NotifyDone("command", True, "exit 0", 1, 42, "command")
     assert call < 0.005
     assert at - sent_at < 2.0
     env = json.loads(out.read_text())
@@ -157,7 +157,7 @@ def test_command_failing_twice_then_working_is_retried_with_backoff(
     notifier = make(command=command, retries=3, retry_wait=0.1)
     notifier.notify(1, "help", "voice")
     [(done, _)] = events.wait_for_type(NotifyDone, 1)
-    assert done == NotifyDone("command", True, "exit 0", 3)
+    assert done == NotifyDone("command", True, "exit 0", 3, 1, "command")
     times = [float(line) for line in tries.read_text().split()]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     # retry_wait, then twice that (plus the time to start python)
@@ -190,7 +190,9 @@ def test_missing_command_is_a_failed_attempt_and_retried(events: Recorder, make:
     notifier = make(command=["/nonexistent/page-caregiver", "--now"], retries=3, retry_wait=0.01)
     notifier.notify(1, "help", "hold")
     [(done, _)] = events.wait_for_type(NotifyDone, 1)
-    assert done == NotifyDone("command", False, "command not found: /nonexistent/page-caregiver", 3)
+    assert done == NotifyDone(
+        "command", False, "command not found: /nonexistent/page-caregiver", 3, 1, "command"
+    )
 
 
 def test_events_carry_the_given_clock(events: Recorder) -> None:
@@ -226,7 +228,7 @@ def test_hanging_command_is_killed_at_the_timeout(make: Make, events: Recorder, 
     call = timed_notify(notifier, 3)
     assert call < 0.005  # the loop never waits
     [(done, at)] = events.wait_for_type(NotifyDone, 1)
-    assert done == NotifyDone("command", False, "timed out after 0.5 s", 1)
+    assert done == NotifyDone("command", False, "timed out after 0.5 s", 1, 3, "command")
     assert 0.5 <= at - sent_at < 1.0
     running = pids(tmp_path, "hang.sh")  # the script and its child: the whole group
     wait_for(lambda: not any(alive(pid) for pid in running), timeout=1.0)
@@ -243,7 +245,7 @@ def test_stop_kills_a_running_command_and_returns_soon(events: Recorder, tmp_pat
     notifier.stop()
     assert time.monotonic() - began < 2.0
     [(done, _)] = events.wait_for_type(NotifyDone, 1, timeout=1.0)
-    assert done == NotifyDone("command", False, "stopped", 1)
+    assert done == NotifyDone("command", False, "stopped", 1, 1, "command")
     running = pids(tmp_path, "hang.sh")
     wait_for(lambda: not any(alive(pid) for pid in running), timeout=1.0)
     assert timed_notify(notifier, 2) < 0.005  # after stop: ignored, never raises
@@ -264,7 +266,7 @@ def test_stop_ends_a_retry_wait_at_once(events: Recorder, tmp_path: Path) -> Non
     notifier.stop()
     assert time.monotonic() - began < 0.5
     [(done, _)] = events.wait_for_type(NotifyDone, 1, timeout=1.0)
-    assert done == NotifyDone("command", False, "stopped after: exit 1", 1)
+    assert done == NotifyDone("command", False, "stopped after: exit 1", 1, 1, "command")
 
 
 @pytest.mark.real
@@ -346,7 +348,7 @@ def test_webhook_gets_the_json_body(make: Make, events: Recorder, hooks: list[Ho
     sent_at = time.monotonic()
     call = timed_notify(notifier, 7, "Please come — now", "voice")
     [(done, at)] = events.wait_for_type(NotifyDone, 1)
-    assert done == NotifyDone("webhook", True, "HTTP 200", 1)
+    assert done == NotifyDone("webhook", True, "HTTP 200", 1, 7, "webhook")
     assert call < 0.005
     assert at - sent_at < 1.0
     [(method, path, headers, body)] = hook.requests
@@ -367,7 +369,7 @@ def test_webhook_500_then_200_is_delivered_on_the_second_attempt(
     notifier = make(webhook=hook.url, retries=3, retry_wait=0.05)
     notifier.notify(1, "help", "hold")
     [(done, _)] = events.wait_for_type(NotifyDone, 1)
-    assert done == NotifyDone("webhook", True, "HTTP 200", 2)
+    assert done == NotifyDone("webhook", True, "HTTP 200", 2, 1, "webhook")
     assert len(hook.requests) == 2
 
 
@@ -392,7 +394,7 @@ def test_refused_webhook_fails_with_a_one_line_detail(make: Make, events: Record
     notifier = make(webhook=f"http://127.0.0.1:{port}/hook", retries=2, retry_wait=0.01)
     notifier.notify(1, "help", "hold")
     [(done, _)] = events.wait_for_type(NotifyDone, 1)
-    assert done == NotifyDone("webhook", False, "cannot reach 127.0.0.1: Connection refused", 2)
+    assert done == NotifyDone("webhook", False, "cannot reach 127.0.0.1: Connection refused", 2, 1, "webhook")
 
 
 def test_bad_webhook_url_fails_without_raising(events: Recorder) -> None:
@@ -413,7 +415,7 @@ def test_silent_webhook_times_out(make: Make, events: Recorder, silent_url: str)
     sent_at = time.monotonic()
     notifier.notify(1, "help", "hold")
     [(done, at)] = events.wait_for_type(NotifyDone, 1)
-    assert done == NotifyDone("webhook", False, "timed out after 0.5 s", 1)
+    assert done == NotifyDone("webhook", False, "timed out after 0.5 s", 1, 1, "webhook")
     assert 0.5 <= at - sent_at < 1.0
 
 
@@ -427,7 +429,7 @@ def test_stop_does_not_wait_for_a_webhook(events: Recorder, silent_url: str) -> 
     notifier.stop()
     assert time.monotonic() - began < 0.5
     [(done, _)] = events.wait_for_type(NotifyDone, 1, timeout=1.0)
-    assert done == NotifyDone("webhook", False, "stopped while sending", 1)
+    assert done == NotifyDone("webhook", False, "stopped while sending", 1, 1, "webhook")
 
 
 # --- both ---
@@ -441,9 +443,9 @@ def test_dead_webhook_does_not_delay_the_command(
     sent_at = time.monotonic()
     notifier.notify(1, "help", "hold")
     (first, first_at), (second, second_at) = events.wait_for_type(NotifyDone, 2)
-    assert first == NotifyDone("command", True, "exit 0", 1)
+    assert first == NotifyDone("command", True, "exit 0", 1, 1, "command")
     assert first_at - sent_at < 0.5
-    assert second == NotifyDone("webhook", False, "timed out after 1 s", 1)
+    assert second == NotifyDone("webhook", False, "timed out after 1 s", 1, 1, "webhook")
     assert 1.0 <= second_at - sent_at < 1.6
 
 
@@ -457,9 +459,9 @@ def test_slow_command_does_not_delay_the_webhook(
     sent_at = time.monotonic()
     notifier.notify(1, "help", "menu")
     (first, first_at), (second, second_at) = events.wait_for_type(NotifyDone, 2)
-    assert first == NotifyDone("webhook", True, "HTTP 204", 1)
+    assert first == NotifyDone("webhook", True, "HTTP 204", 1, 1, "webhook")
     assert first_at - sent_at < 0.5
-    assert second == NotifyDone("command", True, "exit 0", 1)
+    assert second == NotifyDone("command", True, "exit 0", 1, 1, "command")
     assert 1.0 <= second_at - sent_at < 1.6
 
 

@@ -16,6 +16,7 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
     Action.REST: ("Start a rest", "Stops scanning for a rest; a press ends it early."),
     Action.CHECK_IN: ("Check in", "Notes an answer in the journal, or asks how the user feels."),
     Action.HELP: ("Call for help", "Sounds the alert and tells the caregiver (the same as a long hold)."),
+    Action.NEED: ("I need something", "A quiet call (no alarm) to the first contact only."),
     Action.SLOWER: ("Scan slower", "Makes the highlight stay longer on each item."),
     Action.FASTER: ("Scan faster", "Makes the highlight move on sooner."),
     Action.MODE: ("Change scanning mode", "Switches how the switch moves and selects."),
@@ -106,4 +107,6 @@ def does(item: Mapping[str, Any], titles: Mapping[str, str]) -> str:
         return f"switches scanning to {mode}" if mode else "switches to the next scanning mode"
     if action is Action.HELP:
         return "calls for help"
+    if action is Action.NEED:
+        return "calls the first contact quietly"
     return ACTION_WORDS[action][0].lower()

@@ -1,5 +1,7 @@
 """The call for help's channels, checked before they are needed: a webhook and a heartbeat
-that are safe URLs, a notify command that exists. A channel found broken at 3 am calls nobody."""
+that are safe URLs, a notify command that exists, every contact's Apprise URL (parsed by
+Apprise, never sent to) or command. A channel found broken at 3 am calls nobody. A contact
+is named by its `name`; its URL is never repeated (it may hold a token)."""
 
 from __future__ import annotations
 
@@ -8,17 +10,66 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..core.settings import HelpCall
+from ..core.settings import Contact, HelpCall
 from .problems import Problem
 from .yaml_lines import LinedYaml
 
 
 def help_channel_problems(help_call: HelpCall, doc: LinedYaml) -> list[Problem]:
-    return (
+    problems = (
         _url_problems("webhook", help_call.webhook, help_call, doc)
         + _url_problems("heartbeat_url", help_call.heartbeat_url, help_call, doc)
         + _command_problems(help_call, doc)
     )
+    names: set[str] = set()
+    for index, contact in enumerate(help_call.contacts):
+        problems += _contact_problems(contact, index, doc, names)
+    return problems
+
+
+def _contact_problems(contact: Contact, index: int, doc: LinedYaml, names: set[str]) -> list[Problem]:
+    where = ("settings", "help", "contacts", index)
+    name = contact.name.strip()
+    if not name:
+        return [
+            doc.problem(
+                where, f"help.contacts[{index}]: give the contact a name (it is shown, the URL never)"
+            )
+        ]
+    problems: list[Problem] = []
+    if name in names:
+        problems.append(doc.problem((*where, "name"), f"help.contacts: '{name}' is named twice"))
+    names.add(name)
+    if contact.after_seconds < 0:
+        problems.append(
+            doc.problem((*where, "after_seconds"), f"help.contacts '{name}': after_seconds below 0")
+        )
+    if bool(contact.url.strip()) == bool(contact.command):
+        problems.append(
+            doc.problem(where, f"help.contacts '{name}': give either url or command (one of them)")
+        )
+        return problems
+    if contact.command:
+        problem = _program_problem(contact.command[0], f"help.contacts '{name}' command")
+        if problem:
+            problems.append(doc.problem((*where, "command", 0), problem))
+        return problems
+    if not _apprise_accepts(contact.url.strip()):
+        problems.append(
+            doc.problem(
+                (*where, "url"),
+                f"help.contacts '{name}': not a notification URL Apprise knows "
+                "(e.g. ntfy://topic, tgram://token/chat, mailto://user:pass@host, json://host/path)",
+            )
+        )
+    return problems
+
+
+def _apprise_accepts(url: str) -> bool:
+    """Apprise parses the URL into one of its services, sending nothing."""
+    import apprise  # loads its plugins: only when there are contacts to check
+
+    return apprise.Apprise.instantiate(url) is not None
 
 
 HEARTBEAT_WARN_MINUTES = 1.0
@@ -77,20 +128,23 @@ def _command_problems(help_call: HelpCall, doc: LinedYaml) -> list[Problem]:
     where = ("settings", "help", "notify_command", 0)
     if not command:
         return []
-    program = command[0]
-    if not program.strip():
+    if not command[0].strip():
         return [doc.problem(where, "help.notify_command[0] is blank: give the program to run")]
+    problem = _program_problem(command[0], "help.notify_command")
+    return [doc.problem(where, problem)] if problem else []
+
+
+def _program_problem(program: str, what: str) -> str:
+    """What is wrong with a command's program (`what` names the setting), or ""."""
+    if not program.strip():
+        return f"{what}: the program is blank"
     if "/" not in program:
-        if shutil.which(program) is None:
-            return [doc.problem(where, f"help.notify_command: '{program}' is not found on PATH")]
-        return []
+        return f"{what}: '{program}' is not found on PATH" if shutil.which(program) is None else ""
     path = Path(program)
     if not path.is_absolute():
-        return [
-            doc.problem(where, f"help.notify_command: give the full path of '{program}' (starting with /)")
-        ]
+        return f"{what}: give the full path of '{program}' (starting with /)"
     if not path.exists():
-        return [doc.problem(where, f"help.notify_command: no such program '{program}'")]
+        return f"{what}: no such program '{program}'"
     if not path.is_file() or not os.access(path, os.X_OK):
-        return [doc.problem(where, f"help.notify_command: '{program}' is not executable")]
-    return []
+        return f"{what}: '{program}' is not executable"
+    return ""

@@ -48,6 +48,7 @@ _PLACEHOLDERS = {
     "language": "en",
     "minutes": "5",
     "words": "help",
+    "name": "Anna",
 }
 _WORDS = {"count": "3", "state": "listening", "url": "http://127.0.0.1:8765/", "code": "123456"}
 """The placeholders of the window's words (`display.words`)."""

@@ -107,8 +107,14 @@ class AlertState:
     raised: float
     cancel_until: float
     next_repeat: float
+    level: str = "now"
+    """`now` ("Help now": the alarm, every contact) or `need` ("I need something": quiet, the first)."""
     notified: bool = False
     """Its `Notify` went out to the caregiver's channels."""
+    sent_at: float | None = None
+    """When the call went out (the end of the cancel window): contacts count from here."""
+    called: int = 0
+    """Contacts called so far (in `help_channels` order)."""
     delivered: bool = False
     """... and a channel reported it delivered: help is on the way."""
 

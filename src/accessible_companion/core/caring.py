@@ -22,13 +22,13 @@ from .care import (
     offer_menu,
     scale_value,
 )
-from .effects import AlertRaised, Effect, Idle, Notify, Record, StopCue
+from .effects import AlertRaised, Effect, Idle, Notify, NotifyContact, Record, StopCue
 from .fatigue import FatigueTracker
 from .menus import Action, Item
 from .pace import PaceChange, suggest
 from .records import Alert, CheckIn, FatigueSignal, Rest, RestOffered
 from .scanner import Scanner
-from .settings import Messages, Pacing, Settings
+from .settings import Channel, Messages, Pacing, Settings, help_channels
 from .utterances import Utterances
 from .view import Shown
 
@@ -118,6 +118,7 @@ class Care:
             found.append(self._alert.next_repeat)
             if not self._alert.notified:
                 found.append(self._alert.cancel_until)
+            found.append(self._next_contact_time())
         return [time for time in found if time is not None]
 
     # What the user did.
@@ -163,6 +164,8 @@ class Care:
         """The care actions: help, check-in, rest, not now."""
         if item.action is Action.HELP:
             return self.raise_alert("menu", now, item.say)
+        if item.action is Action.NEED:
+            return self.raise_alert("menu", now, item.say, level="need")
         if item.action is Action.CHECK_IN:
             return self._checked_in(item, now)
         if item.action is Action.REST:
@@ -365,13 +368,16 @@ class Care:
         self._scanner.spend_holds()
         return self.raise_alert("hold", now)
 
-    def raise_alert(self, trigger: str, now: float, message: str = "") -> list[Effect]:
-        """Call for help (`trigger`: hold, gesture, voice or menu); once, until it ends."""
+    def raise_alert(self, trigger: str, now: float, message: str = "", level: str = "now") -> list[Effect]:
+        """Call for help (`trigger`: hold, gesture, voice or menu); once, until it ends.
+        `level` `now` ("Help now"): the alarm, every contact in turn; `need` ("I need
+        something"): said quietly on the cue voice, no alarm, the first contact only."""
         if self._alert is not None:
             return []
         effects = self.end_rest(now, "help")
         help_call = self._settings.help
-        message = message or self._settings.messages.help_call
+        messages = self._settings.messages
+        message = message or (messages.need_call if level == "need" else messages.help_call)
         self._alerts += 1
         self._alert = AlertState(
             self._alerts,
@@ -380,6 +386,7 @@ class Care:
             raised=now,
             cancel_until=now + help_call.cancel_seconds,
             next_repeat=now + help_call.repeat_seconds,
+            level=level,
         )
         self._scanner.stop()
         # A press under way began before the alarm: it was not meant to cancel it. The user
@@ -387,7 +394,7 @@ class Care:
         # pause after a choice: a false alarm must stay quick to stop.
         self._scanner.appeared(now, self._settings.scanning.post_selection_pause)
         # Never queued behind anything: it cuts whatever the main voice is saying.
-        alarm: list[Effect] = [*self._speech.cut_main(), *self._speech.sound("main", message, "alert")]
+        alarm: list[Effect] = [*self._speech.cut_main(), *self._call_sound(level, message)]
         shown = message
         if help_call.cancel_seconds > 0:
             # Say what is about to happen, and how to stop it: a false alarm frightens less
@@ -397,11 +404,18 @@ class Care:
             alarm.append(self._speech.speak("main", shown))
         self._shown.show(shown)
         # Journaled now, not only at its end: a call for help cut short by a crash still shows.
-        raised = Record(Alert(trigger, "", None, False, self._alerts, "raised"))
+        raised = Record(Alert(trigger, "", None, False, self._alerts, "raised", level))
         effects += [AlertRaised(self._alerts, trigger), raised, StopCue(), *alarm]
         if help_call.cancel_seconds <= 0:
-            effects += self._notify()
+            effects += self._notify(now)
         return effects
+
+    def _call_sound(self, level: str, message: str) -> list[Effect]:
+        """The alarm (earcon and message, main voice), or for "I need something" the message
+        alone on the quieter cue voice: a need is not an emergency and must not sound like one."""
+        if level == "need":
+            return [self._speech.speak("cue", message)]
+        return list(self._speech.sound("main", message, "alert"))
 
     def _alert_tick(self, now: float) -> list[Effect]:
         alert = self._alert
@@ -409,24 +423,67 @@ class Care:
             return []
         effects: list[Effect] = []
         if not alert.notified and now >= alert.cancel_until:
-            effects += self._notify()
+            effects += self._notify(now)
+        elif alert.notified:
+            effects += self._escalate(now)
         if now >= alert.next_repeat:
             alert.next_repeat = now + self._settings.help.repeat_seconds
-            effects += self._speech.sound("main", alert.message, "alert")
+            effects += self._call_sound(alert.level, alert.message)
         return effects
 
-    def _notify(self) -> list[Effect]:
+    def _notify(self, now: float) -> list[Effect]:
         alert = self._alert
         if alert is None:
             return []
         alert.notified = True
-        help_call = self._settings.help
-        notified = Record(Alert(alert.trigger, "", None, False, alert.number, "notified"))
+        alert.sent_at = now
+        notified = Record(Alert(alert.trigger, "", None, False, alert.number, "notified", alert.level))
         self._shown.show(alert.message)  # no longer "press to cancel": the call has gone out
         effects: list[Effect] = [Notify(alert.number, alert.message, alert.trigger), notified]
-        if help_call.notify_command or help_call.webhook:
+        if help_channels(self._settings.help):
             effects.append(self._speech.speak("main", self._settings.messages.help))
+        return effects + self._escalate(now)
+
+    def _reachable(self, level: str) -> tuple[Channel, ...]:
+        """The channels a call of `level` goes to: all of them, or for a need the first."""
+        channels = help_channels(self._settings.help)
+        return channels[:1] if level == "need" else channels
+
+    def _next_contact_time(self) -> float | None:
+        alert = self._alert
+        if alert is None or alert.sent_at is None:
+            return None
+        channels = self._reachable(alert.level)
+        if alert.called >= len(channels):
+            return None
+        return alert.sent_at + channels[alert.called].contact.after_seconds
+
+    def _escalate(self, now: float) -> list[Effect]:
+        """Call every contact whose `after_seconds` has passed since the call went out (the
+        alert is still on, so nobody has acknowledged it). Each is called once, in order, a
+        failed one no different from a delivered one: the next is still called at its time."""
+        alert = self._alert
+        effects: list[Effect] = []
+        while alert is not None:
+            due = self._next_contact_time()
+            if due is None or now < due:
+                break
+            index = alert.called
+            contact = self._reachable(alert.level)[index].contact
+            alert.called += 1
+            effects.append(
+                NotifyContact(alert.number, index, contact.name, alert.level, alert.message, alert.trigger)
+            )
+            if index >= len(help_channels(self._settings.help)) - len(self._settings.help.contacts):
+                # The older command and webhook have no person's name to show.
+                self._shown.show(self._settings.messages.help_calling.format(name=contact.name))
         return effects
+
+    def acknowledge(self, number: int, by: str, now: float) -> list[Effect]:
+        """Somebody acknowledged alert `number` (a late one for an alert already over does nothing)."""
+        if self._alert is None or self._alert.number != number:
+            return []
+        return self.end_alert(now, by or "link")
 
     def end_alert(self, now: float, by: str) -> list[Effect]:
         """`by` the user (a press or the stop words) or the `caregiver`'s key."""
@@ -441,6 +498,7 @@ class Care:
             cancelled,
             alert.number,
             "ended",
+            alert.level,
         )
         messages = self._settings.messages
         self._shown.show("")

@@ -20,6 +20,7 @@ from .commands import command_words, normalize_words, phrase_table
 from .confirming import Asked, Confirming
 from .effects import ConfigApplied, Effect, Record, Select, SettingChanged
 from .events import (
+    Acknowledge,
     AdapterError,
     ConfigChanged,
     ConfigRejected,
@@ -158,13 +159,8 @@ class Companion:
                 self._voice.notice(kind)
                 self._shown.show(text, level)
                 return [self._speech.speak("main", text)] if spoken else []
-            case NotifyDone(kind=kind, ok=ok, detail=detail):
-                record = Record(NotifyResult(kind, ok, detail))
-                if ok:
-                    self._care.delivered()
-                    return [record]
-                self._shown.show(f"help {kind}: {detail}", "error")
-                return [record, *self._speech.sound("main", "", "error")]
+            case Acknowledge() | NotifyDone():
+                return self._help_news(event, now)
             case SpeechStarted() | VoiceRejected():
                 return []
             case PointerSelect():
@@ -178,6 +174,17 @@ class Companion:
             case Tick():
                 self._unshow(self._confirming.expire(now))
                 return [*self._gesture(now), *self._care.tick(now), *self._scanner.tick(now)]
+
+    def _help_news(self, event: Acknowledge | NotifyDone, now: float) -> list[Effect]:
+        """Somebody acknowledged the call for help, or a contact's notification finished."""
+        if isinstance(event, Acknowledge):
+            return self._care.acknowledge(event.alert, event.by, now)
+        record = Record(NotifyResult(event.kind, event.ok, event.detail, event.contact))
+        if event.ok:
+            self._care.delivered()
+            return [record]
+        self._shown.show(f"help {event.contact or event.kind}: {event.detail}", "error")
+        return [record, *self._speech.sound("main", "", "error")]
 
     def _config_news(self, event: ConfigChanged | ConfigRejected) -> list[Effect]:
         """A new config to apply once calm (at the end of `handle`), or one that was refused."""
@@ -293,7 +300,7 @@ class Companion:
         if self._care.selected(back, now, reaction, scanner.passes, submenu):
             scanner.times.undone(by_press=reaction is not None)
         # A call for help sounds its own alert.
-        earcon = {Action.BACK: "back", Action.HELP: ""}.get(item.action, "select")
+        earcon = {Action.BACK: "back", Action.HELP: "", Action.NEED: ""}.get(item.action, "select")
         # A new phrase cuts the one still being said (the room hears the latest choice, not a
         # backlog); cut before its earcon, which is part of it. Other choices cut nothing.
         cut = self._speech.cut_main() if item.action is Action.SPEAK else []
@@ -314,7 +321,7 @@ class Companion:
                 return [record, said, *scanner.restart(now)]
             case Action.MENU | Action.BACK | Action.HOME | Action.PAUSE:
                 return scanner.navigate(item, now)
-            case Action.HELP | Action.CHECK_IN | Action.REST | Action.SNOOZE:
+            case Action.HELP | Action.NEED | Action.CHECK_IN | Action.REST | Action.SNOOZE:
                 return self._care.act(item, now)
             case Action.SLOWER | Action.FASTER if scanner.menu_id == REST_OFFER:
                 return self._care.answer_pace(item.action, now)

@@ -184,6 +184,20 @@ class Notify:
     """`hold`, `gesture`, `voice` or `menu`."""
 
 
+@dataclass(frozen=True)
+class NotifyContact:
+    """Call one contact about a call for help (its index in `help_channels`; never its URL)."""
+
+    TRACE: ClassVar[str] = "notify_contact"
+    alert: int
+    contact: int
+    name: str
+    level: str
+    """`now` or `need`."""
+    message: str
+    trigger: str
+
+
 Effect = (
     Speak
     | Prepare
@@ -200,6 +214,7 @@ Effect = (
     | Record
     | AlertRaised
     | Notify
+    | NotifyContact
 )
 
 

@@ -144,6 +144,19 @@ class NotifyDone:
     detail: str
     """What happened: exit status, HTTP status, the error; for the trace, display and journal."""
     attempts: int = 1
+    alert: int = 0
+    """The alert it was for (0: not known)."""
+    contact: str = ""
+    """The contact's name (never its URL); "" for the older channels sent without one."""
+
+
+@dataclass(frozen=True)
+class Acknowledge:
+    """Somebody acknowledged call for help `alert` (`by`: a contact's name, or `link`): it
+    stops escalating and ends as a caregiver's key would."""
+
+    alert: int
+    by: str
 
 
 @dataclass(frozen=True)
@@ -206,6 +219,7 @@ Event = (
     | AdapterError
     | Notice
     | NotifyDone
+    | Acknowledge
     | ConfigChanged
     | ConfigRejected
     | SayPreview

@@ -61,6 +61,8 @@ class Alert:
     keeps one row per alert under a key made of it, written at the raise and then updated."""
     stage: str = "ended"
     """`raised`, `notified` (the caregiver's channels were run) or `ended` (acknowledged or cancelled)."""
+    level: str = "now"
+    """`now` ("Help now") or `need` ("I need something")."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,9 @@ class NotifyResult:
     ok: bool
     """True when it was delivered."""
     detail: str
-    """One line: the exit status, the HTTP status or the error."""
+    """One line: the exit status, the HTTP status or the error (never a secret of its URL)."""
+    contact: str = ""
+    """The contact's name ("" for rows from before contacts)."""
 
 
 @dataclass(frozen=True)

@@ -397,7 +397,7 @@ class Scanner:
         if push:
             self._stack.append(menu_id)
         items = self.menus[menu_id].items
-        spoken = (Action.SPEAK, Action.HELP, Action.CHECK_IN)
+        spoken = (Action.SPEAK, Action.HELP, Action.NEED, Action.CHECK_IN)
         # After the first cue, so that cue is not kept waiting behind the others.
         return [
             EnterMenu(menu_id),

@@ -145,6 +145,10 @@ class Messages:
     check_in: str = "Noted: {answer}."
     help: str = "Help is on the way."
     help_call: str = "Please come, I need help now."
+    need_call: str = "Could someone come? I need something."
+    """Said (cue voice, no alarm) and sent to the first contact by "I need something"."""
+    help_calling: str = "Calling {name}…"
+    """Shown as each contact is called."""
     voice_sleep: str = "Voice commands sleeping."
     voice_wake: str = "Voice commands listening."
     confirm: str = "{words}? Say {words} again."
@@ -380,6 +384,45 @@ class CheckIns:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Someone a call for help reaches: through a notification service (`url`, one Apprise
+    URL: ntfy://, tgram://, mailto://, json://, ...) or a command (`command`, as notify_command)."""
+
+    __pydantic_config__ = STRICT
+
+    name: str
+    """Shown and journaled ("Calling Anna…"); the URL never is: it often holds a token."""
+    url: str = ""
+    command: tuple[str, ...] = ()
+    after_seconds: float = 0.0
+    """Seconds after the call went out (after the cancel window) before this contact is
+    called, if nobody has acknowledged it by then."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One way a call for help goes out: `command`, `webhook` (help.webhook's own JSON POST)
+    or `apprise` (a contact's URL), with the contact it reaches."""
+
+    kind: str
+    contact: Contact
+
+
+def help_channels(help_call: HelpCall) -> tuple[Channel, ...]:
+    """Every channel in the order of `help.contacts`' indexes as the core counts them: the
+    older notify_command and webhook first, as contacts at 0 s (so old configs still call
+    them at once), then `help.contacts`."""
+    channels: list[Channel] = []
+    if help_call.notify_command and help_call.notify_command[0]:
+        channels.append(Channel("command", Contact("command", command=help_call.notify_command)))
+    if help_call.webhook.strip():
+        channels.append(Channel("webhook", Contact("webhook", url=help_call.webhook.strip())))
+    for contact in help_call.contacts:
+        channels.append(Channel("command" if contact.command else "apprise", contact))
+    return tuple(channels)
+
+
+@dataclass(frozen=True)
 class HelpCall:
     """The call for help: how it is raised, how it sounds, whom it tells."""
 
@@ -403,6 +446,9 @@ class HelpCall:
     """Allow an http:// webhook (the alert then crosses the network unencrypted)."""
     notify_timeout: float = 10.0
     notify_retries: int = 3
+    contacts: tuple[Contact, ...] = ()
+    """Whom to call, in order, each `after_seconds` after the call went out until somebody
+    acknowledges ("I need something" calls only the first)."""
     heartbeat_url: str = ""
     """A dead-man's-switch URL (Healthchecks, Uptime Kuma push) pinged while running, or empty."""
     heartbeat_minutes: float = 5.0

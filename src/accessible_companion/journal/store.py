@@ -194,9 +194,30 @@ def _v4_to_v5(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+# Version 6: the escalating call for help (issue 15): an alert's level (`now`, "Help now";
+# `need`, "I need something"), and each notification row names the contact it tried (by
+# name; never its URL). Rows from before were all "Help now" and had no contacts.
+SCHEMA_V6: Final = (
+    "ALTER TABLE alerts ADD COLUMN level TEXT NOT NULL DEFAULT 'now'",
+    "ALTER TABLE notify_results ADD COLUMN contact TEXT NOT NULL DEFAULT ''",
+)
+
+
+def _v5_to_v6(db: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V6:
+        db.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (_create_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5)
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    _create_v1,
+    _v1_to_v2,
+    _v2_to_v3,
+    _v3_to_v4,
+    _v4_to_v5,
+    _v5_to_v6,
+)
 """MIGRATIONS[n] takes a database from schema version n to n + 1 (0 = a new, empty file)."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

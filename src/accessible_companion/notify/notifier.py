@@ -1,9 +1,16 @@
-"""Call-for-help notifications: the caregiver's own command and/or a webhook.
+"""Call-for-help notifications: the caregiver's own command and/or a webhook, and the
+contacts of `help.contacts` (a command, or a notification service through Apprise).
 
-The core decides when to notify (after the cancel window); the loop calls `notify()`,
-which only queues and returns at once. A dispatcher thread hands every (alert, channel)
-to a worker thread of its own, so a dead webhook never delays the command, a slow alert
-never delays a newer one, and nothing here can ever stall the switch.
+The core decides when to notify whom (after the cancel window, each contact at its
+`after_seconds`); the loop calls `notify()`, which only queues and returns at once. A
+dispatcher thread hands every (alert, channel) to a worker thread of its own, so a dead
+webhook never delays the command, a slow alert never delays a newer one, and nothing here
+can ever stall the switch.
+
+A contact's `url` is one Apprise URL (ntfy://, tgram://, mailto://, json://, ...): Apprise
+sends it (`Apprise().add(url)`, `notify()`), on a helper thread bounded by `timeout` as the
+webhook is. Its log lines for that one call become the detail, redacted with every
+configured URL's secrets; a contact is named by its `name` only.
 
 Each channel of each alert gets up to `retries` attempts, `retry_wait`, 2×, 4×, ... apart,
 and exactly one `NotifyDone` when it is delivered or finally given up (also on `stop()`).
@@ -48,12 +55,13 @@ from urllib.parse import urlsplit
 from .. import __version__, private
 from ..backoff import Backoff
 from ..core.events import NotifyDone
+from ..core.settings import Contact, HelpCall
 from ..errors import named, one_line, redact, url_secrets
 from ..ports import Post
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["command", "webhook"]
+Kind = Literal["command", "webhook", "apprise"]
 
 DETAIL_MAX = 300
 """Characters of a command's output or an HTTP error body kept in a detail."""
@@ -79,6 +87,18 @@ class _Alert:
     trigger: str
     time: str
     """When `notify()` was called: ISO 8601 local time with offset."""
+    contact: int | None = None
+    """The one channel to call (its index), or None: every channel."""
+    level: str = "now"
+
+
+@dataclass(frozen=True)
+class _Channel:
+    kind: Kind
+    name: str
+    target: str = ""
+    """The webhook's or the contact's URL."""
+    command: tuple[str, ...] = ()
 
 
 class Notifier:
@@ -92,14 +112,16 @@ class Notifier:
         retries: int = 3,
         retry_wait: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        contacts: Sequence[Contact] = (),
     ) -> None:
         """`command` is an argv (a lone string is one program path, never split); `timeout` bounds
         each attempt (seconds); `retries` is the number of attempts per channel in total;
-        `clock` stamps the posted events (the loop's clock)."""
-        argv = (command,) if isinstance(command, str) else tuple(command)
-        self._command = argv if argv and argv[0] else ()
-        self._webhook = webhook.strip()
-        self._secrets = url_secrets(self._webhook) if self._webhook else ()
+        `clock` stamps the posted events (the loop's clock). The channels are numbered as
+        `core.settings.help_channels` numbers them: command, webhook, then `contacts`."""
+        self._all: tuple[_Channel, ...] = ()
+        self._webhook = ""
+        self._secrets: tuple[str, ...] = ()
+        self._set_channels(command, webhook, contacts)
         self._timeout = max(float(timeout), 0.01)
         self._retries = max(int(retries), 1)
         self._retry_wait = max(float(retry_wait), 0.0)
@@ -114,19 +136,49 @@ class Notifier:
         """Commands running now, so `stop()` can kill them."""
         self._stopping = threading.Event()
         """Set by `stop()`; retry waits wait on it, so they end at once."""
+        self.ready = threading.Event()
+        """Set when the dispatcher has loaded what sending needs (Apprise)."""
+
+    def _set_channels(self, command: Sequence[str], webhook: str, contacts: Sequence[Contact]) -> None:
+        argv = (command,) if isinstance(command, str) else tuple(command)
+        argv = argv if argv and argv[0] else ()
+        channels: list[_Channel] = []
+        if argv:
+            channels.append(_Channel("command", "command", command=argv))
+        if webhook.strip():
+            channels.append(_Channel("webhook", "webhook", webhook.strip()))
+        for contact in contacts:
+            if contact.command:
+                channels.append(_Channel("command", contact.name, command=tuple(contact.command)))
+            else:
+                channels.append(_Channel("apprise", contact.name, contact.url.strip()))
+        self._all = tuple(channels)
+        self._webhook = webhook.strip()
+        # Every URL's secrets, for every detail: Apprise's log lines of one call might name another's.
+        self._secrets = tuple(s for c in channels if c.target for s in url_secrets(c.target))
+
+    def configure(self, help_call: HelpCall) -> None:
+        """Use the channels of a new config (a reload): the core numbers its contacts from the
+        config it runs, so the notifier must number them the same. Never raises."""
+        try:
+            with self._lock:
+                self._set_channels(help_call.notify_command, help_call.webhook, help_call.contacts)
+                post = self._post
+            if post is not None:
+                self.start(post)  # the first channel may have come only now
+        except Exception:  # the caller is the event loop
+            log.exception("new help channels not taken")
 
     @property
     def configured(self) -> bool:
-        """True when there is a command or a webhook to notify."""
-        return bool(self._command or self._webhook)
+        """True when there is a command, a webhook or a contact to notify."""
+        return bool(self._all)
 
-    def _channels(self) -> list[Kind]:
-        kinds: list[Kind] = []
-        if self._command:
-            kinds.append("command")
-        if self._webhook:
-            kinds.append("webhook")
-        return kinds
+    def _channels(self, item: _Alert) -> list[_Channel]:
+        """The channels `item` goes to: one contact, or all (a contact number out of range: none)."""
+        if item.contact is None:
+            return list(self._all)
+        return [self._all[item.contact]] if 0 <= item.contact < len(self._all) else []
 
     # --- called from the loop ---
 
@@ -139,8 +191,11 @@ class Notifier:
             self._dispatcher = threading.Thread(target=self._dispatch, name="notify", daemon=True)
         self._dispatcher.start()
 
-    def notify(self, alert: int, message: str, trigger: str) -> None:
-        """Queue a call for help on every configured channel; returns at once and never raises."""
+    def notify(
+        self, alert: int, message: str, trigger: str, contact: int | None = None, level: str = "now"
+    ) -> None:
+        """Queue a call for help on every configured channel, or on channel `contact` only;
+        returns at once and never raises."""
         if not self.configured:
             return
         try:
@@ -149,7 +204,7 @@ class Notifier:
                 if self._stopping.is_set():
                     log.warning("call for help %s after stop: not sent", alert)
                     return
-                self._pending.append(_Alert(alert, str(message), str(trigger), stamp))
+                self._pending.append(_Alert(alert, str(message), str(trigger), stamp, contact, str(level)))
                 self._wake.notify()
         except Exception:  # the caller is the event loop: it must never see this
             log.exception("queueing call for help %s failed", alert)
@@ -167,9 +222,11 @@ class Notifier:
             _kill_group(proc)
         # Alerts that never left the queue still get their one NotifyDone per channel.
         for item in dropped:
-            for kind in self._channels():
-                self._send(NotifyDone(kind, False, "stopped before sending", attempts=0))
-                log.error("call for help %s: %s not sent: stopping", item.alert, kind)
+            for channel in self._channels(item):
+                self._send(
+                    NotifyDone(channel.kind, False, "stopped before sending", 0, item.alert, channel.name)
+                )
+                log.error("call for help %s: %s not sent: stopping", item.alert, channel.name)
         deadline = time.monotonic() + STOP_WAIT
         for thread in threads:
             if thread is not threading.current_thread():
@@ -182,6 +239,7 @@ class Notifier:
 
     def _dispatch(self) -> None:
         """Hand each queued alert to one worker thread per channel."""
+        self._warm_up()
         while True:
             with self._wake:
                 while not self._pending and not self._stopping.is_set():
@@ -189,20 +247,43 @@ class Notifier:
                 if self._stopping.is_set():
                     return
                 item = self._pending.popleft()
-                for kind in self._channels():
+                for channel in self._channels(item):
                     worker = threading.Thread(
                         target=self._deliver,
-                        args=(kind, item),
-                        name=f"notify-{kind}-{item.alert}",
+                        args=(channel, item),
+                        name=f"notify-{channel.kind}-{item.alert}",
                         daemon=True,
                     )
                     self._workers.add(worker)
                     # Started under the lock so stop() either sees it or it sees stop().
                     worker.start()
 
-    def _deliver(self, kind: Kind, item: _Alert) -> None:
+    def _warm_up(self) -> None:
+        """Load Apprise now, at start, on this thread: its import (0.8 s) and its plugins,
+        loaded at the first URL it parses (1.3 s more; measured on the dev machine), would
+        otherwise delay the first contact of the first alert by 2 s."""
+        try:
+            urls = [c.target for c in self._all if c.kind == "apprise"]
+            if urls:
+                import apprise
+
+                apprise.Apprise.instantiate(urls[0])
+        except Exception:  # an Apprise that cannot load fails each contact's attempt instead
+            log.exception("loading Apprise failed")
+        finally:
+            self.ready.set()
+
+    def _deliver(self, channel: _Channel, item: _Alert) -> None:
         """Try one channel until delivered, out of attempts or stopped; post its NotifyDone."""
-        attempt = self._run_command if kind == "command" else self._call_webhook
+        kind = channel.name  # what the log says: the contact's name, never its URL
+
+        def attempt(item: _Alert) -> tuple[bool, str]:
+            if channel.kind == "command":
+                return self._run_command(item, channel.command)
+            if channel.kind == "webhook":
+                return self._bounded(item, self._request)
+            return self._bounded(item, lambda item: _apprise_send(channel.target, item))
+
         attempts, ok, detail = 0, False, "stopped before sending"
         backoff = Backoff(self._retry_wait)  # `retry_wait`, 2×, 4×, ... apart
         try:
@@ -238,7 +319,7 @@ class Notifier:
             log.error(
                 "call for help %s: %s gave up after %d attempt(s): %s", item.alert, kind, attempts, detail
             )
-        self._send(NotifyDone(kind, ok, detail, attempts))
+        self._send(NotifyDone(channel.kind, ok, detail, attempts, item.alert, channel.name))
 
     def _send(self, event: NotifyDone) -> None:
         post = self._post
@@ -251,9 +332,9 @@ class Notifier:
 
     # --- the command ---
 
-    def _run_command(self, item: _Alert) -> tuple[bool, str]:
+    def _run_command(self, item: _Alert, command: tuple[str, ...]) -> tuple[bool, str]:
         """Run the command once; (delivered, detail)."""
-        program = self._command[0]
+        program = command[0]
         env = dict(os.environ)
         env.update(
             {
@@ -269,7 +350,7 @@ class Notifier:
                 return False, "stopped"
         try:
             proc = subprocess.Popen(
-                self._command,
+                command,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -309,13 +390,13 @@ class Notifier:
 
     # --- the webhook ---
 
-    def _call_webhook(self, item: _Alert) -> tuple[bool, str]:
-        """POST once, bounded by `timeout` in total; (delivered, detail)."""
+    def _bounded(self, item: _Alert, send: Callable[[_Alert], tuple[bool, str]]) -> tuple[bool, str]:
+        """Send once (a POST, an Apprise call), bounded by `timeout` in total; (delivered, detail)."""
         result: list[tuple[bool, str]] = []
 
         def run() -> None:
             try:
-                answer = self._request(item)
+                answer = send(item)
             except Exception as error:  # anything urllib or the socket layer can raise
                 answer = (False, named(error, DETAIL_MAX))
             with self._wake:
@@ -336,7 +417,8 @@ class Notifier:
         return False, f"timed out after {self._timeout:g} s"
 
     def _request(self, item: _Alert) -> tuple[bool, str]:
-        url = urlsplit(self._webhook)
+        webhook = self._webhook
+        url = urlsplit(webhook)
         host = url.hostname or "?"
         if url.scheme not in ("http", "https") or not url.hostname:
             return False, "webhook URL must start with http:// or https:// and name a host"
@@ -344,7 +426,7 @@ class Notifier:
             {"message": item.message, "trigger": item.trigger, "alert": item.alert, "time": item.time}
         ).encode()
         request = urllib.request.Request(
-            self._webhook,
+            webhook,
             data=body,
             method="POST",
             headers={"Content-Type": "application/json", "User-Agent": f"accessible-companion/{__version__}"},
@@ -375,6 +457,22 @@ class Notifier:
         if 200 <= status < 300:
             return True, f"HTTP {status}"
         return False, f"HTTP {status}"
+
+
+def _apprise_send(url: str, item: _Alert) -> tuple[bool, str]:
+    """Send through Apprise once (its own retries off: ours count); (delivered, detail). Its
+    log lines for this call are the detail (the caller redacts them)."""
+    import apprise  # only when a contact is called: it loads its plugins at import
+
+    sender = apprise.Apprise()
+    if not sender.add(url):
+        return False, "not a URL Apprise can send to"
+    kind = apprise.NotifyType.FAILURE if item.level == "now" else apprise.NotifyType.INFO
+    result = sender.notify(body=item.message, title="", notify_type=kind, log_level=logging.WARNING)
+    if result:
+        return True, "delivered"
+    said = "; ".join(str(entry.message) for entry in result.logs())
+    return False, one_line(said or "not delivered", DETAIL_MAX)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
