@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bench.voice_over_cue import AEC_SINK, AEC_SOURCE, play, room
 from rigs.pulse import PulseServer, rms
@@ -15,6 +16,8 @@ from rigs.speech_clips import RATE, noise_floor, synthesize, to_pcm, write_wav
 from tests.support.fixtures import pulse_server
 
 __all__ = ["pulse_server"]  # a fixture: imported so pytest finds it
+
+pytestmark = pytest.mark.real
 
 
 def test_the_cancelled_microphone_hears_the_user_and_hardly_the_cue(
