@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -18,6 +17,8 @@ from accessible_companion.caregiver.auth import Locks
 from accessible_companion.caregiver.history import History
 from accessible_companion.caregiver.site import build_app
 from accessible_companion.caregiver.state import PageState
+from accessible_companion.core.records import VoiceHeard
+from accessible_companion.journal.store import Journal
 from accessible_companion.voice.teaching import TAKES, TakeFolder
 from tests.voice.test_takes import WORDS, tones
 
@@ -52,8 +53,20 @@ class Speaker:
         self.closed = True
 
 
-def _voice(line_kind: str, key: str) -> dict[str, Any]:
-    return {"t": 1.0, "event": "input", "source": "voice", "kind": line_kind, "key": key}
+def journal_of(page_state: PageState, tmp_path: Path, rows: list[tuple[float, VoiceHeard]]) -> None:
+    """The companion's journal holding these voice outcomes, as the page reads it."""
+    page_state.journal_path = tmp_path / "data" / "journal.sqlite3"
+    with Journal(page_state.journal_path) as journal:
+        for at, entry in rows:
+            journal.record(entry, at)
+
+
+def taken(words: str) -> VoiceHeard:
+    return VoiceHeard(words, words, True, "", 0.9)
+
+
+def not_taken(words: str, phrase: str, reason: str = "unsure (0.50)") -> VoiceHeard:
+    return VoiceHeard(words, phrase, False, reason, 0.5)
 
 
 def test_the_page_is_in_the_nav_and_lists_every_command_word(client: TestClient) -> None:
@@ -83,33 +96,47 @@ def test_takes_show_how_well_they_work(client: TestClient, page_state: PageState
     assert "is one syllable" in stop and "Choose a longer word" in stop
 
 
-def test_acceptance_from_the_companions_voice_lines(client: TestClient, link: RecordingLink) -> None:
-    client.get("/voice")  # the tally starts with the first visit
-    for _ in range(6):
-        link.emit(_voice("command", "next"))
-    for _ in range(4):
-        link.emit(_voice("rejected", "next"))
-    link.emit(_voice("rejected", "something else"))
-    link.emit({"t": 1.0, "event": "input", "source": "switch", "kind": "press", "key": "space"})
+def test_acceptance_from_the_journal(client: TestClient, page_state: PageState, tmp_path: Path) -> None:
+    now = time.time()
+    rows = [(now - n, taken("next")) for n in range(6)]
+    rows += [(now - 10 - n, not_taken("next", "next")) for n in range(4)]
+    rows += [(now - 20, not_taken("um next", "", "not a command"))]  # a try at no command
+    rows += [(now - timedelta(days=20).total_seconds(), not_taken("next", "next"))]  # older than 2 weeks
+    journal_of(page_state, tmp_path, rows)
     page = client.get("/voice").text
     block = page[page.index('id="word-next"') :][:1500]
     assert "60% of 10" in block
     assert "not heard" in page[page.index('id="word-home"') :][:1500]
 
 
-def test_a_drift_asks_to_record_again(client: TestClient, link: RecordingLink, page_state: PageState) -> None:
+def test_without_a_journal_the_page_says_so(client: TestClient) -> None:
+    page = client.get("/voice").text
+    assert "No journal yet: how often each command is taken shows here" in page
+    assert "Taken when heard, this week" not in page
+
+
+def test_a_drift_over_two_weeks_of_journal_asks_to_record_again(
+    client: TestClient, page_state: PageState, tmp_path: Path
+) -> None:
     TakeFolder.of("en", page_state.takes_root).replace(
         "next", [tones(WORDS["first"], seed=n) for n in range(3)]
     )
-    client.get("/voice")
-    tally: voice_pages.VoiceTally = client.app.state.voice_tally  # type: ignore[attr-defined]
-    last_week = time.time() - timedelta(days=8).total_seconds()
+    now = time.time()
+    last_week = now - timedelta(days=8).total_seconds()
+    rows = []
     for n in range(10):
-        tally.feed(_voice("command", "next"), last_week)
-        tally.feed(_voice("command" if n < 5 else "rejected", "next"))
+        rows.append((last_week + n, taken("next")))
+        rows.append((now - 60 + n, taken("next") if n < 5 else not_taken("next", "next")))
+    journal_of(page_state, tmp_path, rows)
     page = client.get("/voice").text
     block = page[page.index('id="word-next"') :][:2000]
+    assert "50% of 10" in block and "100% of 10" in block
     assert "Record it again:" in block and "50% of the times this week, 100% the week before" in block
+    # The same fall spread over the week before too: no drift, no prompt.
+    journal_of(page_state, tmp_path, [(last_week + 20 + n, not_taken("next", "next")) for n in range(10)])
+    block = client.get("/voice").text
+    block = block[block.index('id="word-next"') :][:2000]
+    assert "Record it again:" not in block and "50% of 20" in block
 
 
 def test_recording_from_the_page_saves_a_set_and_pauses_the_companion_meanwhile(
@@ -161,6 +188,6 @@ def test_without_a_running_companion_the_page_still_shows_the_takes(tmp_path: Pa
         app = build_app(PageState(config_dir, history, Locks(), None, takes_root=tmp_path / "takes"))
         with TestClient(app, base_url="http://127.0.0.1:8765", client=("127.0.0.1", 50000)) as client:
             page = client.get("/voice").text
-        assert "shows only while it runs" in page and "'next' <small>" in page
+        assert "'next' <small>" in page and "Record take 1 of 4 of 'next'" in page
     finally:
         history.close()

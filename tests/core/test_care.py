@@ -23,6 +23,7 @@ from accessible_companion.core.records import (
     RestOffered,
     SpeedChanged,
     TimingChanged,
+    VoiceHeard,
 )
 from accessible_companion.core.settings import (
     CheckIns,
@@ -33,7 +34,7 @@ from accessible_companion.core.settings import (
     RestPacing,
     Settings,
 )
-from tests.support.harness import Harness, menu_set, of_type, selected, settings
+from tests.support.harness import Harness, acts, menu_set, of_type, selected, settings
 
 MENUS = menu_set(
     home=[
@@ -52,8 +53,13 @@ def config(mode: Mode = Mode.STEP, **care: Any) -> Settings:
 
 
 def records(h: Harness) -> list[Entry]:
-    """What was journaled, but the measure of every press (tests/core/test_pace.py)."""
-    return [e.entry for _, e in h.effects if isinstance(e, Record) and not isinstance(e.entry, PressTimed)]
+    """What was journaled, but the measure of every press (tests/core/test_pace.py) and every
+    voice outcome (tests/core/test_voice_heard.py)."""
+    return [
+        e.entry
+        for _, e in h.effects
+        if isinstance(e, Record) and not isinstance(e.entry, PressTimed | VoiceHeard)
+    ]
 
 
 def main_texts(effects: list[Any]) -> list[str]:
@@ -205,7 +211,7 @@ def test_rest_ignores_everything_but_resume_and_help() -> None:
     h.wait(1)
     assert h.companion.voice_phrases() == ("help", "help me", "i m rested", "resume")
     for phrase in ("next", "select", "home", "water", "faster"):
-        assert h.send(VoiceCommand(phrase)) == []
+        assert acts(h.send(VoiceCommand(phrase))) == []
     assert h.wait(60) == []  # no scanning
     assert state(h) == "resting"
     resumed = h.send(VoiceCommand("I'm rested"))

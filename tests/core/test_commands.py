@@ -9,7 +9,7 @@ from accessible_companion.core.effects import Effect, EnterMenu, Idle, Select, S
 from accessible_companion.core.events import VoiceCommand
 from accessible_companion.core.menus import Action, Item
 from accessible_companion.core.settings import Commands, Mode, Settings
-from tests.support.harness import Harness, highlights, menu_set, of_type, selected, settings
+from tests.support.harness import Harness, acts, highlights, menu_set, of_type, selected, settings
 
 MENUS = menu_set(
     home=[
@@ -28,7 +28,7 @@ def listening(config: Settings | None = None, mode: Mode = Mode.STEP) -> Harness
 
 def say(h: Harness, phrase: str) -> list[Effect]:
     h.wait(0.5)
-    return list(h.send(VoiceCommand(phrase)))
+    return acts(h.send(VoiceCommand(phrase)))
 
 
 def test_saying_an_items_words_selects_it_with_the_switchs_effects() -> None:

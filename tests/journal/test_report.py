@@ -31,6 +31,7 @@ from accessible_companion.core.records import (
     Rest,
     RestOffered,
     SpeedChanged,
+    VoiceHeard,
 )
 from accessible_companion.journal.chart import render_chart
 from accessible_companion.journal.export import export_csv
@@ -296,6 +297,51 @@ def test_no_config_changes_are_said_in_words(tmp_path: Path) -> None:
     with Journal(make_journal(tmp_path / "j.sqlite3", SMALL[:3])) as journal:
         page = build_report(journal, 14, NOW)
     assert "No changes on the caregiver&#x27;s page in these days." in page
+
+
+VOICE: list[tuple[float, Entry]] = [
+    *((at(9, 10 + k * 0.1), VoiceHeard("next", "next", True, "", 0.9)) for k in range(3)),
+    (at(9, 11), VoiceHeard("next", "next", False, "unsure (0.41)", 0.41)),
+    (at(5, 11), VoiceHeard("next", "next", False, "unsure (0.62)", 0.62)),
+    *((at(1, 10 + k * 0.1), VoiceHeard("next", "next", True, "", 0.9)) for k in range(4)),  # the week before
+    *(
+        (at(8, 9 + k * 0.1), VoiceHeard("go back", "go back", False, "too short (0.08 s)", 0.8))
+        for k in range(2)
+    ),
+    *((at(7, 9 + k * 0.1), VoiceHeard("um", "", False, "not a command", 0.3)) for k in range(3)),
+    (at(7, 10), VoiceHeard("water", "", False, "unknown word", 0.2)),
+    (at(7, 11), VoiceHeard("oh", "oh", False, "too long (3.20 s)", 0.2)),
+    (at(7, 12), VoiceHeard("ah", "", False, "not like the user's takes", 0.2)),
+    (datetime(2025, 2, 20, 10).timestamp(), VoiceHeard("next", "next", False, "unsure (0.3)", 0.3)),  # before
+]
+
+
+def test_voice_commands_taken_per_week_and_why_words_were_not(tmp_path: Path) -> None:
+    with Journal(make_journal(tmp_path / "j.sqlite3", VOICE)) as journal:
+        page = Page(build_report(journal, 14, NOW))
+    assert page.order.index("section#voice") > page.order.index("section#pace")
+    commands, reasons = page.table("voice", 0), page.table("voice", 1)
+    assert commands == [
+        ["Command words", "Last 7 days", "The 7 days before"],
+        ["next", "3 of 5", "4 of 4"],  # a phrase tried 9 times in these days, most tried first
+        ["go back", "0 of 2", "–"],
+        ["oh", "0 of 1", "–"],
+    ]
+    # The top five reasons, an unsure's figure left out so both count as one reason.
+    assert reasons == [
+        ["Reason", "Times"],
+        ["not a command", "3"],
+        ["too short", "2"],
+        ["unsure", "2"],
+        ["not like the user's takes", "1"],
+        ["too long", "1"],
+    ]
+
+
+def test_no_voice_commands_are_said_in_words(tmp_path: Path) -> None:
+    with Journal(make_journal(tmp_path / "j.sqlite3", SMALL[:3])) as journal:
+        page = build_report(journal, 14, NOW)
+    assert "No voice commands were heard in these days." in page
 
 
 def test_the_journal_package_does_not_load_matplotlib() -> None:

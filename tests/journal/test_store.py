@@ -20,9 +20,11 @@ from accessible_companion.core.records import (
     FatigueSignal,
     NotifyResult,
     PhraseUsed,
+    PressTimed,
     Rest,
     RestOffered,
     SpeedChanged,
+    VoiceHeard,
 )
 from accessible_companion.journal import store
 from accessible_companion.journal.store import (
@@ -49,6 +51,8 @@ ONE_OF_EACH: tuple[Entry, ...] = (
     NotifyResult("webhook", False, "HTTP 503"),
     NotifyResult("apprise", True, "delivered", "Anna"),
     ConfigEdit(7, "PIN from 192.168.1.7", "Restored version 5"),
+    VoiceHeard("next", "next", True, "", 0.93),
+    VoiceHeard("um", "", False, "not a command", 0.41),
 )
 
 # Version 1 of the schema exactly as the first journal-writing companion created it: a frozen
@@ -155,7 +159,7 @@ def test_the_file_is_wal_with_full_sync_and_the_current_schema(path: Path) -> No
     with Journal(path) as journal:
         assert journal.pragma("journal_mode") == "wal"
         assert journal.pragma("synchronous") == 2  # FULL: the WAL is synced on every commit
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 6
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 7
     # WAL is a property of the file: any other connection sees it too.
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -261,7 +265,7 @@ def test_a_v3_journal_gains_the_config_changes_table_and_keeps_its_rows(path: Pa
     assert "config_edits" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     db.close()
     with Journal(path) as journal:
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 6
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 7
         assert [r.entry for r in journal.phrases()] == [PhraseUsed("m", "Yes", "Yes.")]
         assert [r.entry.stage for r in journal.alerts()] == ["raised"]
         edit = ConfigEdit(3, "this computer", "Imported board 'Simple' from links.obz")
@@ -291,13 +295,58 @@ def test_a_v5_journal_gains_alert_levels_and_contact_names(path: Path) -> None:
     )
     db.close()
     with Journal(path) as journal:
-        assert journal.pragma("user_version") == SCHEMA_VERSION == 6
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 7
         assert [r.entry for r in journal.alerts()] == [
             Alert("hold", "caregiver", 12.5, False, 0, "ended", "now")
         ]
         assert [r.entry for r in journal.notify_results()] == [NotifyResult("webhook", True, "HTTP 200", "")]
         journal.record(NotifyResult("apprise", False, "HTTP 500", "Ben"), 8.0)
         assert journal.notify_results()[-1].entry.contact == "Ben"
+    assert schema(path) == schema_of_a_new_journal(path.parent / "new.sqlite3")
+
+
+def make_v6(path: Path) -> None:
+    """A real version-6 journal (the first six migrations, as that companion ran them) with a press."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for migration in store.MIGRATIONS[:6]:
+        migration(db)
+    db.execute("PRAGMA user_version = 6")
+    db.execute(
+        """INSERT INTO presses (at, local_time, mode, action, reaction, wait, hold, late, entry_id)
+        VALUES (7.0, 'x', 'step', 'select', 0.6, 0.4, 0.2, 0, 'p1')"""
+    )
+    db.close()
+
+
+def test_a_v6_journal_gains_the_voice_outcomes_and_keeps_its_rows(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    make_v6(path)
+    db = sqlite3.connect(path)
+    assert "voice_heard" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    db.close()
+    with Journal(path) as journal:
+        assert journal.pragma("user_version") == SCHEMA_VERSION == 7
+        assert [r.entry for r in journal.entries(PressTimed)] == [
+            PressTimed("step", "select", 0.6, 0.4, 0.2, False)
+        ]
+        heard = VoiceHeard("go back", "go back", False, "unsure (0.55)", 0.55)
+        assert journal.record(heard, 10.0, entry_id="v1") == 1
+        assert journal.record(heard, 10.0, entry_id="v1") == 1  # kept once, like every other table
+        (row,) = journal.entries(VoiceHeard)
+        assert (row.at, row.entry) == (10.0, heard) and row.entry.accepted is False  # a bool, not 0
+    db = sqlite3.connect(path)
+    assert columns(db, "voice_heard") == [
+        "id",
+        "at",
+        "local_time",
+        "words",
+        "phrase",
+        "accepted",
+        "reason",
+        "confidence",
+        "entry_id",
+    ]
+    db.close()
     assert schema(path) == schema_of_a_new_journal(path.parent / "new.sqlite3")
 
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from accessible_companion.core.companion import Companion
-from accessible_companion.core.effects import Effect, Highlight, Select, Speak, StopCue, StopMain
+from accessible_companion.core.effects import Effect, Highlight, Record, Select, Speak, StopCue, StopMain
 from accessible_companion.core.events import Event, SpeechFinished, SwitchDown, SwitchTap, SwitchUp, Tick
 from accessible_companion.core.menus import Action, Item, Menu, MenuSet
+from accessible_companion.core.records import VoiceHeard
 from accessible_companion.core.settings import Listening, Mode, Scanning, Settings
 
 
@@ -238,6 +239,11 @@ class Harness:
         view = self.companion.view()
         assert view.highlight is not None, f"nothing highlighted ({view.state})"
         return view.labels[view.highlight]
+
+
+def acts(effects: list[Effect]) -> list[Effect]:
+    """The effects but the journal's record of a voice outcome (every one heard has it)."""
+    return [e for e in effects if not (isinstance(e, Record) and isinstance(e.entry, VoiceHeard))]
 
 
 def of_type(effects: list[Effect], kind: type[T]) -> list[T]:

@@ -37,6 +37,7 @@ NAMES = {
     "fatigue_signals": "Signs of tiredness",
     "notify_results": "Help notifications sent",
     "config_edits": "Changes made on this page",
+    "voice_heard": "Voice commands heard",
 }
 """Each CSV file (journal table) in words; a table missing here is shown by its file name."""
 TABLES = tuple(table_of(kind).name for kind in ENTRY_TYPES)

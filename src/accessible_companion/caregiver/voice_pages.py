@@ -8,17 +8,15 @@ per press; the set is saved when complete. The companion acts on nothing heard m
 is asked to pause voice commands, a pause that ends by itself if this page goes away) and
 reads the takes again once they are saved.
 
-The journal keeps no voice commands, so acceptance comes from the running companion's trace
-lines this page has seen since it was first opened (kept in memory: a restart starts over).
+How often each command was taken comes from the journal's voice outcomes (VoiceHeard: the
+core records each), so a drift over weeks is seen through restarts of either process.
 """
 
 from __future__ import annotations
 
 import threading
-import time
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
@@ -30,8 +28,9 @@ from starlette.routing import BaseRoute, Route
 
 from ..config.hearable import advice, one_syllable
 from ..core.commands import command_words, normalize_words
-from ..voice.drift import Tally, Week, record_again, weeks
-from .link import CompanionLink, TraceLine
+from ..core.records import VoiceHeard
+from ..journal.store import JournalError, open_existing
+from ..voice.drift import WEEK, Tally, Week, record_again, tallies_by_phrase, weeks
 from .pages import checked_form, render, state_of
 from .state import PageState
 from .switch_feed import read_settings
@@ -56,46 +55,18 @@ def open_microphone(device: str) -> Source:
     return Microphone(device=device)
 
 
-class VoiceTally:
-    """Voice commands taken and not taken per day, from the companion's trace lines."""
-
-    def __init__(self, link: CompanionLink) -> None:
-        self._counts: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
-        self._lock = threading.Lock()
-        self.since = time.time()
-        self._stop = link.listen(self.feed)
-
-    def feed(self, line: TraceLine, when: float | None = None) -> None:
-        """One trace line (from the link's reader thread: quick, never blocks for long)."""
-        if line.get("event") != "input" or line.get("source") != "voice":
-            return
-        kind = line.get("kind")
-        if kind not in ("command", "rejected"):
-            return
-        # A rejection counts against a command only when what was heard was its words (heard
-        # but unsure, or too short); other speech is not a try at any command.
-        day = date.fromtimestamp(time.time() if when is None else when)
-        with self._lock:
-            self._counts[(normalize_words(str(line.get("key", ""))), day)][kind == "rejected"] += 1
-
-    def tallies(self, phrase: str) -> list[Tally]:
-        with self._lock:
-            return [Tally(day, a, r) for (p, day), (a, r) in self._counts.items() if p == phrase]
-
-    def close(self) -> None:
-        self._stop()
-
-
-def tally_of(request: Request) -> VoiceTally | None:
-    """The page server's one tally (from the first visit on); None without a running companion."""
-    state = state_of(request)
-    if state.link is None:
-        return None
-    tally: VoiceTally | None = getattr(request.app.state, "voice_tally", None)
-    if tally is None:
-        tally = VoiceTally(state.link)
-        request.app.state.voice_tally = tally
-    return tally
+def heard_tallies(journal: Path | None, today: date) -> tuple[dict[str, list[Tally]], str]:
+    """Blocking (a thread): per phrase, its tries of the last two weeks from the journal's voice
+    outcomes, and why there are none to show ("" when the journal was read)."""
+    if journal is None or not journal.is_file():
+        return {}, "No journal yet: how often each command is taken shows here once voice commands are heard."
+    since = datetime.combine(today - timedelta(days=2 * WEEK - 1), datetime.min.time()).timestamp()
+    try:
+        with open_existing(journal) as opened:
+            heard = opened.entries(VoiceHeard, since)
+    except JournalError as error:
+        return {}, f"The journal cannot be read just now: {error}"
+    return tallies_by_phrase((date.fromtimestamp(h.at), h.entry.phrase, h.entry.accepted) for h in heard), ""
 
 
 @dataclass
@@ -131,10 +102,9 @@ class Row:
     pending: int
 
 
-def rows(
-    state: PageState, tally: VoiceTally | None, pending: dict[str, list[bytes]]
-) -> tuple[str, list[Row]]:
-    """Blocking (a thread: takes are read and compared): the language and a row per command word."""
+def rows(state: PageState, pending: dict[str, list[bytes]]) -> tuple[str, list[Row], str]:
+    """Blocking (a thread: takes are read and compared, the journal read): the language, a row
+    per command word, and why how often they were taken cannot be shown ("" when it can)."""
     from ..voice.teaching import TakeFolder, fits
 
     settings = read_settings(state.config)
@@ -148,11 +118,12 @@ def rows(
         cached = _fits_cache[folder.root] = (files, {fit.phrase: fit for fit in fits(folder.recordings())})
     found = cached[1]
     today = date.today()
+    heard, note = heard_tallies(state.journal_path, today)
     result = []
     for words, command in command_words(settings.commands).items():
         fit = found.get(words)
         taught = _taught(folder.folder(words))
-        tallies = tally.tallies(words) if tally is not None else []
+        tallies = heard.get(words, [])
         this, before = weeks(tallies, today)
         if fit is None:
             plain, figure, confused = "No takes: the speech model alone hears it.", "–", ""
@@ -183,7 +154,7 @@ def rows(
                 len(pending.get(words, [])),
             )
         )
-    return language, result
+    return language, result, note
 
 
 _fits_cache: dict[Path, tuple[tuple[tuple[str, int], ...], dict[str, Fit]]] = {}
@@ -206,9 +177,8 @@ async def voice_page(request: Request) -> Response:
     from ..voice.teaching import TAKES
 
     state = state_of(request)
-    tally = tally_of(request)
     teacher = teacher_of(request)
-    language, found = await run_in_threadpool(rows, state, tally, teacher.pending)
+    language, found, note = await run_in_threadpool(rows, state, teacher.pending)
     query = request.query_params
     return render(
         request,
@@ -216,7 +186,7 @@ async def voice_page(request: Request) -> Response:
         language=language,
         rows=found,
         takes=TAKES,
-        since=time.strftime("%Y-%m-%d %H:%M", time.localtime(tally.since)) if tally else "",
+        heard_note=note,
         percent=percent,
         result=query.get("result", ""),
         phrase=query.get("phrase", ""),

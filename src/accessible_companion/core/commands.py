@@ -20,6 +20,14 @@ def normalize_words(words: str) -> str:
     return " ".join(kept.split())
 
 
+def tried_phrase(heard: str, phrases: Iterable[str]) -> str:
+    """The phrase that words heard but not taken count against: the words themselves when they
+    are one of `phrases` (it was heard as that command: unsure, too short, unlike the user's
+    takes), else "" (other speech, a filler: no try at any command). The one rule for it."""
+    words = normalize_words(heard)
+    return words if words and words in {normalize_words(p) for p in phrases} else ""
+
+
 @dataclass(frozen=True)
 class Meaning:
     """What a phrase does: select item `index`, or run `command`."""

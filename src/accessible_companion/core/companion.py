@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .care import REST_OFFER, check_in_menus
 from .caring import Care
-from .commands import command_words, normalize_words, phrase_table
+from .commands import command_words, normalize_words, phrase_table, tried_phrase
 from .confirming import Asked, Confirming
 from .effects import ConfigApplied, Effect, Record, Select, SettingChanged
 from .events import (
@@ -41,7 +41,7 @@ from .events import (
 )
 from .menus import Action, Item, MenuSet, with_back_items
 from .pacing import estimate_seconds
-from .records import NotifyResult, PhraseUsed
+from .records import NotifyResult, PhraseUsed, VoiceHeard
 from .reload import kept_settings, placed
 from .scanner import Scanner
 from .settings import Settings
@@ -161,14 +161,14 @@ class Companion:
                 return [self._speech.speak("main", text)] if spoken else []
             case Acknowledge() | NotifyDone():
                 return self._help_news(event, now)
-            case SpeechStarted() | VoiceRejected():
+            case SpeechStarted():
                 return []
+            case VoiceCommand() | VoiceRejected():
+                return self._voice_heard(event, now)
             case PointerSelect():
                 return self._pointer(event, now)
             case ConfigChanged() | ConfigRejected():
                 return self._config_news(event)
-            case VoiceCommand(phrase=phrase):
-                return self._heard(phrase, now) if self.voice_commands else []
             case SayPreview() | PageAddress():
                 return self._from_page(event)
             case Tick():
@@ -379,6 +379,23 @@ class Companion:
         if (asking := self._ask(f"command {meaning.command}", meaning.command, words, now)) is not None:
             return asking
         return self._command(meaning.command, now)
+
+    def _voice_heard(self, event: VoiceCommand | VoiceRejected, now: float) -> list[Effect]:
+        """A voice outcome: journaled (the Voice page and the report see a drift over weeks,
+        through restarts) and a command acted on. Nothing while voice commands are off, and
+        nothing kept when nothing was made of a sound (no words: a cough, speech not alone)."""
+        if not self.voice_commands:
+            return []
+        if isinstance(event, VoiceCommand):
+            words = normalize_words(event.phrase)
+            taken = VoiceHeard(words, words, True, "", event.confidence)
+            return [Record(taken), *self._heard(event.phrase, now)]
+        words = normalize_words(event.text)
+        if not words:
+            return []
+        phrases = phrase_table(self._scanner.menu.items, self.settings.commands)
+        tried = tried_phrase(words, phrases)
+        return [Record(VoiceHeard(words, tried, False, event.reason, event.confidence))]
 
     def _ask(self, what: str, name: str, words: str, now: float) -> list[Effect] | None:
         """None: do `what` now (not in `listening.confirm`, or its second hearing in time).

@@ -163,6 +163,25 @@ class ConfigEdit:
     """What changed, in words ("Restored version 12")."""
 
 
+@dataclass(frozen=True)
+class VoiceHeard:
+    """What the voice listener heard: a command taken, or words not taken and why. Words and
+    reasons only: no sound is ever kept (and nothing when nothing was made of the sound)."""
+
+    words: str
+    """What the recognizer made of it, as compared (normalized): only its grammar's words."""
+    phrase: str
+    """The phrase this was a try at (the Voice page and the report count per phrase): a command
+    taken: its phrase; words not taken: the words when they are one of the phrases (heard as
+    it, but unsure, too short, unlike the user's takes), else "" (other speech: no try at any
+    command). core/commands.py `tried_phrase` is the one rule."""
+    accepted: bool
+    reason: str
+    """Why it was not taken (`unsure (0.62)`, `not a command`, ...); "" when taken."""
+    confidence: float
+    """The recognizer's least sure word's confidence."""
+
+
 Entry = (
     CheckIn
     | Rest
@@ -175,6 +194,7 @@ Entry = (
     | FatigueSignal
     | NotifyResult
     | ConfigEdit
+    | VoiceHeard
 )
 """Any journal entry."""
 
@@ -190,5 +210,6 @@ ENTRY_TYPES: tuple[type[Entry], ...] = (
     FatigueSignal,
     NotifyResult,
     ConfigEdit,
+    VoiceHeard,
 )
 """Every entry type, in the order the report and the export list them."""

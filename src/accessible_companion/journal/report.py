@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .. import __version__, private
+from ..voice.drift import Week
 from .export import replacing
 from .store import Journal, open_existing
 from .summary import Pace, SettingChange, Spread, Summary, summarize
@@ -377,6 +378,31 @@ def _pace_section(summary: Summary) -> str:
     )
 
 
+def _taken(week: Week) -> str:
+    """ "7 of 9": taken of heard as it."""
+    return f"{week.accepted} of {week.tries}" if week.tries else "–"
+
+
+def _voice_section(summary: Summary) -> str:
+    """Per command, how often it was taken when heard, the last week and the week before (a
+    fall over weeks asks for new takes on the Voice page), and why words were not taken."""
+    rows = [(_e(phrase), _taken(last), _taken(before)) for phrase, last, before in summary.voice_weeks()]
+    reasons = [(_e(reason), str(times)) for reason, times in summary.voice_reasons()]
+    if not rows and not reasons:
+        return _section("voice", "Voice commands", _none("No voice commands were heard in these days."))
+    parts = [
+        "<p>Taken of the times each command was heard as it (heard but unsure, too short, or "
+        "unlike the user's takes counts as not taken), in the last 7 days of the report and the "
+        "7 before. A command taken less often than before may need its takes recorded again "
+        "(the caregiver's page, Voice).</p>",
+    ]
+    if rows:
+        parts.append(_table(("Command words", "Last 7 days", "The 7 days before"), rows, numeric=2))
+    if reasons:
+        parts += ["<h3>Why words were not taken</h3>", _table(("Reason", "Times"), reasons, numeric=1)]
+    return _section("voice", "Voice commands", *parts)
+
+
 def _change_words(change: SettingChange) -> tuple[str, str, str]:
     """(setting, old → new, why) of a settings change, in words."""
     if change.source == "page":
@@ -441,6 +467,7 @@ def render_html(summary: Summary, chart_png: bytes, source: Path | None = None, 
             _phrases_section(summary),
             _checkins_section(summary),
             _pace_section(summary),
+            _voice_section(summary),
             _settings_section(summary),
             _speed_section(summary),
             _config_section(summary),

@@ -48,6 +48,7 @@ from ..core.records import (
     RestOffered,
     SpeedChanged,
     TimingChanged,
+    VoiceHeard,
 )
 from ..durable import sync_folder
 from ..errors import one_line
@@ -208,6 +209,22 @@ def _v5_to_v6(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+# Version 7: the voice outcomes (issue 14): every command taken and every try heard but not
+# taken, words and reasons only, so the Voice page and the report see a voice drift over weeks.
+SCHEMA_V7: Final = (
+    """CREATE TABLE voice_heard (id INTEGER PRIMARY KEY, at REAL NOT NULL, local_time TEXT NOT NULL,
+        words TEXT NOT NULL, phrase TEXT NOT NULL, accepted INTEGER NOT NULL, reason TEXT NOT NULL,
+        confidence REAL NOT NULL, entry_id TEXT)""",
+    "CREATE INDEX voice_heard_at ON voice_heard (at)",
+    "CREATE UNIQUE INDEX voice_heard_entry_id ON voice_heard (entry_id)",
+)
+
+
+def _v6_to_v7(db: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V7:
+        db.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: Final[tuple[Migration, ...]] = (
@@ -217,6 +234,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v3_to_v4,
     _v4_to_v5,
     _v5_to_v6,
+    _v6_to_v7,
 )
 """MIGRATIONS[n] takes a database from schema version n to n + 1 (0 = a new, empty file)."""
 
@@ -261,6 +279,7 @@ TABLES: Final[dict[type[Entry], Table]] = {
     FatigueSignal: _table("fatigue_signals", FatigueSignal),
     NotifyResult: _table("notify_results", NotifyResult),
     ConfigEdit: _table("config_edits", ConfigEdit),
+    VoiceHeard: _table("voice_heard", VoiceHeard),
 }
 assert set(TABLES) == set(ENTRY_TYPES)
 _BY_TYPE: Final[dict[type, Table]] = dict(TABLES)

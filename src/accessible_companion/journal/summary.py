@@ -27,12 +27,15 @@ from ..core.records import (
     RestOffered,
     SpeedChanged,
     TimingChanged,
+    VoiceHeard,
 )
+from ..voice.drift import Week, tallies_by_phrase, weeks
 from .store import Journal, Stamped
 
 S = TypeVar("S", bound=Stamped[Any])
 
 TOP_PHRASES = 10
+TOP_REASONS = 5
 PACED_KINDS = ("select", "step")
 """Presses the pace figures count: a `wake` press had nothing highlighted to react to."""
 TIMES_OF_DAY = (("morning", 0, 12), ("afternoon", 12, 18), ("evening", 18, 24))
@@ -157,6 +160,8 @@ class Summary:
     """(name, pace) for each of TIMES_OF_DAY over the whole period."""
     setting_changes: tuple[SettingChange, ...] = ()
     """Scan speed, pacing and caregiver's page changes together, oldest first."""
+    voice: tuple[Stamped[VoiceHeard], ...] = ()
+    """Voice commands taken and words heard but not taken, oldest first."""
     _day_values: dict[tuple[str, int], list[float]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -190,6 +195,20 @@ class Summary:
         counts = Counter((p.entry.label, p.entry.text) for p in self.phrases)
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return [(label, text, times) for (label, text), times in ranked[:limit]]
+
+    def voice_weeks(self) -> list[tuple[str, Week, Week]]:
+        """(phrase, its last week, the week before) for each phrase tried, the weeks ending on
+        the period's last day (as the Voice page counts them), most tried first."""
+        heard = ((datetime.fromtimestamp(v.at).date(), v.entry.phrase, v.entry.accepted) for v in self.voice)
+        by_phrase = tallies_by_phrase(heard)
+        found = [(phrase, *weeks(tallies, self.last_day)) for phrase, tallies in by_phrase.items()]
+        return sorted(found, key=lambda row: (-(row[1].tries + row[2].tries), row[0]))
+
+    def voice_reasons(self, limit: int = TOP_REASONS) -> list[tuple[str, int]]:
+        """(reason, times) of words heard and not taken, most frequent first; a reason's figure
+        ("unsure (0.62)") is left out, so the same reason counts together."""
+        counts = Counter(v.entry.reason.split(" (")[0] for v in self.voice if not v.entry.accepted)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
     def word_answers(self) -> list[tuple[str, str, int]]:
         """(question, answer, times) of check-ins off the scale (value None), most frequent first."""
@@ -235,6 +254,7 @@ def summarize(journal: Journal, days: int = 14, now: float | None = None) -> Sum
         config_edits=journal.config_edits(since, until),
         presses=journal.entries(PressTimed, since, until),
         timing_changes=journal.entries(TimingChanged, since, until),
+        voice=journal.entries(VoiceHeard, since, until),
     )
 
 
@@ -252,6 +272,7 @@ def build_summary(
     config_edits: Iterable[Stamped[ConfigEdit]] = (),
     presses: Iterable[Stamped[PressTimed]] = (),
     timing_changes: Iterable[Stamped[TimingChanged]] = (),
+    voice: Iterable[Stamped[VoiceHeard]] = (),
 ) -> Summary:
     """A Summary of entries over `dates` (consecutive days); entries outside them are left out."""
     first, count = dates[0], len(dates)
@@ -350,5 +371,6 @@ def build_summary(
         pace_days=tuple(pace_of(day) for day in by_day),
         pace_times=tuple((name, pace_of(by_time[name])) for name, _, _ in TIMES_OF_DAY),
         setting_changes=tuple(sorted(changes, key=lambda c: c.at)),
+        voice=within(voice),
         _day_values=day_values,
     )

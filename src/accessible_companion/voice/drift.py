@@ -47,6 +47,19 @@ class Week:
         return self.accepted / self.tries if self.tries >= MIN_TRIES else None
 
 
+def tallies_by_phrase(heard: Iterable[tuple[date, str, bool]]) -> dict[str, list[Tally]]:
+    """Per phrase, a Tally per day, from (day, phrase, taken) of each voice outcome (the
+    journal's VoiceHeard); one with no phrase (other speech) is a try at no command."""
+    counts: dict[tuple[str, date], list[int]] = {}
+    for day, phrase, taken in heard:
+        if phrase:
+            counts.setdefault((phrase, day), [0, 0])[0 if taken else 1] += 1
+    found: dict[str, list[Tally]] = {}
+    for (phrase, day), (accepted, rejected) in sorted(counts.items()):
+        found.setdefault(phrase, []).append(Tally(day, accepted, rejected))
+    return found
+
+
 def weeks(tallies: Iterable[Tally], today: date) -> tuple[Week, Week]:
     """(this week: today and the 6 days before, the week before that)."""
     this, before = [0, 0], [0, 0]
