@@ -50,7 +50,7 @@ from .core.events import (
     VoiceCommand,
     VoiceRejected,
 )
-from .core.records import Entry, NotifyResult
+from .core.records import Alert, Entry, NotifyResult
 from .errors import named, redact
 from .ports import Display, HelpNotifier, JournalSink, SpeechSink, VoiceSource
 from .trace import TraceWriter
@@ -248,9 +248,19 @@ class Loop:
             self._to_speech(effect)
             if isinstance(effect, Record) and self.journal is not None:
                 self.journal.write(_without_secrets(effect.entry), time.time())
+            if isinstance(effect, Record) and self.notifier is not None:
+                entry = effect.entry
+                if isinstance(entry, Alert) and entry.stage == "ended":
+                    self.notifier.ended(entry.number)
             elif isinstance(effect, NotifyContact) and self.notifier is not None:
                 self.notifier.notify(
-                    effect.alert, effect.message, effect.trigger, effect.contact, effect.level
+                    effect.alert,
+                    effect.message,
+                    effect.trigger,
+                    effect.contact,
+                    effect.level,
+                    effect.ack_link,
+                    effect.ack_key,
                 )
             elif isinstance(effect, ConfigApplied) and self.notifier is not None:
                 # Contacts are numbered from the running config: the notifier must follow it.

@@ -88,9 +88,20 @@ class HelpNotifier(Protocol):
     """Tells the caregiver's channels about a call for help; posts NotifyDone per channel."""
 
     def notify(
-        self, alert: int, message: str, trigger: str, contact: int | None = None, level: str = "now"
+        self,
+        alert: int,
+        message: str,
+        trigger: str,
+        contact: int | None = None,
+        level: str = "now",
+        ack_link: str = "",
+        ack_key: str = "",
     ) -> None:
-        """Returns at once; never raises. `contact`: that channel only (None: all)."""
+        """Returns at once; never raises. `contact`: that channel only (None: all); its message
+        ends with `ack_link` (its "I'm coming" link as `{url}`) or, with no link, `ack_key`."""
+
+    def ended(self, alert: int) -> None:
+        """Call for help `alert` is over (its acknowledgement links expire)."""
 
     def configure(self, help_call: HelpCall) -> None:
         """Take the channels of a config applied since; never raises."""

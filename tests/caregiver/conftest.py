@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -19,6 +20,7 @@ from accessible_companion.caregiver.history import History
 from accessible_companion.caregiver.link import TraceLine
 from accessible_companion.caregiver.site import build_app
 from accessible_companion.caregiver.state import PageState
+from accessible_companion.notify.ack_links import AckLinks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +33,8 @@ class RecordingLink:
         self.applied: list[str] = []
         self.journaled: list[object] = []
         self.paused: list[float] = []
+        self.links = AckLinks()
+        self.acknowledged: list[tuple[int, str]] = []
         self._listeners: list[Callable[[TraceLine], None]] = []
 
     def say(self, text: str, voice: str) -> None:
@@ -49,6 +53,13 @@ class RecordingLink:
 
     def pause_voice(self, seconds: float) -> None:
         self.paused.append(seconds)
+
+    def acknowledgement(self, token: str, use: bool) -> dict[str, Any] | None:
+        """As the companion answers (beside.py): the real links; a use that acknowledges is kept."""
+        answer = self.links.use(token) if use else self.links.look(token)
+        if answer.state == "acknowledged":
+            self.acknowledged.append((answer.alert, answer.contact))
+        return answer.fields()
 
     def emit(self, line: TraceLine) -> None:
         for callback in list(self._listeners):

@@ -98,6 +98,24 @@ def test_an_acknowledgement_stops_the_escalation_and_is_journaled() -> None:
     assert alerts(h)[-1] == Alert("hold", "Anna", 30.0, False, 1, "ended", "now")
 
 
+def test_the_room_hears_who_is_coming() -> None:
+    h = Harness.start(MENUS, config())
+    raise_by_hold(h)
+    h.wait(30)
+    mark = len(h.effects)
+    h.send(Acknowledge(1, "Anna"))
+    said = [e.text for _, e in h.effects[mark:] if isinstance(e, Speak) and e.voice == "main"]
+    assert said[0] == "Anna is coming."
+    assert "Alert stopped." not in said
+    assert h.companion.view().notice == "Anna is coming."
+    # Each contact is told how to acknowledge: the link's text and, without a link, the key's.
+    first = next(e for _, e in h.effects if isinstance(e, NotifyContact))
+    assert (first.ack_link, first.ack_key) == (
+        "I'm coming: {url}",
+        "Press the caregiver key to stop the alarm.",
+    )
+
+
 def test_the_caregiver_key_and_a_press_acknowledge_too() -> None:
     for by in ("caregiver", "user"):
         h = Harness.start(MENUS, config())

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Literal
 
 from ..child import start_child
-from ..core.events import PageAddress, SayPreview
+from ..core.events import Acknowledge, PageAddress, SayPreview
 from ..core.records import ConfigEdit
 from ..errors import named
+from ..notify.ack_links import AckLinks, Answer
 from ..ports import JournalSink, Post
 from ..trace import TraceWriter
 from .channel import Channel, Message
@@ -51,8 +52,10 @@ class PageProcess:
         journal: JournalSink | None,
         journal_path: Path | None,
         pause_voice: Callable[[float], None] | None = None,
+        links: AckLinks | None = None,
     ) -> None:
         self._config = config
+        self._links = links
         self._pause_voice = pause_voice
         self._listen = listen
         self._port = port
@@ -123,13 +126,7 @@ class PageProcess:
     def _handle(self, message: Message) -> None:
         now = time.monotonic()
         if "page" in message:
-            first = not self.url
-            self.url = str(message["page"])
-            if first:
-                self._trace.write(
-                    "caregiver_page", url=self.url, listen=self._listen, config=str(self._config)
-                )
-            self._post(PageAddress(self.url, str(message.get("code", ""))), now)
+            self._serving(message, now)
         elif "error" in message:
             self._failed(str(message["error"]))
         elif "say" in message:
@@ -144,10 +141,35 @@ class PageProcess:
                 self._journal.write(ConfigEdit(**fields), time.time())
         elif "listen" in message:
             self._listening(bool(message["listen"]))
+        elif "ack" in message:
+            self._acknowledgement(message, now)
         elif "pause_voice" in message:
             seconds = message["pause_voice"]
             if self._pause_voice is not None and isinstance(seconds, int | float):
                 self._pause_voice(min(float(seconds), MAX_VOICE_PAUSE))
+
+    def _serving(self, message: Message, now: float) -> None:
+        """The page serves at `page` (said once), or its pairing code changed."""
+        first = not self.url
+        self.url = str(message["page"])
+        if self._links is not None:  # the "I'm coming" links point here from now on
+            self._links.page_url = self.url
+        if first:
+            self._trace.write("caregiver_page", url=self.url, listen=self._listen, config=str(self._config))
+        self._post(PageAddress(self.url, str(message.get("code", ""))), now)
+
+    def _acknowledgement(self, message: Message, now: float) -> None:
+        """Look at, or use, an "I'm coming" link; a use that acknowledges tells the core who is coming."""
+        token, use = str(message["ack"]), bool(message.get("use"))
+        if self._links is None:
+            answer = Answer("unknown")
+        else:
+            answer = self._links.use(token) if use else self._links.look(token)
+        if answer.state == "acknowledged":
+            self._trace.write("acknowledged", alert=answer.alert, by=answer.contact)
+            self._post(Acknowledge(answer.alert, answer.contact), now)
+        if self._channel is not None:
+            self._channel.send({"answer": message.get("id"), **answer.fields()})
 
     def _failed(self, why: str) -> None:
         self._failed_said = True
@@ -193,9 +215,10 @@ def start_beside_companion(
     journal: JournalSink | None,
     journal_path: Path | None,
     pause_voice: Callable[[float], None] | None = None,
+    links: AckLinks | None = None,
 ) -> Callable[[], None] | None:
     """The page beside the running companion, editing `config`; returns what stops it, or
     None when its process could not start. Whether it serves is traced (`caregiver_page`
     with `url`, or with `error`) once the process says."""
-    page = PageProcess(config, listen, port, post, reload, trace, journal, journal_path, pause_voice)
+    page = PageProcess(config, listen, port, post, reload, trace, journal, journal_path, pause_voice, links)
     return page.stop if page.start() else None

@@ -33,6 +33,11 @@ class CompanionLink(Protocol):
     def journal(self, entry: object) -> None:
         """Keep a journal entry (a `core.records` entry) in the companion's journal."""
 
+    def acknowledgement(self, token: str, use: bool) -> dict[str, Any] | None:
+        """What the "I'm coming" link `token` is (`notify.ack_links.Answer.fields()`); `use`:
+        acknowledge its call for help with it (once). Waits for the companion (a worker
+        thread only); None when it did not answer."""
+
     def pause_voice(self, seconds: float) -> None:
         """Act on no voice command for `seconds` (the page records the user's takes); 0 resumes
         and has the companion read the takes again. The pause ends by itself."""

@@ -11,9 +11,10 @@ page. Here the page runs beside the scan, niced so the scan wins a busy core, an
 to the companion only through `ProcessLink`: JSON lines over the socket pair (`FD`).
 
 Messages to the companion: `page` (url, code: serving, or a new pairing code), `error`,
-`say`, `apply`, `journal` (a ConfigEdit's fields), `listen` (true/false: send trace lines).
-From it: `trace` (one trace line). When the companion's end closes (it stopped, or was
-killed), the page stops and this process ends.
+`say`, `apply`, `journal` (a ConfigEdit's fields), `listen` (true/false: send trace lines),
+`ack` (a link's token, `use`, `id`: look at or use an "I'm coming" link).
+From it: `trace` (one trace line), `answer` (the `id` asked, with the link's state). When
+the companion's end closes (it stopped, or was killed), the page stops and this process ends.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..core.records import ConfigEdit
 from .channel import Channel
@@ -40,6 +42,16 @@ NICENESS = 10
 """Below the companion: on a busy machine the scan gets the core first."""
 
 
+ANSWER_WAIT = 5.0
+"""Seconds a page request waits for the companion's answer about a link (it answers in ms)."""
+
+
+class _Waiting:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.answer: dict[str, Any] | None = None
+
+
 class ProcessLink:
     """`CompanionLink` over the channel: every call returns at once."""
 
@@ -47,6 +59,8 @@ class ProcessLink:
         self._channel = channel
         self._listeners: list[Callable[[TraceLine], None]] = []
         self._lock = threading.Lock()
+        self._asked = 0
+        self._answers: dict[int, _Waiting] = {}
 
     def say(self, text: str, voice: str) -> None:
         self._channel.send({"say": text, "voice": voice})
@@ -56,6 +70,28 @@ class ProcessLink:
 
     def pause_voice(self, seconds: float) -> None:
         self._channel.send({"pause_voice": seconds})
+
+    def acknowledgement(self, token: str, use: bool) -> dict[str, Any] | None:
+        with self._lock:
+            self._asked += 1
+            number = self._asked
+            waiting = self._answers[number] = _Waiting()
+        try:
+            if not self._channel.send({"ack": token, "use": use, "id": number}):
+                return None
+            waiting.done.wait(ANSWER_WAIT)
+            return waiting.answer
+        finally:
+            with self._lock:
+                self._answers.pop(number, None)
+
+    def answered(self, message: dict[str, Any]) -> None:
+        """The companion's answer to an `acknowledgement` question."""
+        with self._lock:
+            waiting = self._answers.get(message.get("answer", -1))
+        if waiting is not None:
+            waiting.answer = message
+            waiting.done.set()
 
     def listen(self, callback: Callable[[TraceLine], None]) -> Callable[[], None]:
         with self._lock:
@@ -118,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             line = message.get("trace")
             if isinstance(line, dict):
                 link.heard(line)
+            elif "answer" in message:
+                link.answered(message)
     finally:
         page.stop()
         channel.close()

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import (
+    ack_pages,
     board_pages,
     history_pages,
     journal_pages,
@@ -29,8 +30,8 @@ from .auth import set_session_cookie
 from .pages import HERE, render, state_of
 from .state import PageState
 
-OPEN_PATHS = ("/login", "/static/")
-"""Reachable without a session."""
+OPEN_PATHS = ("/login", "/static/", ack_pages.PREFIX)
+"""Reachable without a session (an "I'm coming" link carries its own credential)."""
 
 
 async def home(request: Request) -> Response:
@@ -64,6 +65,7 @@ def build_app(state: PageState) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", home),
         *login_pages.routes,
+        *ack_pages.routes,
         *menu_pages.routes,
         *recording_pages.routes,
         *settings_pages.routes,

@@ -49,6 +49,7 @@ _PLACEHOLDERS = {
     "minutes": "5",
     "words": "help",
     "name": "Anna",
+    "url": "http://192.168.1.7:8765/ack/TOKEN",
 }
 _WORDS = {"count": "3", "state": "listening", "url": "http://127.0.0.1:8765/", "code": "123456"}
 """The placeholders of the window's words (`display.words`)."""

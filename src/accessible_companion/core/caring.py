@@ -471,8 +471,18 @@ class Care:
             index = alert.called
             contact = self._reachable(alert.level)[index].contact
             alert.called += 1
+            messages = self._settings.messages
             effects.append(
-                NotifyContact(alert.number, index, contact.name, alert.level, alert.message, alert.trigger)
+                NotifyContact(
+                    alert.number,
+                    index,
+                    contact.name,
+                    alert.level,
+                    alert.message,
+                    alert.trigger,
+                    messages.help_ack_link,
+                    messages.help_ack_key,
+                )
             )
             if index >= len(help_channels(self._settings.help)) - len(self._settings.help.contacts):
                 # The older command and webhook have no person's name to show.
@@ -480,13 +490,17 @@ class Care:
         return effects
 
     def acknowledge(self, number: int, by: str, now: float) -> list[Effect]:
-        """Somebody acknowledged alert `number` (a late one for an alert already over does nothing)."""
+        """Somebody acknowledged alert `number` (a late one for an alert already over does nothing).
+        The room hears who is coming: the user and anyone beside them know help is on its way."""
         if self._alert is None or self._alert.number != number:
             return []
-        return self.end_alert(now, by or "link")
+        if not by:
+            return self.end_alert(now, "link")
+        return self.end_alert(now, by, self._settings.messages.help_coming.format(name=by))
 
-    def end_alert(self, now: float, by: str) -> list[Effect]:
-        """`by` the user (a press or the stop words) or the `caregiver`'s key."""
+    def end_alert(self, now: float, by: str, said: str = "") -> list[Effect]:
+        """`by` the user (a press or the stop words), the `caregiver`'s key, or a contact's name
+        (their link); `said`: what the room hears and sees instead of "alert stopped"."""
         alert, self._alert = self._alert, None
         if alert is None:
             return []
@@ -501,9 +515,9 @@ class Care:
             alert.level,
         )
         messages = self._settings.messages
-        self._shown.show("")
+        self._shown.show(said)
         self._scanner.guard(now)
-        text = messages.help_cancelled if cancelled else messages.help_answered
+        text = said or (messages.help_cancelled if cancelled else messages.help_answered)
         return [Record(record), self._speech.speak("main", text), *self._scanner.restart(now)]
 
 

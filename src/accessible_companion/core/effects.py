@@ -196,6 +196,10 @@ class NotifyContact:
     """`now` or `need`."""
     message: str
     trigger: str
+    ack_link: str = ""
+    """The message ending the notification with its acknowledgement link (`{url}`), and..."""
+    ack_key: str = ""
+    """...the one ending it where there is no link (the adapter knows whether the page is reachable)."""
 
 
 Effect = (

@@ -149,6 +149,13 @@ class Messages:
     """Said (cue voice, no alarm) and sent to the first contact by "I need something"."""
     help_calling: str = "Calling {name}…"
     """Shown as each contact is called."""
+    help_coming: str = "{name} is coming."
+    """Said and shown when a contact acknowledged the call with the link in their notification."""
+    help_ack_link: str = "I'm coming: {url}"
+    """Ends a contact's notification while the caregiver page is reachable from other devices:
+    {url} is the single-use acknowledgement link."""
+    help_ack_key: str = "Press the caregiver key to stop the alarm."
+    """Ends a contact's notification when there is no link (no page, or this computer only)."""
     voice_sleep: str = "Voice commands sleeping."
     voice_wake: str = "Voice commands listening."
     confirm: str = "{words}? Say {words} again."

@@ -58,6 +58,7 @@ from ..core.events import NotifyDone
 from ..core.settings import Contact, HelpCall
 from ..errors import named, one_line, redact, url_secrets
 from ..ports import Post
+from .ack_links import AckLinks
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ class Notifier:
         retry_wait: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         contacts: Sequence[Contact] = (),
+        links: AckLinks | None = None,
     ) -> None:
         """`command` is an argv (a lone string is one program path, never split); `timeout` bounds
         each attempt (seconds); `retries` is the number of attempts per channel in total;
@@ -122,6 +124,8 @@ class Notifier:
         self._webhook = ""
         self._secrets: tuple[str, ...] = ()
         self._set_channels(command, webhook, contacts)
+        self.links = links if links is not None else AckLinks()
+        """The "I'm coming" links put in contacts' notifications (shared with the caregiver page)."""
         self._timeout = max(float(timeout), 0.01)
         self._retries = max(int(retries), 1)
         self._retry_wait = max(float(retry_wait), 0.0)
@@ -192,13 +196,25 @@ class Notifier:
         self._dispatcher.start()
 
     def notify(
-        self, alert: int, message: str, trigger: str, contact: int | None = None, level: str = "now"
+        self,
+        alert: int,
+        message: str,
+        trigger: str,
+        contact: int | None = None,
+        level: str = "now",
+        ack_link: str = "",
+        ack_key: str = "",
     ) -> None:
         """Queue a call for help on every configured channel, or on channel `contact` only;
-        returns at once and never raises."""
+        returns at once and never raises. A contact's message ends with `ack_link` (its
+        single-use link as `{url}`) while the caregiver page is reachable, else with `ack_key`."""
         if not self.configured:
             return
         try:
+            if contact is not None and 0 <= contact < len(self._all) and (ack_link or ack_key):
+                name = self._all[contact].name
+                line = self.links.line(alert, name, ack_link, ack_key)
+                message = f"{message}\n{line}" if line else message
             stamp = datetime.now().astimezone().isoformat(timespec="seconds")
             with self._lock:
                 if self._stopping.is_set():
@@ -208,6 +224,10 @@ class Notifier:
                 self._wake.notify()
         except Exception:  # the caller is the event loop: it must never see this
             log.exception("queueing call for help %s failed", alert)
+
+    def ended(self, alert: int) -> None:
+        """Call for help `alert` is over: its links expire."""
+        self.links.end(alert)
 
     def stop(self) -> None:
         """Give up waiting retries, kill running commands and wait for the threads (at most ~1.5 s)."""
