@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -31,6 +32,7 @@ class RecordingLink:
         self.applied: list[str] = []
         self.journaled: list[object] = []
         self.paused: list[float] = []
+        self.heartbeat: dict[str, Any] | None = None
         self._listeners: list[Callable[[TraceLine], None]] = []
 
     def say(self, text: str, voice: str) -> None:
@@ -49,6 +51,9 @@ class RecordingLink:
 
     def pause_voice(self, seconds: float) -> None:
         self.paused.append(seconds)
+
+    def last_heartbeat(self) -> dict[str, Any] | None:
+        return self.heartbeat
 
     def emit(self, line: TraceLine) -> None:
         for callback in list(self._listeners):

@@ -33,6 +33,10 @@ class CompanionLink(Protocol):
     def journal(self, entry: object) -> None:
         """Keep a journal entry (a `core.records` entry) in the companion's journal."""
 
+    def last_heartbeat(self) -> dict[str, Any] | None:
+        """The companion's last heartbeat ping: {"at": unix time, "ping", "ok", "detail"}, or
+        None (none yet, or no heartbeat configured)."""
+
     def pause_voice(self, seconds: float) -> None:
         """Act on no voice command for `seconds` (the page records the user's takes); 0 resumes
         and has the companion read the takes again. The pause ends by itself."""

@@ -12,8 +12,8 @@ to the companion only through `ProcessLink`: JSON lines over the socket pair (`F
 
 Messages to the companion: `page` (url, code: serving, or a new pairing code), `error`,
 `say`, `apply`, `journal` (a ConfigEdit's fields), `listen` (true/false: send trace lines).
-From it: `trace` (one trace line). When the companion's end closes (it stopped, or was
-killed), the page stops and this process ends.
+From it: `trace` (one trace line), `heartbeat` (each heartbeat ping's outcome). When the
+companion's end closes (it stopped, or was killed), the page stops and this process ends.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..core.records import ConfigEdit
 from .channel import Channel
@@ -47,6 +48,7 @@ class ProcessLink:
         self._channel = channel
         self._listeners: list[Callable[[TraceLine], None]] = []
         self._lock = threading.Lock()
+        self._heartbeat: dict[str, Any] | None = None
 
     def say(self, text: str, voice: str) -> None:
         self._channel.send({"say": text, "voice": voice})
@@ -78,6 +80,13 @@ class ProcessLink:
     def journal(self, entry: object) -> None:
         if isinstance(entry, ConfigEdit):
             self._channel.send({"journal": dataclasses.asdict(entry)})
+
+    def last_heartbeat(self) -> dict[str, Any] | None:
+        return self._heartbeat
+
+    def heartbeat_seen(self, seen: dict[str, Any]) -> None:
+        """The companion's last heartbeat ping (it sends each one)."""
+        self._heartbeat = seen
 
     def heard(self, line: TraceLine) -> None:
         """A trace line from the companion, to everyone listening."""
@@ -118,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             line = message.get("trace")
             if isinstance(line, dict):
                 link.heard(line)
+            beat = message.get("heartbeat")
+            if isinstance(beat, dict):
+                link.heartbeat_seen(beat)
     finally:
         page.stop()
         channel.close()

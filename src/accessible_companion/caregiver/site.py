@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from . import (
     board_pages,
+    contact_pages,
     history_pages,
     journal_pages,
     login_pages,
@@ -72,6 +73,7 @@ def build_app(state: PageState) -> Starlette:
         *voice_pages.routes,
         *journal_pages.routes,
         *board_pages.routes,
+        *contact_pages.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     # Compressed: the menu tree is a form per button (about 220 KB for the built-in menus,
