@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         heartbeat.start()
         pause_voice = voice.pause if voice is not None else None
         stop_page = _start_page(
-            args, settings, edited, loop, watcher, trace, journal, pause_voice, notifier.links
+            args, settings, edited, loop, watcher, trace, journal, pause_voice, notifier.links, heartbeat
         )
         closers[:0] = [stop_page] if stop_page is not None else []
         loop.wait()  # signal handlers run on this thread meanwhile
@@ -308,6 +308,7 @@ def _start_page(
     journal: JournalWriter | None,
     pause_voice: Callable[[float], None] | None,
     links: AckLinks,
+    heartbeat: Heartbeat | None = None,
 ) -> Callable[[], None] | None:
     """The caregiver's page beside the companion, in a process of its own (see
     caregiver/beside.py); what stops it."""
@@ -317,7 +318,17 @@ def _start_page(
     reload = watcher.reload_now if watcher is not None else None
     journal_path = None if journal is None else args.journal or paths.journal_file()
     return start_beside_companion(
-        edited, page.listen, page.port, loop.post, reload, trace, journal, journal_path, pause_voice, links
+        edited,
+        page.listen,
+        page.port,
+        loop.post,
+        reload,
+        trace,
+        journal,
+        journal_path,
+        pause_voice,
+        links,
+        heartbeat,
     )
 
 

@@ -35,6 +35,7 @@ class RecordingLink:
         self.paused: list[float] = []
         self.links = AckLinks()
         self.acknowledged: list[tuple[int, str]] = []
+        self.heartbeat: dict[str, Any] | None = None
         self._listeners: list[Callable[[TraceLine], None]] = []
 
     def say(self, text: str, voice: str) -> None:
@@ -60,6 +61,9 @@ class RecordingLink:
         if answer.state == "acknowledged":
             self.acknowledged.append((answer.alert, answer.contact))
         return answer.fields()
+
+    def last_heartbeat(self) -> dict[str, Any] | None:
+        return self.heartbeat
 
     def emit(self, line: TraceLine) -> None:
         for callback in list(self._listeners):

@@ -151,3 +151,62 @@ def test_on_the_home_network_the_pairing_code_is_shown_and_a_new_one_after_use(c
         assert len(shown) == 2 and shown[1][0] == url and shown[1][1] not in ("", code)
     finally:
         page.stop()
+
+
+@pytest.mark.real
+def test_the_contacts_page_shows_the_running_companions_last_heartbeat(config_dir: Path) -> None:
+    """A real heartbeat pings a real server; its page process hears every ping (the trace
+    only the changes) and the Contacts page says when the last one was answered."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from accessible_companion.notify.heartbeat import Heartbeat
+
+    pings: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            pings.append(self.path)
+            self.answer()
+
+        def do_POST(self) -> None:  # the stop ping
+            self.answer()
+
+        def answer(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    service = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=service.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{service.server_address[1]}/ping/s3cret-key"
+    settings = config_dir / "settings.yaml"
+    text = settings.read_text().replace("    contacts: []\n", f"    heartbeat_url: {url}\n")
+    settings.write_text(text.replace("allow_insecure_webhook: false", "allow_insecure_webhook: true"))
+    trace = TraceWriter(None)
+    told: list[TraceLine] = []
+    trace.listen(told.append)
+    heartbeat = Heartbeat(url, 0.01, trace.write)  # every 0.6 s
+    heartbeat.start()
+    posted = Posted()
+    stop = start_beside_companion(
+        config_dir, "127.0.0.1", 0, posted, None, trace, None, None, heartbeat=heartbeat
+    )
+    assert stop is not None
+    try:
+        visitor = Visitor(address_of(posted).url)
+        soon(lambda: len(pings) >= 3)
+        status, _, page = visitor.request("GET", "/contacts")
+        assert status == 200
+        assert 'id="last-ping"' in page and "answered" in page.split('id="last-ping"')[1].split("</p>")[0]
+        assert "s3cret-key" not in page
+        assert len([line for line in told if line["event"] == "heartbeat"]) == 1  # the trace: the first only
+    finally:
+        stop()
+        heartbeat.stop("test")
+        heartbeat.wait()
+        service.shutdown()
+        service.server_close()

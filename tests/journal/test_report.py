@@ -189,8 +189,8 @@ def test_rest_numbers_match_the_entries(page: Page) -> None:
 def test_alerts_phrases_checkins_and_speed_are_listed(page: Page) -> None:
     alerts = page.table("alerts")
     assert alerts[1:] == [
-        ["Sun 9 Mar, 14:00", "long hold", "42 s (caregiver)"],
-        ["Mon 10 Mar, 12:54", "voice", "cancelled by the user"],
+        ["Sun 9 Mar, 14:00", "Help now", "long hold", "webhook: delivered", "42 s by caregiver"],
+        ["Mon 10 Mar, 12:54", "Help now", "voice", "none", "cancelled by the user"],
     ]
     phrases = page.table("phrases")
     assert phrases[0] == ["Phrase", "Spoken as", "Times"]
@@ -233,6 +233,38 @@ def test_the_help_card_says_how_calls_were_answered(tmp_path: Path, alerts: list
     with Journal(tmp_path / "j.sqlite3") as journal:
         text = build_report(journal, 3, NOW)
     assert note in re.sub(r"<[^>]+>", "|", text)
+
+
+def test_calls_for_help_show_level_contacts_tried_and_response_times(tmp_path: Path) -> None:
+    rows: list[tuple[float, Entry]] = [
+        (at(9, 8), NotifyResult("apprise", True, "delivered", "Anna")),  # a call before the period's
+        (at(10, 9), Alert("hold", "caregiver key", 95.0, False, 1, "ended", "now")),
+        (at(10, 9.001), NotifyResult("apprise", True, "delivered", "Anna")),
+        (at(10, 9.02), NotifyResult("apprise", False, "HTTP 500 <b>", "Ben")),
+        (at(10, 11), Alert("menu", "Anna (link)", 30.0, False, 2, "ended", "need")),
+        (at(10, 11.001), NotifyResult("apprise", True, "delivered", "Anna")),
+        (at(10, 12), Alert("gesture", "", None, True, 3, "ended", "now")),
+        (at(10, 13), Alert("voice", "", None, False, 4, "notified", "now")),
+        (at(10, 13.01), NotifyResult("command", False, "exit 1", "command")),
+    ]
+    make_journal(tmp_path / "j.sqlite3", rows)
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        page = Page(build_report(journal, 1, NOW))
+    assert page.table("alerts")[1:] == [
+        [
+            "Mon 10 Mar, 09:00",
+            "Help now",
+            "long hold",
+            "Anna: delivered; Ben: failed (HTTP 500 <b>)",
+            "1 min 35 s by caregiver key",
+        ],
+        ["Mon 10 Mar, 11:00", "I need something", "help menu", "Anna: delivered", "30 s by Anna (link)"],
+        ["Mon 10 Mar, 12:00", "Help now", "help gesture", "none", "cancelled by the user"],
+        ["Mon 10 Mar, 13:00", "Help now", "voice", "command: failed (exit 1)", "not acknowledged"],
+    ]
+    # The median of 95 s and 30 s, the longest; the cancelled and unanswered calls have no time.
+    assert "Response time (2 acknowledged): median 1 min 02 s, longest 1 min 35 s." in page.text
+    assert "<b>" not in page.text.split('id="alerts"')[1]
 
 
 def test_caregiver_text_is_escaped(journal_file: Path) -> None:

@@ -4,9 +4,10 @@ The page runs in a process of its own (page_process.py says why). This side impo
 library and never waits for the page: starting returns at once, and one thread hears the
 page's messages (its address, a preview to say, a reload to make, a journal entry) and hands
 them to the loop, the config watcher or the journal, as the page's own code once did.
-Trace lines go the other way only while the page listens (a save waiting to be in use, an
-open switch test), through a bounded queue and a thread of their own: the loop never waits
-on the page's socket.
+Each heartbeat ping's outcome goes to the page as it comes (the Contacts page shows the
+last; the trace has only the changes). Trace lines go the other way only while the page
+listens (a save waiting to be in use, an open switch test), through a bounded queue and a
+thread of their own: the loop never waits on the page's socket.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..child import start_child
 from ..core.events import Acknowledge, PageAddress, SayPreview
 from ..core.records import ConfigEdit
 from ..errors import named
 from ..notify.ack_links import AckLinks, Answer
+from ..notify.heartbeat import Heartbeat
 from ..ports import JournalSink, Post
 from ..trace import TraceWriter
 from .channel import Channel, Message
@@ -53,9 +55,13 @@ class PageProcess:
         journal_path: Path | None,
         pause_voice: Callable[[float], None] | None = None,
         links: AckLinks | None = None,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self._config = config
         self._links = links
+        self._heartbeat = heartbeat
+        self._beat: dict[str, Any] | None = None
+        """The last heartbeat ping not yet sent to the page."""
         self._pause_voice = pause_voice
         self._listen = listen
         self._port = port
@@ -91,6 +97,8 @@ class PageProcess:
         self._channel = Channel(sock)
         threading.Thread(target=self._hear, name="page-reader", daemon=True).start()
         threading.Thread(target=self._forward, name="page-trace", daemon=True).start()
+        if self._heartbeat is not None and self._heartbeat.configured:
+            self._heartbeat.watch(self._heartbeat_seen)
         return True
 
     def stop(self) -> None:
@@ -192,16 +200,26 @@ class PageProcess:
             self._lines.append(line)
             self._wake.notify()
 
+    def _heartbeat_seen(self, seen: dict[str, Any]) -> None:
+        """Every heartbeat ping, from its thread: queued, never waits on the page's socket."""
+        with self._wake:
+            self._beat = seen
+            self._wake.notify()
+
     def _forward(self) -> None:
         assert self._channel is not None
         while True:
+            message: Message
             with self._wake:
-                while not self._lines and not self._stopping:
+                while not self._lines and self._beat is None and not self._stopping:
                     self._wake.wait()
                 if self._stopping:
                     return
-                line = self._lines.popleft()
-            if not self._channel.send({"trace": line}):
+                if self._beat is not None:
+                    message, self._beat = {"heartbeat": self._beat}, None
+                else:
+                    message = {"trace": self._lines.popleft()}
+            if not self._channel.send(message):
                 return
 
 
@@ -216,9 +234,12 @@ def start_beside_companion(
     journal_path: Path | None,
     pause_voice: Callable[[float], None] | None = None,
     links: AckLinks | None = None,
+    heartbeat: Heartbeat | None = None,
 ) -> Callable[[], None] | None:
     """The page beside the running companion, editing `config`; returns what stops it, or
     None when its process could not start. Whether it serves is traced (`caregiver_page`
     with `url`, or with `error`) once the process says."""
-    page = PageProcess(config, listen, port, post, reload, trace, journal, journal_path, pause_voice, links)
+    page = PageProcess(
+        config, listen, port, post, reload, trace, journal, journal_path, pause_voice, links, heartbeat
+    )
     return page.stop if page.start() else None

@@ -38,6 +38,10 @@ class CompanionLink(Protocol):
         acknowledge its call for help with it (once). Waits for the companion (a worker
         thread only); None when it did not answer."""
 
+    def last_heartbeat(self) -> dict[str, Any] | None:
+        """The companion's last heartbeat ping: {"at": unix time, "ping", "ok", "detail"}, or
+        None (none yet, or no heartbeat configured)."""
+
     def pause_voice(self, seconds: float) -> None:
         """Act on no voice command for `seconds` (the page records the user's takes); 0 resumes
         and has the companion read the takes again. The pause ends by itself."""

@@ -13,8 +13,9 @@ to the companion only through `ProcessLink`: JSON lines over the socket pair (`F
 Messages to the companion: `page` (url, code: serving, or a new pairing code), `error`,
 `say`, `apply`, `journal` (a ConfigEdit's fields), `listen` (true/false: send trace lines),
 `ack` (a link's token, `use`, `id`: look at or use an "I'm coming" link).
-From it: `trace` (one trace line), `answer` (the `id` asked, with the link's state). When
-the companion's end closes (it stopped, or was killed), the page stops and this process ends.
+From it: `trace` (one trace line), `heartbeat` (each heartbeat ping's outcome), `answer`
+(the `id` asked, with the link's state). When the companion's end closes (it stopped, or
+was killed), the page stops and this process ends.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class ProcessLink:
         self._lock = threading.Lock()
         self._asked = 0
         self._answers: dict[int, _Waiting] = {}
+        self._heartbeat: dict[str, Any] | None = None
 
     def say(self, text: str, voice: str) -> None:
         self._channel.send({"say": text, "voice": voice})
@@ -115,6 +117,13 @@ class ProcessLink:
         if isinstance(entry, ConfigEdit):
             self._channel.send({"journal": dataclasses.asdict(entry)})
 
+    def last_heartbeat(self) -> dict[str, Any] | None:
+        return self._heartbeat
+
+    def heartbeat_seen(self, seen: dict[str, Any]) -> None:
+        """The companion's last heartbeat ping (it sends each one)."""
+        self._heartbeat = seen
+
     def heard(self, line: TraceLine) -> None:
         """A trace line from the companion, to everyone listening."""
         with self._lock:
@@ -156,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 link.heard(line)
             elif "answer" in message:
                 link.answered(message)
+            beat = message.get("heartbeat")
+            if isinstance(beat, dict):
+                link.heartbeat_seen(beat)
     finally:
         page.stop()
         channel.close()

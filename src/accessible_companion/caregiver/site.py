@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from . import (
     ack_pages,
     board_pages,
+    contact_pages,
     history_pages,
     journal_pages,
     login_pages,
@@ -74,6 +75,7 @@ def build_app(state: PageState) -> Starlette:
         *voice_pages.routes,
         *journal_pages.routes,
         *board_pages.routes,
+        *contact_pages.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     # Compressed: the menu tree is a form per button (about 220 KB for the built-in menus,

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .. import __version__, private
+from ..core.records import Alert, NotifyResult
 from ..voice.drift import Week
 from .export import replacing
 from .store import Journal, open_existing
@@ -25,6 +26,7 @@ from .summary import Pace, SettingChange, Spread, Summary, summarize
 
 _ENDED_BY = {"time": "as planned", "user": "ended early", "help": "call for help"}
 _TRIGGERS = {"hold": "long hold", "gesture": "help gesture", "voice": "voice", "menu": "help menu"}
+_LEVELS = {"now": "Help now", "need": "I need something"}
 _SPEED_REASONS = {"slower": "chose slower", "faster": "chose faster", "fatigue": "slowed for tiredness"}
 _SIGNALS = {"misses": "missed selections", "slow_presses": "slow presses"}
 _TIMING_REASONS = {
@@ -249,25 +251,52 @@ def _rests_section(summary: Summary) -> str:
     return _section("rests", "Rests", *parts)
 
 
+def _tried(result: NotifyResult) -> str:
+    """One contact's result: "Anna: delivered", "Ben: failed (HTTP 500)"."""
+    name = result.contact or result.kind
+    return f"{name}: delivered" if result.ok else f"{name}: failed ({result.detail})"
+
+
+def _answered(entry: Alert) -> str:
+    if entry.cancelled:
+        return "cancelled by the user"
+    if entry.seconds_to_ack is None:
+        return "not acknowledged"
+    by = f" by {entry.acknowledged_by}" if entry.acknowledged_by else ""
+    return f"{_seconds_text(entry.seconds_to_ack)}{by}"
+
+
 def _alerts_section(summary: Summary) -> str:
     if not summary.alerts:
         return _section("alerts", "Calls for help", _none("No calls for help in these days."))
     rows = []
-    for a in summary.alerts:
-        entry = a.entry
-        if entry.cancelled:
-            answered = "cancelled by the user"
-        elif entry.seconds_to_ack is None:
-            answered = "not acknowledged"
-        else:
-            by = f" ({entry.acknowledged_by})" if entry.acknowledged_by else ""
-            answered = _seconds_text(entry.seconds_to_ack) + by
-        rows.append((_e(_when(a.at)), _e(_TRIGGERS.get(entry.trigger, entry.trigger)), _e(answered)))
+    for call in summary.help_calls():
+        entry = call.alert.entry
+        tried = "; ".join(_tried(n.entry) for n in call.tried) or "none"
+        rows.append(
+            (
+                _e(_when(call.alert.at)),
+                _e(_LEVELS.get(entry.level, entry.level)),
+                _e(_TRIGGERS.get(entry.trigger, entry.trigger)),
+                _e(tried),
+                _e(_answered(entry)),
+            )
+        )
+    times = summary.response_times()
+    if times:
+        median = _seconds_text(statistics.median(times))
+        response = (
+            f"<p>Response time ({len(times)} acknowledged): median {median}, "
+            f"longest {_seconds_text(max(times))}.</p>"
+        )
+    else:
+        response = "<p>Response time: no call was acknowledged in these days.</p>"
     parts = [
         f"<p>Real calls for help: {summary.real_alerts}. Accidental (cancelled): "
         f"{summary.accidental_alerts}. An accidental one is a call the user cancelled in its "
         "cancel window.</p>",
-        _table(("When", "How", "Answered in"), rows),
+        response,
+        _table(("When", "Level", "How", "Contacts tried", "Acknowledged after"), rows),
     ]
     failed = [n for n in summary.notifications if not n.entry.ok]
     if summary.notifications:

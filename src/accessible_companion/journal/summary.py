@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import bisect
 import statistics
 import time
 from collections import Counter
@@ -41,6 +42,33 @@ PACED_KINDS = ("select", "step")
 TIMES_OF_DAY = (("morning", 0, 12), ("afternoon", 12, 18), ("evening", 18, 24))
 """(name, first hour, hour after the last) of the parts of a day the pace is also shown by."""
 _DOT_SPREAD = 0.7  # a day's check-ins spread over this much of its slot, morning left, evening right
+
+
+@dataclass(frozen=True)
+class HelpCallSeen:
+    """One call for help with the notifications that went out for it."""
+
+    alert: Stamped[Alert]
+    tried: tuple[Stamped[NotifyResult], ...]
+    """Each contact's result, oldest first."""
+
+
+def help_calls(
+    alerts: Sequence[Stamped[Alert]], notifications: Sequence[Stamped[NotifyResult]]
+) -> tuple[HelpCallSeen, ...]:
+    """Each call for help with the results journaled from its raise to the next call's.
+
+    A result row names its contact but not its call (journal schema 7), so it goes to the
+    latest call raised at or before it: the companion runs one call at a time. Results
+    before the first call of the period belong to a call outside it and are left out."""
+    ordered = sorted(alerts, key=lambda a: a.at)
+    tried: list[list[Stamped[NotifyResult]]] = [[] for _ in ordered]
+    starts = [a.at for a in ordered]
+    for result in sorted(notifications, key=lambda n: n.at):
+        index = bisect.bisect_right(starts, result.at) - 1
+        if index >= 0:
+            tried[index].append(result)
+    return tuple(HelpCallSeen(a, tuple(t)) for a, t in zip(ordered, tried, strict=True))
 
 
 @dataclass(frozen=True)
@@ -179,6 +207,18 @@ class Summary:
             values = self._day_values.get((question, index))
             means.append(statistics.fmean(values) if values else None)
         return means
+
+    def help_calls(self) -> tuple[HelpCallSeen, ...]:
+        """The calls for help, oldest first, each with its contacts' results."""
+        return help_calls(self.alerts, self.notifications)
+
+    def response_times(self) -> list[float]:
+        """Seconds from raise to acknowledgement of each acknowledged call not cancelled."""
+        return [
+            a.entry.seconds_to_ack
+            for a in self.alerts
+            if a.entry.seconds_to_ack is not None and not a.entry.cancelled
+        ]
 
     @property
     def accidental_alerts(self) -> int:

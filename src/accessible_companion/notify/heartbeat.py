@@ -136,6 +136,19 @@ class Heartbeat:
         self._thread: threading.Thread | None = None
         self._last: threading.Thread | None = None
         """The stop ping's thread, for `wait()`."""
+        self._watch_lock = threading.Lock()
+        self._watchers: list[Callable[[dict[str, Any]], None]] = []
+        self.seen: dict[str, Any] | None = None
+        """The last ping's outcome, told or not: {"at": unix time, "ping", "ok", "detail"}."""
+
+    def watch(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        """Call `callback` with every ping's outcome (as `seen`), the last one at once if any.
+        From the heartbeat's threads: it must not block (the caregiver's page queues it)."""
+        with self._watch_lock:
+            self._watchers.append(callback)
+            seen = self.seen
+        if seen is not None:
+            callback(seen)
 
     @property
     def configured(self) -> bool:
@@ -175,6 +188,7 @@ class Heartbeat:
                 log.exception("heartbeat failed")
                 ok, detail = False, self._clean(f"internal error: {named(error)}")
             schedule.sent(self._clock())
+            self._saw(ping, ok, detail)
             if self._news.tell(ok):
                 self._tell(ping, ok, detail)
             ping = "beat"
@@ -190,7 +204,20 @@ class Heartbeat:
         if not ok and left > 0.1:  # refused or an error answer: quick, worth one more try
             time.sleep(RETRY_WAIT / 2)
             ok, detail = self._ping(url, body, min(self._timeout, left))
+        self._saw("stop", ok, detail)
         self._tell("stop", ok, detail, reason=reason)
+
+    def _saw(self, ping: str, ok: bool, detail: str) -> None:
+        """Every ping, for the caregiver's page: the trace hears only changes (News)."""
+        seen = {"at": time.time(), "ping": ping, "ok": ok, "detail": detail}
+        with self._watch_lock:
+            self.seen = seen
+            watchers = list(self._watchers)
+        for callback in watchers:
+            try:
+                callback(seen)
+            except Exception:  # the page's problem; the pings go on
+                log.exception("telling the heartbeat to the page failed")
 
     def _tell(self, ping: str, ok: bool, detail: str, **more: Any) -> None:
         if ok:
