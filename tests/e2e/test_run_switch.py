@@ -33,10 +33,10 @@ def test_step_mode_under_x11_selects_by_keys(xvfb_display: str, tmp_path: Path) 
     try:
         assert app.wait_for(event("ready"))["listening"] is True
         app.wait_for(event("highlight", menu="home", index=0))
-        for _ in range(2):
+        for _ in range(3):
             press(xvfb_display, "space")
             time.sleep(0.3)  # past debounce
-        app.wait_for(event("highlight", menu="home", index=2))
+        app.wait_for(event("highlight", menu="home", index=3))
         press(xvfb_display, "Return")
         chosen = app.wait_for(event("select", menu="home"))
         assert chosen["label"] == "Rest"
@@ -53,7 +53,9 @@ def test_step_mode_under_x11_selects_by_keys(xvfb_display: str, tmp_path: Path) 
         assert app.stop() == 0
     lines = app.lines()
     inputs = [(line["kind"], line["key"]) for line in lines if line["event"] == "input"]
-    assert inputs[:6] == [
+    assert inputs[:8] == [
+        ("press", "space"),
+        ("release", "space"),
         ("press", "space"),
         ("release", "space"),
         ("press", "space"),

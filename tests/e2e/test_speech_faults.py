@@ -60,6 +60,7 @@ def test_an_empty_espeak_data_folder_leaves_the_switch_working(
         time.sleep(1.0)
         step(app, xvfb_display, "space", menu="home", index=1)
         step(app, xvfb_display, "space", menu="home", index=2)
+        step(app, xvfb_display, "space", menu="home", index=3)
         before = len(app.lines())
         press(xvfb_display, "Return")
         chosen = app.wait_for(event("select", menu="home"), timeout=5, after=before)
