@@ -267,6 +267,36 @@ def test_calls_for_help_show_level_contacts_tried_and_response_times(tmp_path: P
     assert "<b>" not in page.text.split('id="alerts"')[1]
 
 
+def test_results_go_to_their_own_call_when_calls_overlap_and_deliveries_come_late(tmp_path: Path) -> None:
+    """Each result row names its call by key: interleaved results of two overlapping calls, a
+    delivery after the next call was raised, and a result of a call raised before the period
+    are each placed by it; only a row of an older journal (no key) is placed by time."""
+    rows: list[tuple[float, Entry, str | None]] = [
+        (at(9, 23.9), Alert("hold", "caregiver key", 600.0, False, 1, "ended", "now"), "s-1"),  # before
+        (at(10, 9), Alert("hold", "caregiver key", 300.0, False, 2, "ended", "now"), "s-2"),
+        (at(10, 9 + 5 / 3600), NotifyResult("apprise", True, "delivered", "Anna", 2), "s-2"),
+        (at(10, 9 + 20 / 3600), NotifyResult("apprise", True, "delivered", "Ben", 1), "s-1"),
+        (at(10, 9 + 30 / 3600), Alert("menu", "Dora (link)", 60.0, False, 3, "ended", "need"), "s-3"),
+        (at(10, 9 + 35 / 3600), NotifyResult("apprise", True, "delivered", "Dora", 3), "s-3"),
+        (at(10, 9 + 40 / 3600), NotifyResult("apprise", False, "HTTP 500", "Carl", 2), "s-2"),
+        (at(10, 9 + 50 / 3600), NotifyResult("command", False, "exit 1", "command", 3), "s-3"),
+        (at(10, 10), Alert("voice", "", None, False, 4, "notified", "now"), "s-4"),
+        (at(10, 10 + 5 / 3600), NotifyResult("apprise", True, "delivered", "Ed", 2), "s-2"),  # late
+        (at(10, 11), Alert("gesture", "", None, False, 0, "ended", "now"), None),  # an older journal's
+        (at(10, 11.01), NotifyResult("webhook", True, "HTTP 200"), None),
+    ]
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        for when, entry, key in rows:
+            journal.record(entry, when, alert_key=key)
+        page = Page(build_report(journal, 1, NOW))
+    assert [row[2:4] for row in page.table("alerts")[1:]] == [
+        ["long hold", "Anna: delivered; Carl: failed (HTTP 500); Ed: delivered"],
+        ["help menu", "Dora: delivered; command: failed (exit 1)"],
+        ["voice", "none"],
+        ["help gesture", "webhook: delivered"],
+    ]
+
+
 def test_caregiver_text_is_escaped(journal_file: Path) -> None:
     with Journal(journal_file) as journal:
         text = build_report(journal, 14, NOW)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from accessible_companion.cli import main as cli_main
-from accessible_companion.core.records import Alert, CheckIn, PhraseUsed
+from accessible_companion.core.records import Alert, CheckIn, NotifyResult, PhraseUsed
 from accessible_companion.journal.spill import Pending, Spill
 from accessible_companion.journal.store import SCHEMA_VERSION, Journal, JournalError
 from accessible_companion.journal.writer import JournalWriter
@@ -101,6 +101,18 @@ def test_a_merge_cut_short_by_a_crash_stores_nothing_twice(tmp_path: Path) -> No
         assert [(r.at, r.entry.stage, r.entry.seconds_to_ack) for r in journal.alerts()] == [
             (2000.0, "ended", 4.0)
         ]
+
+
+def test_a_spilled_notification_result_keeps_the_key_of_its_call(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    Spill(path).append(Pending(NotifyResult("apprise", True, "delivered", "Anna", 3), 2001.0, "n-1", "s-3"))
+    (waiting,) = Spill(path).entries()
+    assert (
+        waiting.entry == NotifyResult("apprise", True, "delivered", "Anna", 3) and waiting.alert_key == "s-3"
+    )
+    run_writer(path, [])
+    with Journal(path) as journal:
+        assert [(r.entry.contact, r.alert_key) for r in journal.notify_results()] == [("Anna", "s-3")]
 
 
 def test_a_torn_last_line_is_skipped_and_the_rest_merged(tmp_path: Path) -> None:

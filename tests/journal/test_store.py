@@ -171,9 +171,38 @@ def test_each_table_has_the_entry_fields_as_columns(path: Path) -> None:
     Journal(path).close()
     db = sqlite3.connect(path)
     for table in TABLES.values():
-        extra = ["entry_id", *(["alert_key"] if table.name == "alerts" else [])]
+        extra = ["entry_id", *(["alert_key"] if table.keyed else [])]
         assert sorted(columns(db, table.name)) == sorted(["id", "at", "local_time", *table.columns, *extra])
     db.close()
+    assert {t.name for t in TABLES.values() if t.keyed} == {"alerts", "notify_results"}
+
+
+def test_a_notification_result_keeps_the_key_of_its_call(path: Path) -> None:
+    """Many results share their alert's key (it is unique among alerts only); a result with no
+    known call has none; an entry id still keeps a result once."""
+    with Journal(path) as journal:
+        journal.record(Alert("hold", "", None, False, 1, "raised"), 10.0, "a1", alert_key="s-1")
+        journal.record(Alert("menu", "", None, False, 2, "raised", "need"), 11.0, "a2", alert_key="s-2")
+        first = journal.record(NotifyResult("apprise", True, "delivered", "Anna", 1), 12.0, "n1", "s-1")
+        journal.record(NotifyResult("apprise", True, "delivered", "Anna", 2), 13.0, "n2", "s-2")
+        journal.record(NotifyResult("apprise", False, "HTTP 500", "Ben", 1), 14.0, "n3", "s-1")
+        journal.record(NotifyResult("webhook", True, "HTTP 200"), 15.0, "n4")
+        assert (
+            journal.record(NotifyResult("apprise", True, "delivered", "Anna", 1), 12.0, "n1", "s-1") == first
+        )
+        rows = journal.notify_results()
+        assert [(r.entry.contact, r.alert_key) for r in rows] == [
+            ("Anna", "s-1"),
+            ("Anna", "s-2"),
+            ("Ben", "s-1"),
+            ("", None),
+        ]
+        assert [r.entry.alert for r in rows] == [0, 0, 0, 0]  # the number is a session's: the key is kept
+        assert [r.alert_key for r in journal.alerts()] == ["s-1", "s-2"]
+        # Other entries are of no call.
+        with pytest.raises(TypeError, match="no alert key"):
+            journal.record(PhraseUsed("m", "l", "t"), 16.0, alert_key="s-1")
+        assert journal.phrases() == [] and [r.alert_key for r in journal.checkins()] == []
 
 
 def test_entries_between_two_times(path: Path) -> None:
@@ -300,8 +329,13 @@ def test_a_v5_journal_gains_alert_levels_and_contact_names(path: Path) -> None:
             Alert("hold", "caregiver", 12.5, False, 0, "ended", "now")
         ]
         assert [r.entry for r in journal.notify_results()] == [NotifyResult("webhook", True, "HTTP 200", "")]
-        journal.record(NotifyResult("apprise", False, "HTTP 500", "Ben"), 8.0)
+        assert [r.alert_key for r in journal.notify_results()] == [None]  # the old row names no call
+        journal.record(NotifyResult("apprise", False, "HTTP 500", "Ben", 1), 8.0, alert_key="run:1")
         assert journal.notify_results()[-1].entry.contact == "Ben"
+        assert journal.notify_results()[-1].alert_key == journal.alerts()[0].alert_key == "run:1"
+    db = sqlite3.connect(path)
+    assert columns(db, "notify_results")[-2:] == ["contact", "alert_key"]
+    db.close()
     assert schema(path) == schema_of_a_new_journal(path.parent / "new.sqlite3")
 
 
@@ -442,6 +476,22 @@ def test_the_writer_commits_in_order_and_stop_drains_the_queue(path: Path) -> No
     assert seen.committed == [(entry, i + 1) for i, entry in enumerate(phrases)]
     with Journal(path) as journal:
         assert [r.entry for r in journal.phrases()] == phrases
+
+
+def test_the_writer_keys_an_alert_and_its_results_alike(path: Path) -> None:
+    """The core numbers alerts per session; the writer turns the number into the key both the
+    alert's row and its results carry (a result of no known call gets none)."""
+    writer = JournalWriter(path)
+    writer.start()
+    writer.write(Alert("hold", "", None, False, 2, "raised"), 1.0)
+    writer.write(NotifyResult("apprise", True, "delivered", "Anna", 2), 2.0)
+    writer.write(NotifyResult("webhook", True, "HTTP 200", "", 0), 3.0)
+    writer.stop()
+    with Journal(path) as journal:
+        (alert,) = journal.alerts()
+        keys = [r.alert_key for r in journal.notify_results()]
+    assert alert.alert_key is not None and alert.alert_key.endswith("-2")
+    assert keys == [alert.alert_key, None]
 
 
 def test_the_writer_stamps_the_time_of_write_not_of_commit(path: Path) -> None:

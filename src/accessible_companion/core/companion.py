@@ -179,7 +179,7 @@ class Companion:
         """Somebody acknowledged the call for help, or a contact's notification finished."""
         if isinstance(event, Acknowledge):
             return self._care.acknowledge(event.alert, event.by, now)
-        record = Record(NotifyResult(event.kind, event.ok, event.detail, event.contact))
+        record = Record(NotifyResult(event.kind, event.ok, event.detail, event.contact, event.alert))
         if event.ok:
             self._care.delivered()
             return [record]

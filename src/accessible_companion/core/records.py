@@ -149,6 +149,10 @@ class NotifyResult:
     """One line: the exit status, the HTTP status or the error (never a secret of its URL)."""
     contact: str = ""
     """The contact's name ("" for rows from before contacts)."""
+    alert: int = 0
+    """The call for help it was for: that alert's `number` in this session (NotifyDone's
+    `alert`); 0: not known. Not a column: the journal keeps the alert's key in the row, so the
+    report finds its call even when calls overlap or a delivery comes late."""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ class Pending:
     entry_id: str
     """A uuid: the journal stores an entry id once."""
     alert_key: str | None = None
-    """For an alert: the key of its one row (its session and number)."""
+    """For an alert and its notification results: the key of the alert's one row (its
+    session and number)."""
 
     def line(self) -> bytes:
         fields = dataclasses.asdict(self.entry)

@@ -197,10 +197,13 @@ def _v4_to_v5(db: sqlite3.Connection) -> None:
 
 # Version 6: the escalating call for help (issue 15): an alert's level (`now`, "Help now";
 # `need`, "I need something"), and each notification row names the contact it tried (by
-# name; never its URL). Rows from before were all "Help now" and had no contacts.
+# name; never its URL) and the call it was for (that alert's `alert_key`: calls can overlap and
+# a delivery can come after the next call). Rows from before were all "Help now", had no
+# contacts and name no call (NULL: the report places them by time).
 SCHEMA_V6: Final = (
     "ALTER TABLE alerts ADD COLUMN level TEXT NOT NULL DEFAULT 'now'",
     "ALTER TABLE notify_results ADD COLUMN contact TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE notify_results ADD COLUMN alert_key TEXT",
 )
 
 
@@ -250,34 +253,37 @@ class Table:
     columns: tuple[str, ...]
     booleans: frozenset[str]
     """Columns stored as 0/1 that read back as bool."""
+    keyed: bool = False
+    """Its rows carry an `alert_key` (the call for help they are of)."""
 
 
-NOT_STORED: Final = frozenset({"number"})
-"""Entry fields that are not columns: an alert's `number` counts in one session only; the
-writer makes it part of the row's `alert_key`."""
+NOT_STORED: Final = frozenset({"number", "alert"})
+"""Entry fields that are not columns: an alert's `number` (and a notification result's
+`alert`, the same number) counts in one session only; the writer makes it part of the row's
+`alert_key`."""
 
 # An alert row's stage only moves forward: a late or repeated update never undoes a later one.
 _STAGE_RANK: Final = "CASE {} WHEN 'raised' THEN 0 WHEN 'notified' THEN 1 ELSE 2 END"
 
 
-def _table(name: str, kind: type[Entry]) -> Table:
+def _table(name: str, kind: type[Entry], keyed: bool = False) -> Table:
     fields = [f for f in dataclasses.fields(kind) if f.name not in NOT_STORED]
     # Field types are strings here (postponed annotations); "bool" is the only one to convert.
     booleans = frozenset(f.name for f in fields if f.type in ("bool", bool))
-    return Table(name, kind, tuple(f.name for f in fields), booleans)
+    return Table(name, kind, tuple(f.name for f in fields), booleans, keyed)
 
 
 TABLES: Final[dict[type[Entry], Table]] = {
     CheckIn: _table("checkins", CheckIn),
     Rest: _table("rests", Rest),
     RestOffered: _table("rest_offers", RestOffered),
-    Alert: _table("alerts", Alert),
+    Alert: _table("alerts", Alert, keyed=True),
     PhraseUsed: _table("phrases", PhraseUsed),
     SpeedChanged: _table("speed_changes", SpeedChanged),
     PressTimed: _table("presses", PressTimed),
     TimingChanged: _table("timing_changes", TimingChanged),
     FatigueSignal: _table("fatigue_signals", FatigueSignal),
-    NotifyResult: _table("notify_results", NotifyResult),
+    NotifyResult: _table("notify_results", NotifyResult, keyed=True),
     ConfigEdit: _table("config_edits", ConfigEdit),
     VoiceHeard: _table("voice_heard", VoiceHeard),
 }
@@ -315,6 +321,9 @@ class Stamped(Generic[E]):
     local_time: str
     """`at` as ISO local time, as recorded (in the time zone of the time)."""
     entry: E
+    alert_key: str | None = None
+    """The call for help it is of (alerts and notification results; None for other entries,
+    for a result whose call was not known, and for results journaled before schema 6)."""
 
 
 # --- the journal ------------------------------------------------------------------------------
@@ -427,12 +436,16 @@ class Journal:
         """Store `entry` as happening at unix time `at` (default now); return its row id once committed.
 
         Its table's row id: ids count per entry type. With `entry_id`, an entry already stored
-        under that id is not stored again (its row id is returned). With `alert_key` (alerts
-        only), the alert's row is made at its first entry and later ones update it, a later
-        stage over an earlier one only. Raises JournalError when it cannot be written (then
+        under that id is not stored again (its row id is returned). With `alert_key`: for an
+        alert, its row is made at its first entry and later ones update it, a later stage over
+        an earlier one only; for a notification result, it names the call it was for (many
+        results share one key). Raises JournalError when it cannot be written (then
         nothing of it was stored), TypeError/ValueError for a bad entry or time.
         """
         table = table_of(type(entry))
+        if alert_key and not table.keyed:
+            raise TypeError(f"a {type(entry).__name__} has no alert key")
+        upsert = bool(alert_key) and table.kind is Alert
         when = time.time() if at is None else float(at)
         if not math.isfinite(when):
             raise ValueError(f"not a time: {at!r}")
@@ -442,7 +455,7 @@ class Journal:
         columns = ", ".join(_quoted(c) for c in names)
         marks = ", ".join("?" * len(names))
         sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) ON CONFLICT (entry_id) DO NOTHING"
-        if alert_key:
+        if upsert:
             update = ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in (*table.columns, "entry_id"))
             newer = f"{_STAGE_RANK.format('excluded.stage')} > {_STAGE_RANK.format(table.name + '.stage')}"
             sql += f" ON CONFLICT (alert_key) DO UPDATE SET {update} WHERE {newer}"
@@ -450,10 +463,10 @@ class Journal:
             # Outside BEGIN/COMMIT (isolation_level=None) one INSERT is one transaction, committed
             # (and, with synchronous=FULL, synced) before execute() returns.
             cursor = self._db.execute(sql, values)
-            if cursor.rowcount == 1 and not alert_key:
+            if cursor.rowcount == 1 and not upsert:
                 assert cursor.lastrowid is not None
                 return cursor.lastrowid
-            key, value = ("alert_key", alert_key) if alert_key else ("entry_id", entry_id)
+            key, value = ("alert_key", alert_key) if upsert else ("entry_id", entry_id)
             row = self._db.execute(f"SELECT id FROM {table.name} WHERE {key} = ?", (value,)).fetchone()
         except sqlite3.Error as error:
             raise JournalError(
@@ -468,7 +481,8 @@ class Journal:
     ) -> list[Stamped[E]]:
         """Entries of one type with `since <= at < until` (either open), oldest first."""
         table = table_of(kind)
-        columns = ", ".join(_quoted(c) for c in ("id", "at", "local_time", *table.columns))
+        key = ("alert_key",) if table.keyed else ()
+        columns = ", ".join(_quoted(c) for c in ("id", "at", "local_time", *key, *table.columns))
         sql = f"SELECT {columns} FROM {table.name} WHERE at >= ? AND at < ? ORDER BY at, id"
         bounds = (-math.inf if since is None else since, math.inf if until is None else until)
         try:
@@ -478,10 +492,11 @@ class Journal:
         make: Callable[..., E] = kind
         found = []
         for row_id, at, local, *values in rows:
+            alert_key = values.pop(0) if table.keyed else None
             fields: dict[str, Any] = {
                 c: bool(v) if c in table.booleans else v for c, v in zip(table.columns, values, strict=True)
             }
-            found.append(Stamped(row_id, at, local, make(**fields)))
+            found.append(Stamped(row_id, at, local, make(**fields), alert_key))
         return found
 
     def checkins(self, since: float | None = None, until: float | None = None) -> list[Stamped[CheckIn]]:

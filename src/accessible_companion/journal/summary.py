@@ -56,16 +56,22 @@ class HelpCallSeen:
 def help_calls(
     alerts: Sequence[Stamped[Alert]], notifications: Sequence[Stamped[NotifyResult]]
 ) -> tuple[HelpCallSeen, ...]:
-    """Each call for help with the results journaled from its raise to the next call's.
+    """Each call for help with the notification results journaled for it.
 
-    A result row names its contact but not its call (journal schema 7), so it goes to the
-    latest call raised at or before it: the companion runs one call at a time. Results
-    before the first call of the period belong to a call outside it and are left out."""
+    A result row names its call by the alert's key, so overlapping calls and a delivery that
+    comes after the next call are each placed right; a keyed result whose call is not among
+    `alerts` (raised before the period) is left out. Rows from before schema 6, and results
+    whose call was not known, name none: they go to the latest call raised at or before them
+    (the companion then ran one call at a time); before the first call they are left out."""
     ordered = sorted(alerts, key=lambda a: a.at)
     tried: list[list[Stamped[NotifyResult]]] = [[] for _ in ordered]
+    by_key = {a.alert_key: i for i, a in enumerate(ordered) if a.alert_key}
     starts = [a.at for a in ordered]
     for result in sorted(notifications, key=lambda n: n.at):
-        index = bisect.bisect_right(starts, result.at) - 1
+        if result.alert_key:
+            index = by_key.get(result.alert_key, -1)
+        else:
+            index = bisect.bisect_right(starts, result.at) - 1
         if index >= 0:
             tried[index].append(result)
     return tuple(HelpCallSeen(a, tuple(t)) for a, t in zip(ordered, tried, strict=True))

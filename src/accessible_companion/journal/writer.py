@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from ..core.events import AdapterError
-from ..core.records import Alert, Entry
+from ..core.records import Alert, Entry, NotifyResult
 from ..errors import one_line
 from ..ports import Post
 from .faults import move_aside
@@ -25,6 +25,13 @@ from .spill import Pending, Spill, SpillError
 from .store import Journal, JournalError, table_of
 
 log = logging.getLogger(__name__)
+
+
+def _alert_number(entry: Entry) -> int:
+    """The number of the call for help `entry` is of (0: none, or not known)."""
+    if isinstance(entry, Alert):
+        return entry.number
+    return entry.alert if isinstance(entry, NotifyResult) else 0
 
 
 class _Stop:
@@ -95,9 +102,9 @@ class JournalWriter:
             table_of(type(entry))
             if not math.isfinite(when):
                 raise ValueError(f"not a time: {at!r}")
-            key = None
-            if isinstance(entry, Alert) and entry.number > 0:
-                key = f"{self._session}-{entry.number}"
+            # An alert's row and its notification results share the key made of its number.
+            number = _alert_number(entry)
+            key = f"{self._session}-{number}" if number > 0 else None
             self._queue.put(Pending(entry, when, uuid.uuid4().hex, key))
         except Exception as error:  # the loop must never see the journal fail
             self._report(f"journal entry not recorded: {one_line(error)}")
