@@ -18,6 +18,7 @@ from accessible_companion.core.settings import (
     Mode,
     RestPacing,
     Settings,
+    VoiceOut,
     help_channels,
 )
 from tests.support.harness import Harness, menu_set, of_type, settings
@@ -169,6 +170,19 @@ def test_i_need_something_is_quiet_and_calls_the_first_contact_only() -> None:
     later = [e for t, e in h.effects if t > 10 and isinstance(e, Speak)]
     assert later and not [s for s in later if s.earcon == "alert" or s.voice == "main"]
     assert alerts(h)[0] == Alert("menu", "", None, False, 1, "raised", "need")
+
+
+def test_i_need_something_is_said_by_the_main_voice_when_the_cues_are_in_an_earphone() -> None:
+    # A cue voice that only the user hears would tell the room nothing.
+    for cue in (VoiceOut(device="earphone"), VoiceOut(channel="left")):
+        base = config()
+        h = Harness.start(MENUS, replace(base, speech=replace(base.speech, cue=cue)))
+        h.wait(0.5)
+        h.press(1)  # to Need
+        h.wait(0.5)
+        spoken = of_type(h.press(2), Speak)
+        assert ("Could you come?", "main") in [(s.text, s.voice) for s in spoken], cue
+        assert not [s for s in spoken if s.earcon == "alert"]  # still no alarm
 
 
 def test_the_older_command_and_webhook_are_contacts_at_zero_seconds() -> None:

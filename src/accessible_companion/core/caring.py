@@ -412,9 +412,12 @@ class Care:
 
     def _call_sound(self, level: str, message: str) -> list[Effect]:
         """The alarm (earcon and message, main voice), or for "I need something" the message
-        alone on the quieter cue voice: a need is not an emergency and must not sound like one."""
+        alone on the quieter cue voice: a need is not an emergency and must not sound like one.
+        A cue voice in an earphone would tell nobody: then the main voice says it, without the alarm."""
         if level == "need":
-            return [self._speech.speak("cue", message)]
+            if self._settings.speech.in_room("cue"):
+                return [self._speech.speak("cue", message)]
+            return [self._speech.speak("main", message)]
         return list(self._speech.sound("main", message, "alert"))
 
     def _alert_tick(self, now: float) -> list[Effect]:

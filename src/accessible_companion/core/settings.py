@@ -236,6 +236,13 @@ class Speech:
             return True
         return not self.cue.device or self.cue.device == self.main.device
 
+    def in_room(self, voice: str) -> bool:
+        """Whether this voice is heard in the room, not only in the user's ear: the main voice
+        always; the cue voice when it shares the main voice's device and plays on both sides."""
+        if voice != "cue":
+            return True
+        return self.cue.channel == "both" and (not self.cue.device or self.cue.device == self.main.device)
+
 
 @dataclass(frozen=True)
 class Switches:
