@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from accessible_companion.config.document import ConfigDocument
-from accessible_companion.core.records import Alert
+from accessible_companion.core.records import Alert, NotifyResult
 from accessible_companion.journal import Journal
 from rigs.page_visitor import config_folder
 from tests.e2e.test_run_switch import press
@@ -38,6 +38,10 @@ class Contacts:
 
     def __init__(self) -> None:
         self.posts: list[tuple[str, dict[str, Any]]] = []
+        self.times: list[float] = []
+        """time.monotonic() when each post arrived."""
+        self.failing: set[str] = set()
+        """Paths answered 500 (a contact whose service is down)."""
         self.arrived = threading.Condition()
 
     def wait_for(self, count: int, timeout: float) -> list[tuple[str, dict[str, Any]]]:
@@ -55,8 +59,9 @@ def contacts() -> Iterator[tuple[int, Contacts]]:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
             with received.arrived:
                 received.posts.append((self.path, body))
+                received.times.append(time.monotonic())
                 received.arrived.notify_all()
-            self.send_response(200)
+            self.send_response(500 if self.path in received.failing else 200)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -142,3 +147,56 @@ def test_the_link_in_a_notification_acknowledges_once_and_the_room_hears_who_is_
     assert message == "Please come, I need help now."
     with Journal(journal) as stored:  # the journal's row of the call: who came, after how long
         assert [s.entry for s in stored.alerts()] == [Alert("hold", "Anna", ended["seconds_to_ack"], False)]
+
+
+def test_contacts_are_called_in_turn_in_real_time_until_the_caregiver_key_stops_it(
+    tmp_path: Path, xvfb_display: str, contacts: tuple[int, Contacts]
+) -> None:
+    """Issue 15, item 5: escalation order and timing through the real process, in real time.
+    Anna's service is down: Ben is still called at his time; the caregiver key ends the call
+    before Carol's."""
+    port, received = contacts
+    received.failing.add("/anna")
+    folder = config_folder(tmp_path)
+    document = ConfigDocument.read(folder)
+    for key, value in {
+        "scanning.mode": "step",
+        "help.hold_seconds": 1.2,
+        "help.cancel_seconds": 0.0,
+        "help.notify_retries": 1,
+        "help.contacts": [
+            {"name": "Anna", "url": f"json://127.0.0.1:{port}/anna", "after_seconds": 0},
+            {"name": "Ben", "url": f"json://127.0.0.1:{port}/ben", "after_seconds": 2.0},
+            {"name": "Carol", "url": f"json://127.0.0.1:{port}/carol", "after_seconds": 30.0},
+        ],
+    }.items():
+        document.set_setting(key, value)
+    document.save()
+    journal = tmp_path / "journal.sqlite3"
+    app = Companion.start(
+        tmp_path,
+        *("--config", str(folder), "--input", "x11", "--no-speech", "--no-voice", "--journal", str(journal)),
+        env={"DISPLAY": xvfb_display, **NO_PROXY},
+    )
+    try:
+        app.wait_for(event("highlight", menu="home", index=0))
+        press(xvfb_display, "space", hold=1.8)
+        app.wait_for(event("alert", trigger="hold"), timeout=5)
+        received.wait_for(2, timeout=10)
+        app.wait_for(event("notified", contact="Ben"), timeout=10)
+        press(xvfb_display, "Escape")
+        ended = app.wait_for(event("record", kind="Alert", stage="ended"), timeout=5)
+    finally:
+        assert app.stop() == 0
+    assert [p for p, _ in received.posts] == ["/anna", "/ben"]
+    gap = received.times[1] - received.times[0]
+    assert 1.5 < gap < 4.0, gap  # Ben's after_seconds, 2 s after Anna's (not after her failure)
+    lines = app.lines()
+    assert [line["name"] for line in lines if line["event"] == "notify_contact"] == ["Anna", "Ben"]
+    assert ended["acknowledged_by"] == "caregiver" and ended["level"] == "now"
+    with Journal(journal) as stored:
+        results = [(s.entry.contact, s.entry.ok) for s in stored.notify_results()]
+        assert results == [("Anna", False), ("Ben", True)]
+        assert all(isinstance(s.entry, NotifyResult) for s in stored.notify_results())
+        (call,) = [s.entry for s in stored.alerts()]
+        assert (call.acknowledged_by, call.level) == ("caregiver", "now")
