@@ -32,11 +32,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .. import __version__
 from ..errors import named, one_line, redact, url_secrets
+from .notifier import NoRedirect
 
 log = logging.getLogger(__name__)
 
@@ -251,21 +252,6 @@ class Heartbeat:
         return result[0][0], self._clean(result[0][1])
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is a failure: the URL's key must not be carried to another address."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        return None
-
-
 def _request(url: str, body: bytes | None, timeout: float) -> tuple[bool, str]:
     parts = urlsplit(url)
     host = parts.hostname or "?"
@@ -277,7 +263,7 @@ def _request(url: str, body: bytes | None, timeout: float) -> tuple[bool, str]:
     request = urllib.request.Request(
         url, data=body, method="GET" if body is None else "POST", headers=headers
     )
-    opener = urllib.request.build_opener(_NoRedirect())
+    opener = urllib.request.build_opener(NoRedirect())
     try:
         with opener.open(request, timeout=timeout) as response:
             status = int(response.status)

@@ -451,7 +451,7 @@ class Notifier:
             method="POST",
             headers={"Content-Type": "application/json", "User-Agent": f"accessible-companion/{__version__}"},
         )
-        opener = urllib.request.build_opener(_NoRedirect())
+        opener = urllib.request.build_opener(NoRedirect())
         try:
             with opener.open(request, timeout=self._timeout) as response:
                 status = int(response.status)
@@ -495,8 +495,9 @@ def _apprise_send(url: str, item: _Alert) -> tuple[bool, str]:
     return False, one_line(said or "not delivered", DETAIL_MAX)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Turns a redirect into an HTTPError: a redirected POST would lose its body."""
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Turns a redirect into an HTTPError: a redirected POST would lose its body, and a URL's
+    key must not be carried to another address (the webhook and the heartbeat)."""
 
     def redirect_request(
         self,
