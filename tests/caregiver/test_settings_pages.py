@@ -214,6 +214,22 @@ def test_checkboxes_lists_and_choices_are_written_as_their_kind(client: TestClie
     assert "What tired you? | talking, eating" in client.get("/settings").text
 
 
+def test_contacts_urls_are_never_on_the_settings_page_and_a_save_keeps_them(
+    client: TestClient, config_dir: Path
+) -> None:
+    # A contact's URL is its key (a bot token, a private topic): the Contacts page names them.
+    contacts = [{"name": "Anna", "url": f"tgram://123456789:{SECRET}/42", "after_seconds": 0}]
+    set_settings(config_dir, help__contacts=contacts)
+    html = client.get("/settings").text
+    assert SECRET not in html and "tgram" not in html
+    fields = group_form(client, "help")
+    answer = client.post("/settings/help", data=replaced(fields, help__hold_seconds="3"))
+    assert answer.status_code == 200 and SECRET not in answer.text
+    document = ConfigDocument.read(config_dir)
+    assert document.setting("help.hold_seconds") == 3
+    assert document.setting("help.contacts") == contacts
+
+
 def test_the_webhook_is_never_sent_back_and_an_empty_input_keeps_it(
     client: TestClient, config_dir: Path, page_state: PageState
 ) -> None:

@@ -42,6 +42,11 @@ UNIT_WORDS = {
 ALWAYS_SECRET = frozenset({"help.webhook", "help.heartbeat_url"})
 """Settings that are secret whatever they look like: a webhook's address is its key."""
 
+ELSEWHERE = frozenset({"help.contacts"})
+"""Settings not on the Settings page: each contact's URL is its key, and the records editor
+would send it back in full. The Contacts page shows them by name (and tests them); the file
+edits them."""
+
 NEEDS_RESTART = (
     "speech.",
     "listening.",
@@ -197,6 +202,8 @@ def _sections(path: str, title: str, cls: Any, value: Any) -> Iterator[Section]:
 
 
 def _field(path: str, name: str, wanted: Any, default: Any, doc: str) -> SettingField | None:
+    if path in ELSEWHERE:
+        return None
     limit = LIMITS.get(path)
     meaning = limit.meaning if limit else doc
     ranged: dict[str, Any] = {}
