@@ -197,9 +197,9 @@ def test_microphone_lost_and_back_while_the_switch_keeps_working(
     assert back["text"] != lost["text"]
 
 
-def test_voice_test_shows_what_was_heard(
-    pulse_server: PulseServer, listening: Recording, tmp_path: Path
-) -> None:
+def start_voice_test(pulse_server: PulseServer, tmp_path: Path) -> tuple[subprocess.Popen[str], list[str]]:
+    """`accessible-companion voice test` on the Korean example, hearing `testmic`, read until it
+    says it is ready: the process and the lines it printed so far."""
     command = [sys.executable, "-m", "accessible_companion", "voice", "test", "--config", str(KOREAN)]
     env = {
         **os.environ,
@@ -212,12 +212,20 @@ def test_voice_test_shows_what_was_heard(
         [*command, "--seconds", "40"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     lines: list[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("Voice commands ready"):
+            break
+    return proc, lines
+
+
+def test_voice_test_shows_what_was_heard(
+    pulse_server: PulseServer, listening: Recording, tmp_path: Path
+) -> None:
+    proc, lines = start_voice_test(pulse_server, tmp_path)
     try:
         assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Voice commands ready"):
-                break
         say(pulse_server, RELIABLE["next"], tmp_path)
         say(pulse_server, NON_COMMANDS["weather"], tmp_path)
         for line in proc.stdout:
@@ -273,24 +281,9 @@ def test_voice_test_says_what_to_do_when_speech_is_quiet(
         out.setparams(loud.getparams())
         samples = array.array("h", loud.readframes(loud.getnframes()))
         out.writeframes(array.array("h", (round(s * 0.03) for s in samples)).tobytes())
-    command = [sys.executable, "-m", "accessible_companion", "voice", "test", "--config", str(KOREAN)]
-    env = {
-        **os.environ,
-        **pulse_server.client_env(),
-        "PULSE_SOURCE": f"{MIC}.monitor",
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    proc = subprocess.Popen(
-        [*command, "--seconds", "40"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    lines: list[str] = []
+    proc, lines = start_voice_test(pulse_server, tmp_path)
     try:
         assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Voice commands ready"):
-                break
         for played in (quiet_clip, clip):
             assert pulse_server.play(played, sink=MIC).wait(timeout=20) == 0
             for line in proc.stdout:
