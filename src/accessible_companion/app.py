@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import faulthandler
 import importlib.util
 import os
 import signal
@@ -43,6 +44,10 @@ from .trace import TraceWriter
 from .voice.listener import ModelUnavailableError, VoiceListener
 
 LOOP_END_WAIT = 5.0
+SLOW_STOP = 2.0
+"""A part slower than this to stop is named on stderr: a supervisor kills a stop that hangs."""
+STOP_STACKS_AFTER = 8.0
+"""Seconds after SIGTERM or SIGINT at which a stop still under way prints every thread's stack."""
 """Seconds the main thread waits, when it fails itself, for the loop to stop before closing the parts."""
 
 
@@ -179,14 +184,25 @@ def _shut_down(
     loop.stop()  # when the main thread's part failed; the loop is done otherwise
     loop.wait(LOOP_END_WAIT)
     for closer in closers:
+        began = time.monotonic()
         try:
             closer()
         except Exception as error:  # shutting down: report, keep closing the rest
             print(f"accessible-companion: while stopping: {error}", file=sys.stderr)
+        took = time.monotonic() - began
+        if took > SLOW_STOP:
+            print(f"accessible-companion: stopping {_part_name(closer)} took {took:.1f} s", file=sys.stderr)
     if journal is not None and journal.spilled_at_stop:
         _tell_spilled(trace, journal)
     trace.write("stop")
     trace.close()
+
+
+def _part_name(closer: Callable[[], None]) -> str:
+    """`Speaker.stop` for a bound method, else the function's name."""
+    owner = getattr(closer, "__self__", None)
+    name = getattr(closer, "__name__", repr(closer))
+    return f"{type(owner).__name__}.{name}" if owner is not None else name
 
 
 def _exit_status(loop: Loop, switch: SwitchSource) -> int:
@@ -230,6 +246,8 @@ def _handle_signals(loop: Loop, watcher: ConfigWatcher | None, asked: list[str])
 
     def stop(signum: int, frame: FrameType | None) -> None:
         asked.append(f"signal {signal.Signals(signum).name}")
+        # A stop that hangs prints where each thread is, before a supervisor kills it.
+        faulthandler.dump_traceback_later(STOP_STACKS_AFTER)
         loop.stop()
 
     def reload(signum: int, frame: FrameType | None) -> None:

@@ -98,7 +98,11 @@ class Companion:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise
+            # What it said while stopping (a part slow to stop is named there) and where it was.
+            stopping = [line for line in self.lines() if line.get("event") in ("stop", "error")]
+            raise AssertionError(
+                f"no exit 10 s after SIGTERM; trace: {stopping[-5:]}; stderr: {self.stderr()[-3000:]}"
+            ) from None
 
 
 def event(name: str, **fields: Any) -> Callable[[TraceLine], bool]:
