@@ -320,6 +320,9 @@ class Score:
     own_gated: int = -1
     """Own cues accepted behind the gate (-1: not applicable)."""
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    phrase_said: Counter[str] = field(default_factory=Counter)
+    """Command clips per phrase said (all conditions)."""
+    phrase_right: Counter[str] = field(default_factory=Counter)
 
     def accuracy(self, cond: str = "") -> float:
         said = self.said[cond] if cond else sum(self.said.values())
@@ -355,8 +358,10 @@ def score(
         phrase = pick(clip)
         if clip.kind == "command":
             result.said[clip.condition] += 1
+            result.phrase_said[clip.phrase] += 1
             if phrase and meaning[phrase] == clip.group:
                 result.right[clip.condition] += 1
+                result.phrase_right[clip.phrase] += 1
             elif phrase:
                 result.wrong[clip.condition] += 1
                 if len(result.examples["wrong"]) < 6:
@@ -385,6 +390,10 @@ def print_detail(scores: Sequence[Score], clips: Sequence[Clip]) -> None:
     for s in scores:
         row = "".join(f"{pct(s.accuracy(c)):>9}" for c in conds)
         print(f"  {s.name:34}{pct(s.accuracy()):>7}{pct(s.wrong_rate()):>7}{row}")
+    print("\nper phrase (all conditions): right / clips")
+    for phrase in sorted({p for s in scores for p in s.phrase_said}):
+        row = "".join(f"{f'{s.phrase_right[phrase]}/{s.phrase_said[phrase]}':>12}" for s in scores)
+        print(f"  {phrase:34}{row}")
     groups = [g for g in OTHER_GROUPS if any(c.group == g for c in clips)]
     print("\nfalse accepts on clips that are no command (accepted / clips)")
     print(f"  {'':34}" + "".join(f"{g:>17}" for g in groups) + f"{'own-cue gated':>15}{'all':>8}")

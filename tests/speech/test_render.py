@@ -237,3 +237,24 @@ def test_an_empty_espeak_data_folder_is_an_error_not_an_exit(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "RenderError: cannot start the speech engine: espeak-ng could not load its data" in done.stdout
     assert done.stdout.endswith("still running\n")
+
+
+@pytest.mark.real
+def test_a_render_that_wrote_no_file_is_tried_once_more(
+    renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once, under heavy load, espeak wrote no file for a run's first cue: that cue was lost.
+    The first save is dropped here (as if espeak had written nothing); the words still come."""
+    engine = renderer._e.engine
+    real_save = engine.save_to_file
+    calls: list[str] = []
+
+    def save_nothing_the_first_time(text: str, path: str) -> None:
+        calls.append(text)
+        if len(calls) > 1:
+            real_save(text, path)
+
+    monkeypatch.setattr(engine, "save_to_file", save_nothing_the_first_time)
+    pcm = renderer.render("water please", VoiceOut())
+    assert calls == ["water please", "water please"]
+    assert peak(pcm) > 1000

@@ -249,7 +249,9 @@ class Renderer:
         try:
             return self._render(text, voice)
         except EmptyRenderError as error:
-            # Not seen since `_settle` was added, but cheap insurance against a lost utterance.
+            # Cheap insurance against a lost utterance: an empty render is not seen since
+            # `_settle` was added; no file at all was, once, for a run's first cue in a CI run
+            # under heavy load.
             log.warning("retrying an empty render: %s", error)
             return self._render(text, voice)
 
@@ -320,7 +322,7 @@ class Renderer:
     @staticmethod
     def _read(path: Path) -> Pcm:
         if not path.exists():
-            raise RenderError("the speech engine wrote no audio")
+            raise EmptyRenderError("the speech engine wrote no audio")
         try:
             with wave.open(str(path), "rb") as wav:
                 if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
