@@ -66,3 +66,19 @@ def report(name: str, values_ms: list[float], target: str) -> None:
         f"p95={percentile(values_ms, 95):.3f} ms p99={percentile(values_ms, 99):.3f} ms "
         f"max={max(values_ms):.3f} ms  (target: {target})"
     )
+
+
+def override_segmenting(spec: str) -> str:
+    """Make the pipeline's `Recognizer` use other `Segmenting` rules for this process (and
+    the workers it forks): `spec` = "name=value,..." (e.g. "lone_gap=0.4,lone_busy=0.35",
+    the rules before the lone-command limits). Returns a description for the report."""
+    if not spec:
+        return "Segmenting defaults"
+    from functools import partial
+
+    from accessible_companion.voice import recognizer
+    from accessible_companion.voice.utterance import Segmenting
+
+    values = {k: float(v) for k, v in (part.split("=") for part in spec.split(","))}
+    setattr(recognizer, "Segmenting", partial(Segmenting, **values))  # noqa: B010 (a stand-in for the class)
+    return f"Segmenting({spec})"

@@ -57,6 +57,7 @@ from accessible_companion.voice.hearing import Rules, Verdict, grammar, parse_re
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers
 from accessible_companion.voice.takes import Takes
 from bench import stream_sources as src
+from bench.support import override_segmenting
 from bench.voice_corpus import FLOOR_DB, home_phrases, korean_config, normalize
 from bench.voice_teach import TAUGHT, USER
 from rigs.speech_clips import RATE, Samples, pad, read_pcm, seed_of, to_pcm, write_wav
@@ -559,7 +560,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--takes", action="store_true", help="also the pipeline with bench/voice_teach.py's user's takes"
     )
     parser.add_argument("--no-bare", action="store_true", help="skip bare decoding (~6 min of CPU an hour)")
+    parser.add_argument(
+        "--segmenting", default="", help="other Segmenting rules for the pipeline: name=value,..."
+    )
     args = parser.parse_args(argv)
+    print(override_segmenting(args.segmenting))
     began = time.monotonic()
     minutes = args.minutes if args.minutes is not None else 2.0 if args.quick else 10.0
     per_language = args.clips if args.clips is not None else 10 if args.quick else 120

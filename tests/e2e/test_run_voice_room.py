@@ -43,9 +43,9 @@ TALK_SECONDS = 60.0
 """The continuous talk over music, as the issue's Done-when asks (a minute)."""
 QUIET_AFTER = 2.5
 """Seconds of quiet after the noise and the talk before the command (3.5 s with the wait for
-quiet and the clip's lead-in). By design a command needs the last 4 s to be at most 35% speech
-(utterance.Segmenting): said ~2.5 s after the noise it was rejected as "in continuous speech"
-in 1 of 3 runs, ~2 s after in 1 of 1."""
+quiet and the clip's lead-in). By design a first command needs 1 s of quiet before it and the
+last 4 s to be at most 20% speech (utterance.isolation; 35% before, when said ~2.5 s after the
+noise it was rejected as "in continuous speech" in 1 of 3 runs, ~2 s after in 1 of 1)."""
 
 
 def talk_over_music(seconds: float, seed: int) -> tuple[np.ndarray, list[str]]:

@@ -15,6 +15,7 @@ from accessible_companion.voice.utterance import (
     Segmenting,
     Utterance,
     heard_so_far,
+    isolation,
     plausible,
     quiet_needed,
 )
@@ -37,7 +38,8 @@ RULES = Segmenting(end_silence=0.3, gap_before=0.4, history=4.0, busy_share=0.35
 
 def test_a_word_said_alone_is_an_isolated_utterance() -> None:
     found = run(Segmenter(RULES), [(False, 2.0), (True, 0.5), (False, 0.5)])
-    assert found == [Utterance(200, 250, 50)]
+    assert [(u.start, u.end, u.voiced, u.reason, u.busy) for u in found] == [(200, 250, 50, "", 0)]
+    assert found[0].gap >= 200
     assert found[0].seconds == pytest.approx(0.5)
 
 
@@ -67,6 +69,69 @@ def test_after_running_talk_has_faded_a_word_counts_again() -> None:
     talk = [(True, 0.8), (False, 0.5)] * 4
     found = run(Segmenter(RULES), [(False, 1.0), *talk, (False, 4.0), (True, 0.4), (False, 0.5)])
     assert found[-1].reason == ""
+
+
+LONE = Segmenting(gap_before=0.4, busy_share=0.35, history=4.0, streak=5.0, lone_gap=1.0, lone_busy=0.2)
+"""Looser limits within 5 s of an accepted command, stricter ones otherwise."""
+LONG_AGO = 10**6
+
+
+def test_a_first_command_needs_the_longer_quiet_before_it() -> None:
+    assert isolation(LONE, gap=80, busy=40, since_command=LONG_AGO) == "in continuous speech"
+    assert isolation(LONE, gap=100, busy=40, since_command=LONG_AGO) == ""
+
+
+def test_a_first_command_needs_a_quieter_past() -> None:
+    # 0.9 s of speech in the last 4 s: 22%, over the 20% a first command may have.
+    assert isolation(LONE, gap=300, busy=90, since_command=LONG_AGO) == "in continuous speech"
+    assert isolation(LONE, gap=300, busy=80, since_command=LONG_AGO) == ""
+
+
+def test_going_on_from_a_command_the_looser_limits_apply() -> None:
+    # "next, next, next": 0.5 s of quiet, a third of the past speech, 1.5 s after the last one.
+    assert isolation(LONE, gap=50, busy=130, since_command=150) == ""
+    assert isolation(LONE, gap=50, busy=130, since_command=501) == "in continuous speech"
+    # Even then, less quiet than gap_before, or a busier past, is running talk.
+    assert isolation(LONE, gap=30, busy=40, since_command=150) == "in continuous speech"
+    assert isolation(LONE, gap=100, busy=150, since_command=150) == "in continuous speech"
+
+
+def test_the_looser_limits_never_loosen_the_strict_ones() -> None:
+    odd = Segmenting(gap_before=1.2, busy_share=0.1, lone_gap=0.5, lone_busy=0.3)
+    assert isolation(odd, gap=110, busy=0, since_command=LONG_AGO) == "in continuous speech"
+    assert isolation(odd, gap=130, busy=50, since_command=LONG_AGO) == "in continuous speech"
+
+
+def test_commands_one_after_another_count_once_one_was_accepted() -> None:
+    segmenter = Segmenter(LONE)
+    word = [(True, 0.4), (False, 0.8)]  # a command every 1.2 s, 0.8 s of quiet between them
+    reasons = []
+    for said in [[(False, 2.0), *word], *[word] * 4]:
+        found = run(segmenter, said)
+        reasons += [u.reason for u in found]
+        segmenter.accepted()
+    assert reasons == ["", "", "", "", ""]
+
+
+def test_without_an_accepted_command_the_same_words_are_running_talk() -> None:
+    segmenter = Segmenter(LONE)
+    word = [(True, 0.4), (False, 0.8)]
+    found = run(segmenter, [(False, 2.0), *word * 4])
+    assert [u.reason for u in found] == [
+        "",
+        "in continuous speech",
+        "in continuous speech",
+        "in continuous speech",
+    ]
+
+
+def test_the_streak_ends_a_while_after_the_last_command() -> None:
+    segmenter = Segmenter(LONE)
+    run(segmenter, [(False, 2.0), (True, 0.5), (False, 0.7)])
+    segmenter.accepted()
+    found = run(segmenter, [(False, 5.0), (True, 0.5), (False, 0.3), (True, 0.5), (False, 0.7)])
+    # 5 s later: the first word is alone (long quiet) but the next, 0.3 s after it, is talk.
+    assert [u.reason for u in found] == ["", "in continuous speech"]
 
 
 def test_clicks_are_ignored_and_do_not_break_the_quiet() -> None:

@@ -171,6 +171,8 @@ class Recognizer:
         why = plausible(verdict.phrase, utterance.seconds)
         if why:
             return Verdict(verdict.text, confidence=verdict.confidence, reason=why)
+        if self._gated is not None:
+            self._gated.accepted()
         return verdict
 
     def _hear_part(self, pcm: bytes, start: int, first: bool) -> str:
@@ -444,6 +446,10 @@ class Gated:
             if utterance is not None:
                 found = (utterance, self._cut(utterance))
         return found
+
+    def accepted(self) -> None:
+        """The utterance just given was taken as a command (`Segmenter.accepted`)."""
+        self._segmenter.accepted()
 
     def reset(self) -> None:
         """Forget the utterance in progress (the room's level and the past are kept)."""

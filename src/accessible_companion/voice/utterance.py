@@ -31,6 +31,10 @@ class Utterance:
     """Frames called speech within it."""
     reason: str = ""
     """Why it cannot be a command ("" = it is isolated)."""
+    gap: int = 0
+    """Frames of quiet before it."""
+    busy: int = 0
+    """Speech frames in the `Segmenting.history` before it."""
 
     @property
     def seconds(self) -> float:
@@ -65,6 +69,13 @@ class Segmenting:
     clear_share: float = 0.3
     """...with at most this share of `history` speech before it (commands said one after
     another every ~2 s still count; running talk does not)."""
+    streak: float = 5.0
+    """Seconds after an accepted command in which the next one needs only `gap_before` and
+    `busy_share` (a user scanning "next, next, next"); otherwise it needs..."""
+    lone_gap: float = 1.0
+    """...this much quiet before it (a television's short words come after shorter pauses)..."""
+    lone_busy: float = 0.2
+    """...and at most this share of `history` speech before it."""
 
 
 COMPLETE = "complete"
@@ -83,6 +94,19 @@ def heard_so_far(partial: str, phrases: Collection[str]) -> str:
         if len(said) > len(words) and said[: len(words)] == words:
             return INCOMPLETE
     return COMPLETE if " ".join(words) in phrases else ""
+
+
+def isolation(rules: Segmenting, gap: int, busy: int, since_command: int) -> str:
+    """Why an utterance with `gap` frames of quiet and `busy` frames of speech (in
+    `history`) before it is running talk, or "" when it is said on its own.
+    `since_command`: frames from the last accepted command to its start. A user going on
+    from a command is held to the looser limits; a first command needs the stricter ones."""
+    streak = since_command <= rules.streak / FRAME
+    need_gap = rules.gap_before if streak else max(rules.gap_before, rules.lone_gap)
+    share = rules.busy_share if streak else min(rules.busy_share, rules.lone_busy)
+    if gap < need_gap / FRAME or busy > share * round(rules.history / FRAME):
+        return "in continuous speech"
+    return ""
 
 
 def quiet_needed(rules: Segmenting, heard: str, clear: bool) -> float:
@@ -120,6 +144,8 @@ class Segmenter:
         """Stretches of speech in it (split by gaps longer than `bridge`)."""
         self._begun = -1
         """`_bursts` when it was first heard as a phrase begun (-1 = not)."""
+        self._command = -(10**9)
+        """Frame at which the last command was accepted (`accepted`)."""
 
     @property
     def frame(self) -> int:
@@ -140,6 +166,10 @@ class Segmenter:
     def isolated(self) -> bool:
         """An utterance is in progress that can still be a command (isolated, not too long)."""
         return self._start >= 0 and not self._too_long and not self._reason()
+
+    def accepted(self) -> None:
+        """The utterance just ended was taken as a command: the next one may follow it closely."""
+        self._command = self._frame
 
     def hear(self, heard: str) -> None:
         """What the recognizer has heard of the utterance in progress so far (`heard_so_far`):
@@ -185,7 +215,14 @@ class Segmenter:
             and self._last + 1 - self._start > rules.max_speech / FRAME
         ):
             self._too_long = True
-            done = Utterance(self._start, self._last + 1, self._voiced, "too long for a command")
+            done = Utterance(
+                self._start,
+                self._last + 1,
+                self._voiced,
+                "too long for a command",
+                self._gap_at_start,
+                self._past_at_start,
+            )
         if len(self._past) == self._past.maxlen and self._past[0]:
             self._busy -= 1
         self._past.append(speech)
@@ -198,13 +235,10 @@ class Segmenter:
         self._previous_end = end
         if self._too_long:
             return None  # already reported
-        return Utterance(start, end, self._voiced, self._reason())
+        return Utterance(start, end, self._voiced, self._reason(), self._gap_at_start, self._past_at_start)
 
     def _reason(self) -> str:
-        rules = self.rules
-        too_soon = self._gap_at_start < rules.gap_before / FRAME
-        busy = self._past_at_start > rules.busy_share * (self._past.maxlen or 1)
-        return "in continuous speech" if too_soon or busy else ""
+        return isolation(self.rules, self._gap_at_start, self._past_at_start, self._start - self._command)
 
     def _clear(self) -> bool:
         rules = self.rules
