@@ -275,7 +275,7 @@ def test_a_whole_phrase_in_a_clear_room_ends_early() -> None:
     segmenter = Segmenter(RULES)
     run(segmenter, [(False, 2.0), (True, 0.5)])
     segmenter.hear(COMPLETE)
-    assert ends_after(segmenter) == pytest.approx(0.18)
+    assert ends_after(segmenter) == pytest.approx(RULES.fast_end)
 
 
 def test_a_whole_phrase_after_recent_speech_waits_the_normal_quiet() -> None:
@@ -299,7 +299,7 @@ def test_a_phrase_begun_keeps_the_utterance_open_through_a_pause_between_words()
     segmenter.hear(INCOMPLETE)
     assert run(segmenter, [(False, 0.5), (True, 0.4)]) == []  # one utterance, not two
     segmenter.hear(COMPLETE)
-    assert ends_after(segmenter) == pytest.approx(0.18)
+    assert ends_after(segmenter) == pytest.approx(RULES.fast_end)
     assert segmenter.push(False) is None
 
 

@@ -59,7 +59,7 @@ class Segmenting:
     """Longer is talk, not a command (ended and rejected at once)."""
     bridge: float = 0.12
     """Gaps this short inside speech (stops, the detector's misses) do not split it."""
-    fast_end: float = 0.18
+    fast_end: float = 0.15
     """Quiet that ends an utterance already heard as a whole allowed phrase, in a clear room."""
     slow_end: float = 0.7
     """Quiet that ends an utterance heard so far as the start of a longer phrase: a speaker
