@@ -12,7 +12,8 @@ Three ways of hearing, each fed the whole clip:
 - bare: a vosk grammar of just the phrases; a phrase result counts;
 - pipeline: the companion's `Recognizer` (fillers, rules) as the app uses it today;
 - with takes: `Takes.decide`: the pipeline's phrase only when the user's takes agree; when
-  the pipeline took nothing, the takes alone, when they are sure.
+  the pipeline heard words of a phrase but took none (`hearing.rescuable`), the takes
+  alone, when they are sure (as the Recognizer uses them).
 Figures, not assertions.
 """
 
@@ -27,7 +28,7 @@ from typing import Any
 
 from accessible_companion.config import load_config
 from accessible_companion.core.commands import normalize_words
-from accessible_companion.voice.hearing import Rules
+from accessible_companion.voice.hearing import Rules, Verdict, rescuable
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
 from accessible_companion.voice.takes import Takes
 from bench.voice_corpus import KOREAN_SENTENCES, KOREAN_WORDS, add_noise, command_meanings, reverb
@@ -62,17 +63,27 @@ def bare(model: Any, phrases: list[str], pcm: bytes) -> str:
     return text if text in phrases else ""
 
 
-def pipeline(recognizer: Recognizer, pcm: bytes) -> str:
+def pipeline(recognizer: Recognizer, pcm: bytes) -> Verdict | None:
+    """The first accepted verdict, else the last one (None: nothing heard)."""
     recognizer.reset()
+    last = None
     for start in range(0, len(pcm), BLOCK):
         verdict = recognizer.feed(pcm[start : start + BLOCK])
         if verdict is not None and verdict.accepted:
-            return verdict.phrase
-    verdict = recognizer.flush()
-    return verdict.phrase if verdict is not None and verdict.accepted else ""
+            return verdict
+        last = verdict or last
+    return recognizer.flush() or last
 
 
-def with_takes(takes: Takes, heard: str, pcm: bytes) -> str:
+def phrase_of(verdict: Verdict | None) -> str:
+    return verdict.phrase if verdict is not None else ""
+
+
+def with_takes(takes: Takes, verdict: Verdict | None, pcm: bytes, phrases: list[str]) -> str:
+    """As the Recognizer uses the takes: they veto, and rescue only where words of a phrase were heard."""
+    heard = phrase_of(verdict)
+    if not heard and not rescuable(verdict, phrases):
+        return ""
     return takes.decide(heard, pcm)
 
 
@@ -111,11 +122,11 @@ def main(argv: list[str] | None = None) -> None:
                 total[condition] += 1
                 heard = pipeline(recognizer, pcm)
                 started = time.perf_counter()
-                taken = with_takes(takes, heard, pcm)
+                taken = with_takes(takes, heard, pcm, phrases)
                 timing.append(time.perf_counter() - started)
                 for way, result in (
                     ("bare", bare(model, phrases, pcm)),
-                    ("pipeline", heard),
+                    ("pipeline", phrase_of(heard)),
                     ("takes", taken),
                 ):
                     right[condition, way] += meanings.get(result) == meanings[phrase] and result != ""
@@ -135,8 +146,8 @@ def main(argv: list[str] | None = None) -> None:
             heard = pipeline(recognizer, pcm)
             for way, result in (
                 ("bare", bare(model, phrases, pcm)),
-                ("pipeline", heard),
-                ("takes", with_takes(takes, heard, pcm)),
+                ("pipeline", phrase_of(heard)),
+                ("takes", with_takes(takes, heard, pcm, phrases)),
             ):
                 accepted[group, way] += result != ""
     print(f"  {'not the user':18} {'clips':>5}  taken: {'bare':>6}  {'pipeline':>8}  {'with takes':>10}")

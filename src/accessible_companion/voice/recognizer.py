@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.commands import normalize_words
-from .hearing import UNKNOWN, Endpointer, Rules, Verdict, grammar, judge, parse_result
+from .hearing import UNKNOWN, Endpointer, Rules, Verdict, grammar, judge, parse_result, rescuable
 from .utterance import FRAME, Segmenter, Segmenting, Utterance, heard_so_far, plausible
 from .vad import FRAME_BYTES, Detector
 
@@ -168,7 +168,9 @@ class Recognizer:
             verdict = self._second_opinion(self.takes, verdict, pcm)
         if verdict is None or not verdict.accepted:
             return verdict
-        why = plausible(verdict.phrase, utterance.seconds)
+        from .speechlike import not_speech  # numpy: only once voice is on
+
+        why = plausible(verdict.phrase, utterance.seconds) or not_speech(pcm, self._rate)
         if why:
             return Verdict(verdict.text, confidence=verdict.confidence, reason=why)
         if self._gated is not None:
@@ -201,17 +203,20 @@ class Recognizer:
         return merged([*self._parts, self._rec.FinalResult()])
 
     def _second_opinion(self, takes: Takes, verdict: Verdict | None, pcm: bytes) -> Verdict | None:
-        """The user's takes agree, veto (another voice, a television) or, where the model was
-        unsure, choose the phrase themselves when they are sure."""
+        """The user's takes agree, veto (another voice, a television) or, where the model
+        heard words of a phrase but took none (`rescuable`), choose the phrase themselves when
+        they are sure. Out of nothing, or fillers alone, they make no command."""
         heard = verdict.phrase if verdict is not None and verdict.accepted else ""
+        if not heard and not rescuable(verdict, self._phrases):
+            return verdict
         chosen = takes.decide(heard, pcm, self._rate, allowed=self._phrases)
         if chosen == heard:
             return verdict
         if not chosen:
             assert verdict is not None
             return Verdict(verdict.text, confidence=verdict.confidence, reason="not like the user's takes")
-        text = verdict.text if verdict is not None else chosen
-        return Verdict(text, phrase=chosen, confidence=verdict.confidence if verdict is not None else 0.0)
+        assert verdict is not None
+        return Verdict(verdict.text, phrase=chosen, confidence=verdict.confidence)
 
     def flush(self) -> Verdict | None:
         """End the utterance in progress now (for the end of a file or a test)."""
