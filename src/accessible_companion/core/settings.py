@@ -327,6 +327,9 @@ class Listening:
     """Every word of a command must be heard at least this sure (0 to 1)."""
     min_seconds: float = 0.15
     """Shorter than this is a click or a breath, not a command."""
+    min_voiced: float = 0.12
+    """Least share of a command that must be voiced (a cough, a breath or a hiss is not);
+    0 turns the check off, for a user who whispers or whose voice is very breathy."""
     mute_tail: float = 0.4
     """Seconds after the companion stops speaking before the microphone is heard again."""
     end_silence: float = 0.25

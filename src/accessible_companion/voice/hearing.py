@@ -37,6 +37,8 @@ class Rules:
 
     min_confidence: float = 0.9
     min_seconds: float = 0.15
+    min_voiced: float = 0.12
+    """Least voiced share of a command (`speechlike.not_speech`; 0 = not checked)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ def judge(text: str, words: tuple[Word, ...], phrases: Iterable[str], rules: Rul
     return Verdict(text, phrase=heard, confidence=least)
 
 
+NOT_SPEECH = "not speech"
+"""How the reason of a sound turned down as no speech begins (`speechlike.not_speech`)."""
 UNSURE = "unsure"
 """The reason (then the confidence) of a phrase heard whole but below the confidence asked."""
 

@@ -21,7 +21,7 @@ from ..core.events import AdapterError, Notice, VoiceCommand, VoiceRejected
 from ..core.settings import Listening, Messages
 from ..errors import named
 from ..ports import Post
-from .hearing import HalfDuplex, Rules, Verdict
+from .hearing import NOT_SPEECH, HalfDuplex, Rules, Verdict
 from .recognizer import Recognizer, builtin_fillers, dbfs, load_model, missing_words
 from .vad import DETECTOR, Detector, VadUnavailableError, detector
 
@@ -226,7 +226,7 @@ class VoiceListener:
     def _recognizer(self, rate: int) -> Recognizer:
         settings = self.settings
         fillers = (*builtin_fillers(settings.language), *settings.fillers)
-        rules = Rules(settings.min_confidence, settings.min_seconds)
+        rules = Rules(settings.min_confidence, settings.min_seconds, settings.min_voiced)
         try:
             vad: Detector | None = detector(DETECTOR)
         except VadUnavailableError as error:  # an install without it: every block is decoded, as before
@@ -263,4 +263,5 @@ class VoiceListener:
 def _event(verdict: Verdict) -> VoiceCommand | VoiceRejected:
     if verdict.accepted:
         return VoiceCommand(verdict.phrase, round(verdict.confidence, 3))
-    return VoiceRejected(verdict.text, verdict.reason, round(verdict.confidence, 3))
+    speech = not verdict.reason.startswith(NOT_SPEECH)
+    return VoiceRejected(verdict.text, verdict.reason, round(verdict.confidence, 3), speech)

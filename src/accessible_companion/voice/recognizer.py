@@ -168,9 +168,11 @@ class Recognizer:
             verdict = self._second_opinion(self.takes, verdict, pcm)
         if verdict is None or not verdict.accepted:
             return verdict
-        from .speechlike import not_speech  # numpy: only once voice is on
+        why = plausible(verdict.phrase, utterance.seconds)
+        if not why and self.rules.min_voiced > 0:
+            from .speechlike import not_speech  # numpy: only once voice is on
 
-        why = plausible(verdict.phrase, utterance.seconds) or not_speech(pcm, self._rate)
+            why = not_speech(pcm, self._rate, self.rules.min_voiced)
         if why:
             return Verdict(verdict.text, confidence=verdict.confidence, reason=why)
         if self._gated is not None:

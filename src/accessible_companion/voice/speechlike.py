@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .hearing import NOT_SPEECH
+
 RATE = 16000
 WINDOW = 640
 """40 ms frames: two periods of the lowest pitch (70 Hz) fit in one."""
@@ -61,4 +63,4 @@ commands down to 0.15), spectral flatness and onset abruptness overlapped."""
 def not_speech(pcm: bytes, rate: int = RATE, least: float = MIN_VOICED) -> str:
     """Why the utterance `pcm` is not speech ("" when it is): almost none of it is voiced."""
     share = voiced_share(pcm, rate)
-    return f"not speech ({share:.0%} voiced)" if share < least else ""
+    return f"{NOT_SPEECH} ({share:.0%} voiced)" if share < least else ""
