@@ -114,3 +114,21 @@ def test_a_two_word_phrase_said_with_a_pause_between_its_words_is_taken_whole(mo
         verdicts = hear(recognizer, pcm)
         assert [v.phrase for v in verdicts if v.accepted] == [phrase], (pause, verdicts)
         assert len(verdicts) == 1, (pause, verdicts)
+
+
+def test_a_command_said_again_at_once_after_a_near_miss_is_heard(model: Any, tmp_path: Path) -> None:
+    """A first command needs 1 s of quiet before it; said again 0.6 s after a try that was
+    heard as its words but turned down (here: with a word more), it is heard, as after a
+    command taken. The same retry after other talk is running talk."""
+    from accessible_companion.voice.vad import detector
+
+    words = RELIABLE["next"].words
+    quiet = bytes(2 * 16000)
+    retry = pcm_of(words, tmp_path / "retry.wav", 0.15)
+    for first, heard in ((f"{words} 오늘", True), (TALK[0], False)):
+        recognizer = Recognizer(model, 16000, Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"))
+        recognizer.listen_for([spec.words for spec in RELIABLE.values()])
+        before = pcm_of(first, tmp_path / "first.wav", 0.15)
+        verdicts = hear(recognizer, quiet + before + quiet[: 2 * 4800] + retry + quiet)
+        assert len(verdicts) == 2 and not verdicts[0].accepted, verdicts
+        assert verdicts[1].accepted == heard, (first, verdicts)

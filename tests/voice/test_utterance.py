@@ -109,7 +109,7 @@ def test_commands_one_after_another_count_once_one_was_accepted() -> None:
     for said in [[(False, 2.0), *word], *[word] * 4]:
         found = run(segmenter, said)
         reasons += [u.reason for u in found]
-        segmenter.accepted()
+        segmenter.going_on()
     assert reasons == ["", "", "", "", ""]
 
 
@@ -128,7 +128,7 @@ def test_without_an_accepted_command_the_same_words_are_running_talk() -> None:
 def test_the_streak_ends_a_while_after_the_last_command() -> None:
     segmenter = Segmenter(LONE)
     run(segmenter, [(False, 2.0), (True, 0.5), (False, 0.7)])
-    segmenter.accepted()
+    segmenter.going_on()
     found = run(segmenter, [(False, 5.0), (True, 0.5), (False, 0.3), (True, 0.5), (False, 0.7)])
     # 5 s later: the first word is alone (long quiet) but the next, 0.3 s after it, is talk.
     assert [u.reason for u in found] == ["", "in continuous speech"]

@@ -18,7 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.commands import normalize_words
-from .hearing import UNKNOWN, Endpointer, Rules, Verdict, grammar, judge, parse_result, rescuable
+from .hearing import (
+    NOT_SPEECH,
+    UNKNOWN,
+    Endpointer,
+    Rules,
+    Verdict,
+    grammar,
+    judge,
+    parse_result,
+    rescuable,
+)
 from .utterance import FRAME, Segmenter, Segmenting, Utterance, heard_so_far, plausible
 from .vad import FRAME_BYTES, Detector
 
@@ -166,18 +176,28 @@ class Recognizer:
         verdict = self._verdict(self._final(utterance, pcm))
         if self.takes is not None:
             verdict = self._second_opinion(self.takes, verdict, pcm)
-        if verdict is None or not verdict.accepted:
-            return verdict
-        why = plausible(verdict.phrase, utterance.seconds)
-        if not why and self.rules.min_voiced > 0:
-            from .speechlike import not_speech  # numpy: only once voice is on
+        if verdict is not None and verdict.accepted:
+            why = plausible(verdict.phrase, utterance.seconds)
+            if not why and self.rules.min_voiced > 0:
+                from .speechlike import not_speech  # numpy: only once voice is on
 
-            why = not_speech(pcm, self._rate, self.rules.min_voiced)
-        if why:
-            return Verdict(verdict.text, confidence=verdict.confidence, reason=why)
-        if self._gated is not None:
-            self._gated.accepted()
+                why = not_speech(pcm, self._rate, self.rules.min_voiced)
+            if why:
+                verdict = Verdict(verdict.text, confidence=verdict.confidence, reason=why)
+        if self._gated is not None and (
+            (verdict is not None and verdict.accepted) or self._near_miss(verdict)
+        ):
+            self._gated.going_on()
         return verdict
+
+    def _near_miss(self, verdict: Verdict | None) -> bool:
+        """Words of a phrase heard in speech, not taken (unsure, with a word more, too short):
+        the user says it again at once, and that must not need a quiet room's pause."""
+        return (
+            verdict is not None
+            and not verdict.reason.startswith(NOT_SPEECH)
+            and rescuable(verdict, self._phrases)
+        )
 
     def _hear_part(self, pcm: bytes, start: int, first: bool) -> str:
         """Decode the next piece of an isolated utterance while it is said (`Gated`), so that
@@ -454,9 +474,9 @@ class Gated:
                 found = (utterance, self._cut(utterance))
         return found
 
-    def accepted(self) -> None:
-        """The utterance just given was taken as a command (`Segmenter.accepted`)."""
-        self._segmenter.accepted()
+    def going_on(self) -> None:
+        """The utterance just given was a command, taken or nearly (`Segmenter.going_on`)."""
+        self._segmenter.going_on()
 
     def reset(self) -> None:
         """Forget the utterance in progress (the room's level and the past are kept)."""

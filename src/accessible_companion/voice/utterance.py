@@ -70,8 +70,9 @@ class Segmenting:
     """...with at most this share of `history` speech before it (commands said one after
     another every ~2 s still count; running talk does not)."""
     streak: float = 5.0
-    """Seconds after an accepted command in which the next one needs only `gap_before` and
-    `busy_share` (a user scanning "next, next, next"); otherwise it needs..."""
+    """Seconds after a command taken, or nearly (`Segmenter.going_on`), in which the next
+    one needs only `gap_before` and `busy_share` (a user scanning "next, next, next", or
+    saying a missed one again); otherwise it needs..."""
     lone_gap: float = 1.0
     """...this much quiet before it (a television's short words come after shorter pauses)..."""
     lone_busy: float = 0.2
@@ -145,7 +146,7 @@ class Segmenter:
         self._begun = -1
         """`_bursts` when it was first heard as a phrase begun (-1 = not)."""
         self._command = -(10**9)
-        """Frame at which the last command was accepted (`accepted`)."""
+        """Frame at which the last command was taken or nearly (`going_on`)."""
 
     @property
     def frame(self) -> int:
@@ -167,8 +168,9 @@ class Segmenter:
         """An utterance is in progress that can still be a command (isolated, not too long)."""
         return self._start >= 0 and not self._too_long and not self._reason()
 
-    def accepted(self) -> None:
-        """The utterance just ended was taken as a command: the next one may follow it closely."""
+    def going_on(self) -> None:
+        """The utterance just ended was a command, taken or nearly (words of a phrase heard
+        but turned down): the next one may follow it closely."""
         self._command = self._frame
 
     def hear(self, heard: str) -> None:
