@@ -35,6 +35,9 @@ class Utterance:
     """Frames of quiet before it."""
     busy: int = 0
     """Speech frames in the `Segmenting.history` before it."""
+    alone: bool = True
+    """Isolated by a first command's limits; False: only as a command going on, so only the
+    phrase going on may be taken from it (`Recognizer`)."""
 
     @property
     def seconds(self) -> float:
@@ -48,11 +51,13 @@ class Segmenting:
     end_silence: float = 0.3
     """Quiet that ends an utterance; also the quiet after that it needs."""
     gap_before: float = 0.4
-    """Quiet before an utterance that it needs."""
+    """Quiet before an utterance that it needs (a command going on: `streak`)."""
     history: float = 4.0
     """The recent past looked at for running talk."""
-    busy_share: float = 0.35
-    """More speech than this share of `history` before an utterance: it is running talk."""
+    busy_share: float = 1.0
+    """More speech than this share of `history` before a command going on: running talk.
+    No limit: "next" said every 1.5 s is 40% speech (at 0.35, 3 in 4 of such commands from
+    the third on were lost), and only the phrase going on is taken there (`Recognizer`)."""
     min_speech: float = 0.08
     """Shorter bursts are clicks, not speech (ignored)."""
     max_speech: float = 3.0
@@ -70,8 +75,8 @@ class Segmenting:
     """...with at most this share of `history` speech before it (commands said one after
     another every ~2 s still count; running talk does not)."""
     streak: float = 5.0
-    """Seconds after a command taken, or nearly (`Segmenter.going_on`), in which the next
-    one needs only `gap_before` and `busy_share` (a user scanning "next, next, next", or
+    """Seconds after a command taken, or nearly (`Segmenter.going_on`), in which the same
+    command needs only `gap_before` and `busy_share` (a user scanning "next, next, next", or
     saying a missed one again); otherwise it needs..."""
     lone_gap: float = 1.0
     """...this much quiet before it (a television's short words come after shorter pauses)..."""
@@ -95,6 +100,10 @@ def heard_so_far(partial: str, phrases: Collection[str]) -> str:
         if len(said) > len(words) and said[: len(words)] == words:
             return INCOMPLETE
     return COMPLETE if " ".join(words) in phrases else ""
+
+
+LONG_AGO = 10**9
+"""Frames since a command, when there was none."""
 
 
 def isolation(rules: Segmenting, gap: int, busy: int, since_command: int) -> str:
@@ -145,7 +154,7 @@ class Segmenter:
         """Stretches of speech in it (split by gaps longer than `bridge`)."""
         self._begun = -1
         """`_bursts` when it was first heard as a phrase begun (-1 = not)."""
-        self._command = -(10**9)
+        self._command = -LONG_AGO
         """Frame at which the last command was taken or nearly (`going_on`)."""
 
     @property
@@ -237,7 +246,9 @@ class Segmenter:
         self._previous_end = end
         if self._too_long:
             return None  # already reported
-        return Utterance(start, end, self._voiced, self._reason(), self._gap_at_start, self._past_at_start)
+        gap, busy = self._gap_at_start, self._past_at_start
+        alone = not isolation(self.rules, gap, busy, LONG_AGO)
+        return Utterance(start, end, self._voiced, self._reason(), gap, busy, alone)
 
     def _reason(self) -> str:
         return isolation(self.rules, self._gap_at_start, self._past_at_start, self._start - self._command)
