@@ -123,9 +123,9 @@ class Recognizer:
         self._stream = -1
         """Start frame of the utterance vosk is being fed as it is said (-1 = none)."""
         self._parts: list[str] = []
+        """Results vosk gave within that utterance (its own endpointing, in a pause)."""
         self._going_on = ""
         """The phrase last taken, or heard whole but not taken (`Segmenter.going_on`)."""
-        """Results vosk gave within that utterance (its own endpointing, in a pause)."""
         if vad is not None and rate == 16000:
             quiet = max(end_silence, 0.3)
             self._gated = Gated(vad, Segmenting(end_silence=quiet), self._hear_part)

@@ -2,9 +2,10 @@
 
 A command is said on its own: quiet before it and after it. A piece of running talk (a
 television, a visit, a phone call) is not, even when a short piece of it sounds like a
-command word; so an utterance counts only when it is ISOLATED: at least `gap_before` s
-without speech before it, `end_silence` s after it, and the recent past not mostly
-speech. Then its speech length must suit the phrase heard in it (`plausible`).
+command word; so an utterance counts only when it is ISOLATED: quiet before it (1 s for a
+first command, 0.4 s for the command going on: `isolation`), `end_silence` s after it, and
+the recent past not busy with speech. Then its speech length must suit the phrase heard in
+it (`plausible`).
 """
 
 from __future__ import annotations
@@ -109,8 +110,9 @@ LONG_AGO = 10**9
 def isolation(rules: Segmenting, gap: int, busy: int, since_command: int) -> str:
     """Why an utterance with `gap` frames of quiet and `busy` frames of speech (in
     `history`) before it is running talk, or "" when it is said on its own.
-    `since_command`: frames from the last accepted command to its start. A user going on
-    from a command is held to the looser limits; a first command needs the stricter ones."""
+    `since_command`: frames from the last command taken or nearly to its start. A user going
+    on with a command is held to the looser limits (and `Recognizer` takes only that command
+    there); a first command needs the stricter ones."""
     streak = since_command <= rules.streak / FRAME
     need_gap = rules.gap_before if streak else max(rules.gap_before, rules.lone_gap)
     share = rules.busy_share if streak else min(rules.busy_share, rules.lone_busy)
@@ -178,8 +180,8 @@ class Segmenter:
         return self._start >= 0 and not self._too_long and not self._reason()
 
     def going_on(self) -> None:
-        """The utterance just ended was a command, taken or nearly (words of a phrase heard
-        but turned down): the next one may follow it closely."""
+        """The utterance just ended was a command, taken or nearly (its phrase heard whole but
+        turned down): the same command may follow it closely."""
         self._command = self._frame
 
     def hear(self, heard: str) -> None:
