@@ -482,7 +482,7 @@ def prepare(args: argparse.Namespace) -> Run:
     phrases = tuple(sorted(normalize_words(p) for p in home_phrases(config)))
     meaning = {normalize_words(p): m for p, m in command_meanings(config).items()}
     listening = config.settings.listening
-    rules = Rules(listening.min_confidence, listening.min_seconds)
+    rules = Rules.of(listening)
     shipped = (*builtin_fillers(listening.language), *listening.fillers)
     source = args.fillers_from.read_text("utf-8").split("\n") if args.fillers_from else list(shipped)
     source = [w.strip() for w in source if w.strip() and not w.startswith("#")]

@@ -38,7 +38,7 @@ def recognizer(model: object, vad: str) -> Recognizer:
     config = korean_config()
     listening = config.settings.listening
     fillers = (*builtin_fillers(listening.language), *listening.fillers)
-    rules = Rules(listening.min_confidence, listening.min_seconds)
+    rules = Rules.of(listening)
     made = Recognizer(
         model, RATE, rules, fillers, listening.end_silence, None if vad == "none" else detector(vad)
     )

