@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+from dataclasses import replace
 
 import pytest
 
@@ -14,6 +15,7 @@ from accessible_companion.voice.utterance import (
     Segmenter,
     Segmenting,
     Utterance,
+    going_on,
     heard_so_far,
     isolation,
     plausible,
@@ -91,9 +93,18 @@ def test_going_on_from_a_command_the_looser_limits_apply() -> None:
     # "next, next, next": 0.5 s of quiet, a third of the past speech, 1.5 s after the last one.
     assert isolation(LONE, gap=50, busy=130, since_command=150) == ""
     assert isolation(LONE, gap=50, busy=130, since_command=501) == "in continuous speech"
-    # Even then, less quiet than gap_before, or a busier past, is running talk.
+    # Even then, less quiet than gap_before is running talk.
     assert isolation(LONE, gap=30, busy=40, since_command=150) == "in continuous speech"
-    assert isolation(LONE, gap=100, busy=150, since_command=150) == "in continuous speech"
+
+
+def test_going_on_another_command_needs_a_past_less_busy_than_the_same_one_again() -> None:
+    # 1.5 s of speech in the last 4 s (37%): the same command again, not another.
+    busy = Utterance(0, 50, 50, gap=50, busy=150, alone=False)
+    assert going_on(LONE, busy, same=True) == ""
+    assert going_on(LONE, busy, same=False) == "in continuous speech"
+    assert going_on(LONE, replace(busy, busy=130), same=False) == ""
+    # A first command's limits met: nothing more to ask.
+    assert going_on(LONE, replace(busy, alone=True), same=False) == ""
 
 
 def test_the_looser_limits_never_loosen_the_strict_ones() -> None:

@@ -17,9 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.commands import normalize_words, tried_phrase
+from ..core.commands import normalize_words
 from .hearing import (
-    NOT_SPEECH,
     UNKNOWN,
     Endpointer,
     Rules,
@@ -29,7 +28,7 @@ from .hearing import (
     parse_result,
     rescuable,
 )
-from .utterance import FRAME, Segmenter, Segmenting, Utterance, heard_so_far, plausible
+from .utterance import FRAME, Segmenter, Segmenting, Utterance, going_on, heard_so_far, plausible
 from .vad import FRAME_BYTES, Detector
 
 if TYPE_CHECKING:
@@ -125,7 +124,7 @@ class Recognizer:
         self._parts: list[str] = []
         """Results vosk gave within that utterance (its own endpointing, in a pause)."""
         self._going_on = ""
-        """The phrase last taken, or heard whole but not taken (`Segmenter.going_on`)."""
+        """The phrase last taken (`utterance.going_on`)."""
         if vad is not None and rate == 16000:
             quiet = max(end_silence, 0.3)
             self._gated = Gated(vad, Segmenting(end_silence=quiet), self._hear_part)
@@ -184,29 +183,15 @@ class Recognizer:
                 from .speechlike import not_speech  # numpy: only once voice is on
 
                 why = not_speech(pcm, self._rate, self.rules.min_voiced)
-            if not why and not utterance.alone and verdict.phrase != self._going_on:
-                # Close after other speech, only the command going on: a television's next
-                # short word after a false one is another word (seed-4 streams: 7 in 20 min
-                # when any phrase counted).
-                why = utterance.reason or "in continuous speech"
+            if not why and self._gated is not None:
+                same = verdict.phrase == self._going_on
+                why = going_on(self._gated.rules, utterance, same)
             if why:
                 verdict = Verdict(verdict.text, confidence=verdict.confidence, reason=why)
-        if self._gated is not None and verdict is not None:
-            going_on = verdict.phrase if verdict.accepted else self._near_miss(verdict)
-            if going_on:
-                self._going_on = going_on
-                self._gated.going_on()
+        if self._gated is not None and verdict is not None and verdict.accepted:
+            self._going_on = verdict.phrase
+            self._gated.going_on()
         return verdict
-
-    def _near_miss(self, verdict: Verdict) -> str:
-        """The phrase heard whole in speech but not taken (unsure, too short, unlike the
-        user's takes; `tried_phrase`), if any: the user says it again at once, and that must
-        not need a quiet room's pause. Words of a phrase among others are not enough: on a
-        television stream they let the next short word through (seed 4: 4 false commands in
-        20 min, not 1)."""
-        if verdict.reason.startswith(NOT_SPEECH):
-            return ""
-        return tried_phrase(verdict.text, self._phrases)
 
     def _hear_part(self, pcm: bytes, start: int, first: bool) -> str:
         """Decode the next piece of an isolated utterance while it is said (`Gated`), so that
@@ -483,8 +468,12 @@ class Gated:
                 found = (utterance, self._cut(utterance))
         return found
 
+    @property
+    def rules(self) -> Segmenting:
+        return self._segmenter.rules
+
     def going_on(self) -> None:
-        """The utterance just given was a command, taken or nearly (`Segmenter.going_on`)."""
+        """The utterance just given was taken as a command (`Segmenter.going_on`)."""
         self._segmenter.going_on()
 
     def reset(self) -> None:

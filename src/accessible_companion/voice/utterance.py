@@ -3,7 +3,7 @@
 A command is said on its own: quiet before it and after it. A piece of running talk (a
 television, a visit, a phone call) is not, even when a short piece of it sounds like a
 command word; so an utterance counts only when it is ISOLATED: quiet before it (1 s for a
-first command, 0.4 s for the command going on: `isolation`), `end_silence` s after it, and
+first command, 0.4 s for a command going on: `isolation`), `end_silence` s after it, and
 the recent past not busy with speech. Then its speech length must suit the phrase heard in
 it (`plausible`).
 """
@@ -37,8 +37,8 @@ class Utterance:
     busy: int = 0
     """Speech frames in the `Segmenting.history` before it."""
     alone: bool = True
-    """Isolated by a first command's limits; False: only as a command going on, so only the
-    phrase going on may be taken from it (`Recognizer`)."""
+    """Isolated by a first command's limits; False: only as a command going on (the phrase
+    heard in it is then judged by `going_on`)."""
 
     @property
     def seconds(self) -> float:
@@ -55,10 +55,11 @@ class Segmenting:
     """Quiet before an utterance that it needs (a command going on: `streak`)."""
     history: float = 4.0
     """The recent past looked at for running talk."""
-    busy_share: float = 1.0
-    """More speech than this share of `history` before a command going on: running talk.
-    No limit: "next" said every 1.5 s is 40% speech (at 0.35, 3 in 4 of such commands from
-    the third on were lost), and only the phrase going on is taken there (`Recognizer`)."""
+    busy_share: float = 0.35
+    """More speech than this share of `history` before another command going on: running talk."""
+    same_busy: float = 1.0
+    """...before the same command again (`going_on`): no limit. "next" said every 1.5 s is
+    40% speech: at 0.35, 3 in 4 of such commands from the third on were lost."""
     min_speech: float = 0.08
     """Shorter bursts are clicks, not speech (ignored)."""
     max_speech: float = 3.0
@@ -76,9 +77,9 @@ class Segmenting:
     """...with at most this share of `history` speech before it (commands said one after
     another every ~2 s still count; running talk does not)."""
     streak: float = 5.0
-    """Seconds after a command taken, or nearly (`Segmenter.going_on`), in which the same
-    command needs only `gap_before` and `busy_share` (a user scanning "next, next, next", or
-    saying a missed one again); otherwise it needs..."""
+    """Seconds after a command taken (`Segmenter.going_on`) in which the next one needs
+    only `gap_before`, and `busy_share` or `same_busy` (a user scanning "next, next,
+    select"); otherwise it needs..."""
     lone_gap: float = 1.0
     """...this much quiet before it (a television's short words come after shorter pauses)..."""
     lone_busy: float = 0.2
@@ -115,10 +116,21 @@ def isolation(rules: Segmenting, gap: int, busy: int, since_command: int) -> str
     there); a first command needs the stricter ones."""
     streak = since_command <= rules.streak / FRAME
     need_gap = rules.gap_before if streak else max(rules.gap_before, rules.lone_gap)
-    share = rules.busy_share if streak else min(rules.busy_share, rules.lone_busy)
+    # The phrase is not known yet: the looser limit here, `going_on` once it is.
+    share = max(rules.busy_share, rules.same_busy) if streak else min(rules.busy_share, rules.lone_busy)
     if gap < need_gap / FRAME or busy > share * round(rules.history / FRAME):
         return "in continuous speech"
     return ""
+
+
+def going_on(rules: Segmenting, utterance: Utterance, same: bool) -> str:
+    """Why the phrase heard in `utterance` cannot be taken, when it was isolated only as a
+    command going on (not `alone`): another phrase than the last command's needs the recent
+    past at most `busy_share` speech; the same phrase again, `same_busy`."""
+    share = rules.same_busy if same else rules.busy_share
+    if utterance.alone or utterance.busy <= share * round(rules.history / FRAME):
+        return ""
+    return "in continuous speech"
 
 
 def quiet_needed(rules: Segmenting, heard: str, clear: bool) -> float:
@@ -157,7 +169,7 @@ class Segmenter:
         self._begun = -1
         """`_bursts` when it was first heard as a phrase begun (-1 = not)."""
         self._command = -LONG_AGO
-        """Frame at which the last command was taken or nearly (`going_on`)."""
+        """Frame at which the last command was taken (`going_on`)."""
 
     @property
     def frame(self) -> int:
@@ -180,8 +192,7 @@ class Segmenter:
         return self._start >= 0 and not self._too_long and not self._reason()
 
     def going_on(self) -> None:
-        """The utterance just ended was a command, taken or nearly (its phrase heard whole but
-        turned down): the same command may follow it closely."""
+        """The utterance just ended was taken as a command: the next may follow it closely."""
         self._command = self._frame
 
     def hear(self, heard: str) -> None:
