@@ -57,10 +57,10 @@ class Segmenting:
     """The recent past looked at for running talk."""
     busy_share: float = 0.35
     """More speech than this share of `history` before another command going on: running talk."""
-    same_busy: float = 0.5
-    """...before the same command again (`going_on`). "next" said every 1.5 s is 40% speech:
-    at 0.35, 3 in 4 of such commands from the third on were lost; with no limit, talk over
-    music saying one word again and again made 7 false commands an hour instead of 5."""
+    same_busy: float = 1.0
+    """...before the same command again (`going_on`): no limit. "next" said every 1.5 s is
+    40% speech: at 0.35, 3 in 4 of such commands from the third on were lost; at 0.5, paused
+    speech lost nearly all of them, and the background streams gave as many false commands."""
     min_speech: float = 0.08
     """Shorter bursts are clicks, not speech (ignored)."""
     max_speech: float = 3.0
