@@ -4,7 +4,7 @@ Tests whose audio runs in real time (speech heard by the real vosk model, speech
 and played under timing or faults) are one xdist group: under `--dist loadgroup` they run
 one after another on one worker, so two of them never compete for the cores; the other
 tests with real parts (pages in a browser, the journal, the switch, notifications) take the
-other worker. Both halves take about 7 minutes.
+other worker. Both halves take about 6 minutes on two cores.
 """
 
 from __future__ import annotations
