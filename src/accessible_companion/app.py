@@ -44,11 +44,11 @@ from .trace import TraceWriter
 from .voice.listener import ModelUnavailableError, VoiceListener
 
 LOOP_END_WAIT = 5.0
+"""Seconds the main thread waits, when it fails itself, for the loop to stop before closing the parts."""
 SLOW_STOP = 2.0
 """A part slower than this to stop is named on stderr: a supervisor kills a stop that hangs."""
 STOP_STACKS_AFTER = 8.0
 """Seconds after SIGTERM or SIGINT at which a stop still under way prints every thread's stack."""
-"""Seconds the main thread waits, when it fails itself, for the loop to stop before closing the parts."""
 
 
 def check(path: Path | None) -> int:

@@ -134,7 +134,7 @@ def judge(text: str, words: tuple[Word, ...], phrases: Iterable[str], rules: Rul
         # A filler, or several grammar words in a row (the bigram model's doing).
         return Verdict(text, confidence=least, reason="not a command")
     if least < rules.min_confidence:
-        return Verdict(text, confidence=least, reason=f"{UNSURE} ({least:.2f})")
+        return Verdict(text, confidence=least, reason=f"unsure ({least:.2f})")
     length = words[-1].end - words[0].start if words else 0.0
     if length < rules.min_seconds:
         return Verdict(text, confidence=least, reason=f"too short ({length:.2f} s)")
@@ -143,8 +143,6 @@ def judge(text: str, words: tuple[Word, ...], phrases: Iterable[str], rules: Rul
 
 NOT_SPEECH = "not speech"
 """How the reason of a sound turned down as no speech begins (`speechlike.not_speech`)."""
-UNSURE = "unsure"
-"""The reason (then the confidence) of a phrase heard whole but below the confidence asked."""
 
 
 def rescuable(verdict: Verdict | None, phrases: Iterable[str]) -> bool:
