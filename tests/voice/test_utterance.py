@@ -99,12 +99,49 @@ def test_going_on_from_a_command_the_looser_limits_apply() -> None:
 
 def test_going_on_another_command_needs_a_past_less_busy_than_the_same_one_again() -> None:
     # 1.5 s of speech in the last 4 s (37%): the same command again, not another.
-    busy = Utterance(0, 50, 50, gap=50, busy=150, alone=False)
+    busy = Utterance(0, 50, 50, gap=100, busy=150, alone=False)
     assert going_on(LONE, busy, same=True) == ""
     assert going_on(LONE, busy, same=False) == "in continuous speech"
     assert going_on(LONE, replace(busy, busy=130), same=False) == ""
     # A first command's limits met: nothing more to ask.
     assert going_on(LONE, replace(busy, alone=True), same=False) == ""
+
+
+def test_going_on_another_command_needs_the_longer_quiet_the_same_one_does_not() -> None:
+    # 0.5 s after "next": "next" again, not a television's next word.
+    close = Utterance(0, 50, 50, gap=50, busy=50, alone=False)
+    assert going_on(LONE, close, same=True) == ""
+    assert going_on(LONE, close, same=False) == "in continuous speech"
+    assert going_on(LONE, replace(close, gap=99), same=False) == "in continuous speech"
+    assert going_on(LONE, replace(close, gap=100), same=False) == ""
+
+
+def test_the_companions_answer_to_a_command_passes_as_quiet() -> None:
+    # "next", the cue the companion says for it (1.2 s, not heard), then "select" 0.3 s later.
+    segmenter = Segmenter(LONE)
+    run(segmenter, [(False, 2.0), (True, 0.4), (False, 0.3)])
+    segmenter.going_on()
+    assert segmenter.skip(120) == 120
+    found = run(segmenter, [(False, 0.3), (True, 0.4), (False, 0.5)])
+    assert [u.gap for u in found] == [30 + 120 + 30]
+    assert going_on(LONE, found[0], same=False) == ""
+
+
+def test_the_companions_sound_with_no_command_before_it_is_not_made_quiet() -> None:
+    # A television talking through the companion's cues: the cue time is not quiet.
+    segmenter = Segmenter(LONE)
+    run(segmenter, [(False, 2.0), (True, 0.8), (False, 0.3)])
+    assert segmenter.skip(120) == 0
+    found = run(segmenter, [(False, 0.3), (True, 0.4), (False, 0.5)])
+    assert [(u.gap, u.reason) for u in found] == [(60, "in continuous speech")]
+
+
+def test_the_companions_sound_drops_the_utterance_it_cuts() -> None:
+    segmenter = Segmenter(LONE)
+    run(segmenter, [(False, 2.0), (True, 0.3)])
+    segmenter.skip(50)
+    assert not segmenter.active
+    assert run(segmenter, [(False, 1.0)]) == []
 
 
 def test_the_looser_limits_never_loosen_the_strict_ones() -> None:
@@ -142,6 +179,15 @@ def test_the_streak_ends_a_while_after_the_last_command() -> None:
     segmenter.going_on()
     found = run(segmenter, [(False, 5.0), (True, 0.5), (False, 0.3), (True, 0.5), (False, 0.7)])
     # 5 s later: the first word is alone (long quiet) but the next, 0.3 s after it, is talk.
+    assert [u.reason for u in found] == ["", "in continuous speech"]
+
+
+def test_long_after_a_command_a_word_close_after_talk_is_running_talk_again() -> None:
+    # 0.6 s of quiet is enough within the streak, not 10 s after the last command.
+    segmenter = Segmenter(LONE)
+    run(segmenter, [(False, 2.0), (True, 0.5), (False, 0.7)])
+    segmenter.going_on()
+    found = run(segmenter, [(False, 10.0), (True, 0.8), (False, 0.6), (True, 0.5), (False, 0.7)])
     assert [u.reason for u in found] == ["", "in continuous speech"]
 
 
@@ -183,6 +229,11 @@ def rms(pcm: bytes) -> float:
 
 def tone(amplitude: int, count: int = 1600) -> bytes:
     return array.array("h", [amplitude if i % 20 < 10 else -amplitude for i in range(count)]).tobytes()
+
+
+def word(count: int) -> bytes:
+    """Loud audio whose every stretch differs (a tone repeats: a shifted cut would still match)."""
+    return array.array("h", [4000 + (i * 7919) % 3000 for i in range(count)]).tobytes()
 
 
 def test_a_soft_utterance_is_brought_up_to_the_target_level() -> None:
@@ -233,6 +284,32 @@ def test_an_utterance_comes_with_its_pre_roll_and_tail() -> None:
     assert (utterance.start, utterance.end, utterance.reason) == (200, 250, "")
     assert len(pcm) == round((Gated.PRE_ROLL + 0.5 + Gated.TAIL) * 16000) * 2
     assert pcm[round(Gated.PRE_ROLL * 16000) * 2 :].startswith(speech[:3200])
+
+
+def test_audio_stays_in_step_with_the_frames_after_an_utterance_is_cut() -> None:
+    gated = Gated(Detector(loud_frames), RULES)
+    feed(gated, room(2.0) + tone(5000, 4000))  # 0.25 s of speech, then the companion speaks
+    gated.reset()
+    gated.skip(room(1.0))  # no command before it: left out of time
+    speech = word(8000)
+    found = feed(gated, room(1.5) + speech + room(1.0))
+    assert len(found) == 1
+    pcm = found[0][1]
+    assert pcm[round(Gated.PRE_ROLL * 16000) * 2 :].startswith(speech[:3200])
+
+
+def test_the_companions_answer_to_a_command_is_silence_in_the_audio() -> None:
+    gated = Gated(Detector(loud_frames), LONE)
+    feed(gated, room(2.0) + tone(5000, 8000) + room(0.4))
+    gated.going_on()
+    gated.skip(tone(5000, 16000))  # its cue, 1 s: in time, as quiet, and not as its sound
+    speech = word(8000)
+    found = feed(gated, room(0.3) + speech + room(1.0))
+    assert len(found) == 1
+    utterance, pcm = found[0]
+    assert utterance.gap >= 130
+    assert pcm[round(Gated.PRE_ROLL * 16000) * 2 :].startswith(speech[:3200])
+    assert max(samples(pcm[: round(0.3 * 16000) * 2])) < 1000
 
 
 def test_a_detector_that_needs_the_past_gets_it_when_the_room_turns_loud() -> None:

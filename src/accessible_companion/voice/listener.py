@@ -167,7 +167,7 @@ class VoiceListener:
     def _hear(self, recognizer: Recognizer, wanted: tuple[str, ...], block: Block) -> None:
         recognizer.listen_for(wanted)
         if not self._gate.open_at(block.captured):
-            recognizer.reset()  # its own voice, or the start of a word cut by it
+            recognizer.skip(block.data)  # its own voice, or the start of a word cut by it
             return
         if self._clock() < self._paused_until:
             recognizer.reset()  # nothing said while paused reaches a verdict later

@@ -245,8 +245,17 @@ class Recognizer:
             return None
         return self._verdict(self._rec.FinalResult())
 
+    def skip(self, pcm: bytes) -> None:
+        """A block not to be heard: the companion's own sound (half-duplex). The utterance in
+        progress is forgotten; the block's time may pass as quiet (`Segmenter.skip`)."""
+        if self._gated is None:
+            self.reset()
+            return
+        self._gated.skip(pcm)
+        self._stream = -1
+
     def reset(self) -> None:
-        """Forget the utterance in progress (the companion started speaking over it)."""
+        """Forget the utterance in progress (listening paused)."""
         if self._gated is not None:
             self._gated.reset()
             self._stream = -1
@@ -426,11 +435,14 @@ class Gated:
             if utterance is not None:
                 found = (utterance, self._cut(utterance))
         self._give()
+        self._trim()
+        return found
+
+    def _trim(self) -> None:
         excess = len(self._audio) // FRAME_BYTES - self._keep
         if excess > 0:  # what is older belongs to no utterance that can still count
             del self._audio[: excess * FRAME_BYTES]
             self._base += excess
-        return found
 
     def _give(self) -> None:
         """Give `listen` the new audio of an isolated utterance in progress."""
@@ -478,8 +490,17 @@ class Gated:
 
     def reset(self) -> None:
         """Forget the utterance in progress (the room's level and the past are kept)."""
-        while self._segmenter.active:
-            self._segmenter.push(False)
+        self._segmenter.drop()
+
+    def skip(self, pcm: bytes) -> None:
+        """A block of the companion's own sound, not heard: the utterance in progress is
+        forgotten, and the block's time passes as quiet where `Segmenter.skip` says so (as
+        silent audio, so frame numbers and audio stay in step)."""
+        self._rest = b""
+        self._was_loud = False  # the detector gets its warm-up again after it
+        frames = self._segmenter.skip(len(pcm) // FRAME_BYTES)
+        self._audio += bytes(frames * FRAME_BYTES)
+        self._trim()
 
     def _cut(self, utterance: Utterance) -> bytes:
         last = utterance.end + round(self.TAIL / FRAME)

@@ -33,7 +33,8 @@ class Utterance:
     reason: str = ""
     """Why it cannot be a command ("" = it is isolated)."""
     gap: int = 0
-    """Frames of quiet before it."""
+    """Frames of quiet before it (with the companion's own sound the user listened to after
+    a command: `Segmenter.skip`)."""
     busy: int = 0
     """Speech frames in the `Segmenting.history` before it."""
     alone: bool = True
@@ -56,7 +57,12 @@ class Segmenting:
     history: float = 4.0
     """The recent past looked at for running talk."""
     busy_share: float = 0.35
-    """More speech than this share of `history` before another command going on: running talk."""
+    """More speech than this share of `history` before another command going on: running talk..."""
+    other_gap: float = 1.0
+    """...or less quiet than this before it: a television's next short word after a false
+    command is another word, soon after (tuning streams, 10 h: 16 false commands with
+    `gap_before` here, 15 with this). The companion's answer to the command (its cue)
+    counts as quiet (`Segmenter.skip`), so "next", its cue, then "select" is heard."""
     same_busy: float = 1.0
     """...before the same command again (`going_on`): no limit. "next" said every 1.5 s is
     40% speech: at 0.35, 3 in 4 of such commands from the third on were lost; at 0.5, paused
@@ -126,12 +132,16 @@ def isolation(rules: Segmenting, gap: int, busy: int, since_command: int) -> str
 
 def going_on(rules: Segmenting, utterance: Utterance, same: bool) -> str:
     """Why the phrase heard in `utterance` cannot be taken, when it was isolated only as a
-    command going on (not `alone`): another phrase than the last command's needs the recent
-    past at most `busy_share` speech; the same phrase again, `same_busy`."""
-    share = rules.same_busy if same else rules.busy_share
-    if utterance.alone or utterance.busy <= share * round(rules.history / FRAME):
+    command going on (not `alone`): the same phrase as the last command's again needs the
+    recent past at most `same_busy` speech; another phrase, `busy_share` and `other_gap`."""
+    if utterance.alone:
         return ""
-    return "in continuous speech"
+    history = round(rules.history / FRAME)
+    if same:
+        fits = utterance.busy <= rules.same_busy * history
+    else:
+        fits = utterance.busy <= rules.busy_share * history and utterance.gap >= rules.other_gap / FRAME
+    return "" if fits else "in continuous speech"
 
 
 def quiet_needed(rules: Segmenting, heard: str, clear: bool) -> float:
@@ -195,6 +205,25 @@ class Segmenter:
     def going_on(self) -> None:
         """The utterance just ended was taken as a command: the next may follow it closely."""
         self._command = self._frame
+
+    def drop(self) -> None:
+        """Forget the utterance in progress (cut by the companion's own sound) without letting
+        time pass: its speech still came before what follows."""
+        if self._start >= 0:
+            self._start = -1
+            self._previous_end = self._last + 1
+
+    def skip(self, frames: int) -> int:
+        """`frames` of the companion's own sound, not heard: the utterance in progress is
+        dropped. Within `streak` of a command they are the user listening to its answer, so
+        they pass as quiet (returns `frames`); otherwise they are left out of time (returns 0),
+        so a television's talk around the companion's cues is not made into quiet."""
+        self.drop()
+        if self._frame - self._command > self.rules.streak / FRAME:
+            return 0
+        for _ in range(frames):
+            self.push(False)
+        return frames
 
     def hear(self, heard: str) -> None:
         """What the recognizer has heard of the utterance in progress so far (`heard_so_far`):
@@ -262,10 +291,12 @@ class Segmenter:
             return None  # already reported
         gap, busy = self._gap_at_start, self._past_at_start
         alone = not isolation(self.rules, gap, busy, LONG_AGO)
-        return Utterance(start, end, self._voiced, self._reason(), gap, busy, alone)
+        return Utterance(start, end, self._voiced, self._reason(start), gap, busy, alone)
 
-    def _reason(self) -> str:
-        return isolation(self.rules, self._gap_at_start, self._past_at_start, self._start - self._command)
+    def _reason(self, start: int | None = None) -> str:
+        """`isolation` of the utterance in progress, or of the one that began at `start`."""
+        since = (self._start if start is None else start) - self._command
+        return isolation(self.rules, self._gap_at_start, self._past_at_start, since)
 
     def _clear(self) -> bool:
         rules = self.rules
