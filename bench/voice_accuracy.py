@@ -139,7 +139,7 @@ def decode_pipeline(
             if captured >= clip.end - LAG:
                 gate.speaking(False, clip.end - LAG)
             if not gate.open_at(captured):
-                recognizer.reset()
+                recognizer.skip(block)  # as the listener does
                 continue
         verdict = recognizer.feed(block)
         if verdict is not None:
