@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from accessible_companion.audio.microphone import BLOCK_SECONDS
 from accessible_companion.core.companion import Companion
 from accessible_companion.core.menus import Item, Menu, MenuSet
 from accessible_companion.core.settings import Settings
@@ -15,6 +16,9 @@ from accessible_companion.core.view import View
 from accessible_companion.loop import Loop
 from accessible_companion.speech.speaker import NullSpeech
 from accessible_companion.trace import TraceWriter
+
+BLOCK_BYTES = round(16000 * BLOCK_SECONDS) * 2
+"""A block of 16 kHz int16 mono as the microphone delivers it: what the voice benchmarks feed."""
 
 
 class RecordingTrace(TraceWriter):

@@ -12,7 +12,7 @@ a. bare: a KaldiRecognizer whose grammar is just the phrases; whatever it output
    a phrase counts as a command (what a naive vosk integration does).
 b. pipeline: the companion's `Recognizer` (built-in + settings fillers, `Rules` from the
    Korean settings, the voice-activity detector `--vad`: vosk hears only isolated
-   utterances, level-normalised; `--vad none`: every block, as before) fed 50 ms blocks;
+   utterances, level-normalised; `--vad none`: every block, as before) fed 20 ms blocks;
    for own-cue clips behind the `HalfDuplex` gate as the app uses it: speaking(True) when
    the cue starts and speaking(False) when it ends, the sound reaching the microphone LAG s
    later; blocks whose capture time the gate closes are not fed and the recognizer is reset.
@@ -53,10 +53,11 @@ from accessible_companion.voice.hearing import (
 )
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, knows
 from accessible_companion.voice.vad import DETECTOR, detector
+from bench.support import BLOCK_BYTES
 from bench.voice_corpus import CONDITIONS, Clip, build, command_meanings, home_phrases, korean_config, read
 
-BLOCK = 800
-"""Samples per block fed to the recognizer: 50 ms at 16 kHz, as the microphone delivers them."""
+BLOCK = BLOCK_BYTES // 2
+"""Samples per block fed to the recognizer, as the microphone delivers them."""
 RATE = 16000
 LAG = 0.1
 """Seconds from the companion's speaker to its microphone (PulseAudio, measured ~100 ms)."""
@@ -99,7 +100,7 @@ def gate_for(clip: Clip, tail: float) -> HalfDuplex | None:
 
 
 def decode_raw(rec: Any, pcm: bytes, clip: Clip, gated: bool, tail: float) -> list[Raw]:
-    """Feed 50 ms blocks to a KaldiRecognizer, as `Recognizer` does; its raw results."""
+    """Feed blocks to a KaldiRecognizer, as `Recognizer` is fed; its raw results."""
     gate = gate_for(clip, tail) if gated else None
     rec.Reset()
     results: list[Raw] = []

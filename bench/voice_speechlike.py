@@ -33,11 +33,12 @@ from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, l
 from accessible_companion.voice.speechlike import MIN_VOICED, voiced_share
 from accessible_companion.voice.vad import DETECTOR, detector
 from bench import stream_sources as src
+from bench.support import BLOCK_BYTES
 from bench.voice_corpus import build, korean_config, read
 from bench.voice_streams import phrases_of
 from rigs.speech_clips import RATE, pad, seed_of, synthesize, to_pcm
 
-BLOCK = 1600
+BLOCK = BLOCK_BYTES
 WHISPERS = (("ko+whisper", 140), ("ko+whisperf", 160), ("ko+whisper", 170))
 LEASTS = (0.05, 0.1, 0.15, 0.2, 0.3)
 

@@ -5,7 +5,7 @@
 Each command clip of the quick corpus (bench/voice_corpus.py: voices, speeds, conditions)
 is said `REPEATS` times over a quiet room, a new one every `--every` seconds (start to
 start; at least `MIN_GAP` s of quiet between them when the phrase is long), after 2 s of
-room. Every take is fed to the companion's pipeline as the app feeds it (50 ms blocks,
+room. Every take is fed to the companion's pipeline as the app feeds it (20 ms blocks,
 nothing muted between them: the worst case, as if the companion said nothing back). A
 take counts as right when an accepted phrase with the clip's meaning comes while it is
 said or within 1.2 s after it ends. Printed: the share right at each position (the first

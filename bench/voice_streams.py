@@ -18,7 +18,7 @@ Each stream is heard by the real small Korean model two ways, listening for the 
 example config's home-menu phrases (as bench/voice_accuracy.py takes them):
   a. bare: a KaldiRecognizer whose grammar is just the phrases; every result that is a
      phrase counts as an accept;
-  b. pipeline: `pipeline_verdicts` (today the companion's `Recognizer`, 50 ms blocks);
+  b. pipeline: `pipeline_verdicts` (today the companion's `Recognizer`, 20 ms blocks);
   c. with `--takes`, also the pipeline with a user's own takes (`Recognizer(..., takes=)`,
      as the app runs once a user has taught): bench/voice_teach.py's user (`USER` voice,
      `TAUGHT` speeds and pitches) says every home-menu phrase 4 times. Issue 14 item 4 says
@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from accessible_companion.audio.microphone import BLOCK_SECONDS
 from accessible_companion.config.loader import Config
 from accessible_companion.core.commands import normalize_words
 from accessible_companion.core.settings import Settings
@@ -64,8 +65,6 @@ from rigs.speech_clips import RATE, Samples, pad, read_pcm, seed_of, to_pcm, wri
 
 VERSION = 2
 """Bump when streams are made differently: the cache folder changes with it."""
-BLOCK = 800
-"""Samples per block: 50 ms, as the microphone delivers them."""
 STREAMS = ("talk-over-music", "conversation", "tv-mix", "coughs-breaths", "room-tone")
 WAYS = ("bare", "pipeline", "takes")
 """The ways of hearing, in the report's order ("takes": the pipeline with the user's takes)."""
@@ -85,7 +84,7 @@ def cache_root() -> Path:
 def pipeline_verdicts(
     model: Any, pcm: bytes, rate: int, phrases: Sequence[str], settings: Settings, takes: Takes | None = None
 ) -> list[tuple[float, Verdict]]:
-    """The companion's pipeline on `pcm` as the app feeds it (50 ms blocks): each accepted
+    """The companion's pipeline on `pcm` as the app feeds it (20 ms blocks): each accepted
     verdict with the time (s into `pcm`) of the block it came in. `takes`: the user's own
     takes as a second opinion, as the app uses them once taught."""
     listening = settings.listening
@@ -97,7 +96,7 @@ def pipeline_verdicts(
     recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, detector(DETECTOR), takes)
     recognizer.listen_for(phrases)
     out: list[tuple[float, Verdict]] = []
-    step = rate // 20 * 2
+    step = round(rate * BLOCK_SECONDS) * 2  # as the microphone delivers them
     for offset in range(0, len(pcm), step):
         verdict = recognizer.feed(pcm[offset : offset + step])
         if verdict is not None and verdict.accepted:
@@ -116,7 +115,7 @@ def bare_accepts(model: Any, pcm: bytes, rate: int, phrases: Sequence[str]) -> l
     rec.SetWords(True)
     wanted = set(phrases)
     out: list[tuple[float, str]] = []
-    step = rate // 20 * 2
+    step = round(rate * BLOCK_SECONDS) * 2  # as the microphone delivers them
     for offset in range(0, len(pcm), step):
         if rec.AcceptWaveform(pcm[offset : offset + step]):
             text = normalize_words(parse_result(rec.Result())[0])

@@ -31,6 +31,7 @@ from accessible_companion.core.commands import normalize_words
 from accessible_companion.voice.hearing import Rules, Verdict, rescuable
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
 from accessible_companion.voice.takes import Takes
+from bench.support import BLOCK_BYTES
 from bench.voice_corpus import KOREAN_SENTENCES, KOREAN_WORDS, add_noise, command_meanings, reverb
 from rigs.speech_clips import RATE, pad, seed_of, synthesize, to_pcm
 
@@ -40,7 +41,7 @@ TAUGHT = ((140, 45), (160, 55), (150, 40), (170, 50))
 TESTED = ((125, 50), (155, 48), (185, 52), (145, 60))
 TV_VOICES = (("ko", 160, 50), ("ko+f2", 150, 60), ("ko+f4", 170, 55))
 CONDITIONS = ("clean", "pink20", "reverb")
-BLOCK = 1600
+BLOCK = BLOCK_BYTES
 
 
 def clip(text: str, voice: str, speed: int, pitch: int, condition: str) -> bytes:

@@ -414,7 +414,9 @@ class Gated:
         block = data[:whole]
         samples = np.frombuffer(block, dtype="<i2").astype(np.float32)
         rms = float(np.sqrt(np.mean(samples * samples)))
-        floor = rms if self._floor is None else min(rms, self._floor * 1.02 + 1.0)
+        # The same rise per second whatever the block size: 2% (+1) per 50 ms.
+        per_50ms = whole / FRAME_BYTES / 5
+        floor = rms if self._floor is None else min(rms, self._floor * 1.02**per_50ms + per_50ms)
         self._floor = floor
         loud = rms > floor * self._ratio or self._segmenter.active
         if loud and not self._was_loud and self._vad.warmup:
