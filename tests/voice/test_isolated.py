@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 
+from accessible_companion.audio.microphone import BLOCK_SECONDS
 from accessible_companion.voice.hearing import Rules, Verdict
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
 from rigs.speech_clips import RELIABLE, make_clip, read_pcm
 
 pytestmark = pytest.mark.real
 
-BLOCK_BYTES = 1600
+BLOCK_BYTES = round(16000 * BLOCK_SECONDS) * 2
+"""A block as the microphone delivers it."""
 TALK = ("오늘 날씨가 정말 좋네요 아이들이 주말에 온대요", "점심은 뭐 드시고 싶으세요 커피 한 잔 마실래요")
 
 
@@ -50,6 +52,18 @@ def hear(recognizer: Recognizer, pcm: bytes) -> list[Verdict]:
 def test_a_command_said_alone_is_taken(recognizer: Recognizer, tmp_path: Path) -> None:
     words = RELIABLE["next"].words
     verdicts = hear(recognizer, pcm_of(words, tmp_path / "alone.wav", 1.0))
+    assert [v.phrase for v in verdicts if v.accepted] == [words], verdicts
+
+
+def test_a_command_said_softly_is_taken(recognizer: Recognizer, tmp_path: Path) -> None:
+    """30 dB down (its loudest moment about -44 dBFS), after a quiet room: the detector has
+    heard the room before the speech, so it calls the soft speech speech."""
+    import numpy as np
+
+    words = RELIABLE["next"].words
+    loud = np.frombuffer(pcm_of(words, tmp_path / "soft.wav", 1.0), dtype="<i2")
+    soft = (loud.astype(np.float32) * 0.03).round().astype("<i2").tobytes()
+    verdicts = hear(recognizer, soft)
     assert [v.phrase for v in verdicts if v.accepted] == [words], verdicts
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from accessible_companion.audio.microphone import BLOCK_SECONDS
 from accessible_companion.core.events import VoiceRejected
 from accessible_companion.core.settings import Listening
 from accessible_companion.voice.hearing import Rules, Verdict, rescuable
@@ -18,7 +19,8 @@ from accessible_companion.voice.takes import Takes
 from bench import stream_sources
 from rigs.speech_clips import RELIABLE, make_clip, pad, read_pcm, seed_of, synthesize, to_pcm
 
-BLOCK_BYTES = 1600
+BLOCK_BYTES = round(16000 * BLOCK_SECONDS) * 2
+"""A block as the microphone delivers it."""
 
 
 def command(tmp_path: Path, name: str = "next") -> bytes:
@@ -96,8 +98,8 @@ def test_a_command_heard_in_a_voiceless_sound_is_turned_down_with_its_reason(mod
     # exactly its phrase, surely (the rules before pass it), so only the voicing turns it down.
     # (Whispers fail anyway: bare vosk got 10 of 78 whispered commands right, the pipeline 3.)
     phrase = "정지시켜"
-    speech = synthesize(phrase, "ko+whisper", 140, 50)
-    pcm = to_pcm(pad(speech / np.max(np.abs(speech)) * 0.5, 0.4, -60.0, seed_of(phrase, "ko+whisper", 140)))
+    speech = synthesize(phrase, "ko+whisperf", 140, 50)
+    pcm = to_pcm(pad(speech / np.max(np.abs(speech)) * 0.5, 0.4, -60.0, seed_of(phrase, "ko+whisperf", 140)))
     verdicts = hear(recognizer_for(model, [phrase, "넘어가", "메인"]), pcm)
     assert [v.phrase for v in verdicts if v.accepted] == []
     assert [(v.text, v.reason[:12]) for v in verdicts] == [(phrase, "not speech (")], verdicts

@@ -369,7 +369,8 @@ class Gated:
     """Seconds after the last speech frame given to the recognizer."""
     GAIN_AFTER = 0.2
     """Seconds of speech whose level (with the pre-roll's) sets the gain of an utterance
-    decoded while it is said; shorter utterances are normalised whole at their end."""
+    decoded while it is said (the same audio whatever the block size); shorter utterances
+    are normalised whole at their end."""
 
     def __init__(
         self,
@@ -457,10 +458,11 @@ class Gated:
             self._sent = self._first(segmenter.start)
         first = self._gain is None
         if first:
-            if now - segmenter.start < self.GAIN_AFTER / FRAME:
+            gain_end = segmenter.start + round(self.GAIN_AFTER / FRAME)
+            if now < gain_end:
                 return
             # Half the peak room of `normalise`: the louder speech still to come must not clip.
-            self._gain = gain_for(self._span(self._sent, now), peak=16000.0)
+            self._gain = gain_for(self._span(self._sent, gain_end), peak=16000.0)
         assert self._gain is not None
         pcm = scaled(self._span(self._sent, now), self._gain)
         self._sent = now

@@ -60,7 +60,10 @@ def detector(kind: str = "micro", threshold: float = THRESHOLD) -> Detector:
             import webrtcvad
 
             gmm: Any = webrtcvad.Vad(int(kind[6:] or 2))
-            return Detector(lambda frame: bool(gmm.is_speech(frame, RATE)))
+            # It adapts to the room's noise from what it hears: judging from the first loud
+            # frame on, it missed soft speech (quick corpus, soft: 14 of 78 right; with 0.3 s
+            # of the room before it, 25; 0.6 s, 25; clean 57 of 78 either way).
+            return Detector(lambda frame: bool(gmm.is_speech(frame, RATE)), warmup=30)
     except ImportError as error:
         raise VadUnavailableError(f"voice-activity detector {kind!r} not installed: {error}") from None
     raise ValueError(f"unknown voice-activity detector {kind!r}")
