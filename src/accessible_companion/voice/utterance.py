@@ -3,9 +3,9 @@
 A command is said on its own: quiet before it and after it. A piece of running talk (a
 television, a visit, a phone call) is not, even when a short piece of it sounds like a
 command word; so an utterance counts only when it is ISOLATED: quiet before it (1 s for a
-first command, 0.4 s for a command going on: `isolation`), `end_silence` s after it, and
-the recent past not busy with speech. Then its speech length must suit the phrase heard in
-it (`plausible`).
+first command, 0.4 s for the same command going on: `isolation`, `going_on`), `end_silence`
+s after it, and the recent past not busy with speech. Then its speech length must suit the
+phrase heard in it (`plausible`).
 """
 
 from __future__ import annotations
