@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from accessible_companion.audio.microphone import BLOCK_SECONDS
+from accessible_companion.audio.microphone import block_bytes
 from accessible_companion.core.companion import Companion
 from accessible_companion.core.menus import Item, Menu, MenuSet
 from accessible_companion.core.settings import Settings
@@ -17,7 +17,7 @@ from accessible_companion.loop import Loop
 from accessible_companion.speech.speaker import NullSpeech
 from accessible_companion.trace import TraceWriter
 
-BLOCK_BYTES = round(16000 * BLOCK_SECONDS) * 2
+BLOCK_BYTES = block_bytes(16000)
 """A block of 16 kHz int16 mono as the microphone delivers it: what the voice benchmarks feed."""
 
 

@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from accessible_companion.audio.microphone import BLOCK_SECONDS
+from accessible_companion.audio.microphone import block_bytes
 from accessible_companion.config.loader import Config
 from accessible_companion.core.commands import normalize_words
 from accessible_companion.core.settings import Settings
@@ -96,7 +96,7 @@ def pipeline_verdicts(
     recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, detector(DETECTOR), takes)
     recognizer.listen_for(phrases)
     out: list[tuple[float, Verdict]] = []
-    step = round(rate * BLOCK_SECONDS) * 2  # as the microphone delivers them
+    step = block_bytes(rate)
     for offset in range(0, len(pcm), step):
         verdict = recognizer.feed(pcm[offset : offset + step])
         if verdict is not None and verdict.accepted:
@@ -115,7 +115,7 @@ def bare_accepts(model: Any, pcm: bytes, rate: int, phrases: Sequence[str]) -> l
     rec.SetWords(True)
     wanted = set(phrases)
     out: list[tuple[float, str]] = []
-    step = round(rate * BLOCK_SECONDS) * 2  # as the microphone delivers them
+    step = block_bytes(rate)
     for offset in range(0, len(pcm), step):
         if rec.AcceptWaveform(pcm[offset : offset + step]):
             text = normalize_words(parse_result(rec.Result())[0])

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from accessible_companion.audio.microphone import BLOCK_SECONDS
+from accessible_companion.audio.microphone import block_bytes
 from accessible_companion.core.commands import syllables
 from accessible_companion.voice.hearing import Rules, Verdict, parse_result
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers
@@ -77,7 +77,7 @@ def watch(model: Any, path: Path, phrases: Sequence[str]) -> list[Seen]:
     recognizer = Watching(model, 16000, rules, fillers, listening.end_silence, detector(DETECTOR))
     recognizer.listen_for(phrases)
     rate, pcm = read_pcm(path)
-    step = round(rate * BLOCK_SECONDS) * 2  # as the microphone delivers them
+    step = block_bytes(rate)
     for offset in range(0, len(pcm), step):
         recognizer.feed(pcm[offset : offset + step])
     recognizer.flush()

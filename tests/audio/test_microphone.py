@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from accessible_companion.audio import portaudio
-from accessible_companion.audio.microphone import BLOCK_SECONDS, RETRY_MAX, Block, Microphone, MicrophoneState
+from accessible_companion.audio.microphone import RETRY_MAX, Block, Microphone, MicrophoneState, block_bytes
 from rigs.pulse import MIC, PulseServer, loud_windows, rms
 from tests.support.fixtures import pulse_server
 
@@ -216,7 +216,7 @@ def test_fake_blocks_are_copies_at_the_stream_rate_and_listening_is_reported_onc
     assert mic.rate == 0
     assert mic.read(0.05) is None  # opens; nothing captured yet
     stream = sd.live()
-    assert stream.kwargs["samplerate"] == 16000 and stream.kwargs["blocksize"] == 16000 * BLOCK_SECONDS
+    assert stream.kwargs["samplerate"] == 16000 and stream.kwargs["blocksize"] * 2 == block_bytes(16000)
     assert stream.kwargs["dtype"] == "int16" and stream.kwargs["channels"] == 1
     assert stream.kwargs["device"] is None and stream.kwargs["latency"] == "low"
     buffer = bytearray(b"\x01\x00" * 800)

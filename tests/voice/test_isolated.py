@@ -8,15 +8,14 @@ from typing import Any
 
 import pytest
 
-from accessible_companion.audio.microphone import BLOCK_SECONDS
+from accessible_companion.audio.microphone import block_bytes
 from accessible_companion.voice.hearing import Rules, Verdict
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
 from rigs.speech_clips import RELIABLE, make_clip, read_pcm
 
 pytestmark = pytest.mark.real
 
-BLOCK_BYTES = round(16000 * BLOCK_SECONDS) * 2
-"""A block as the microphone delivers it."""
+BLOCK_BYTES = block_bytes(16000)
 TALK = ("오늘 날씨가 정말 좋네요 아이들이 주말에 온대요", "점심은 뭐 드시고 싶으세요 커피 한 잔 마실래요")
 
 

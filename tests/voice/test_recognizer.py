@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from accessible_companion.audio.microphone import BLOCK_SECONDS
+from accessible_companion.audio.microphone import block_bytes
 from accessible_companion.config import load_config
 from accessible_companion.core.commands import phrase_table
 from accessible_companion.core.companion import Companion
@@ -33,8 +33,7 @@ from rigs.speech_clips import NON_COMMANDS, RELIABLE, ClipSpec, make_clip, read_
 pytestmark = pytest.mark.real
 
 KOREAN = Path(__file__).resolve().parents[2] / "examples" / "ko"
-BLOCK_BYTES = round(16000 * BLOCK_SECONDS) * 2
-"""A block as the microphone delivers it."""
+BLOCK_BYTES = block_bytes(16000)
 """50 ms of 16 kHz int16 mono: the microphone's block size."""
 
 

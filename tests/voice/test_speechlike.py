@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from accessible_companion.audio.microphone import BLOCK_SECONDS
+from accessible_companion.audio.microphone import block_bytes
 from accessible_companion.core.events import VoiceRejected
 from accessible_companion.core.settings import Listening
 from accessible_companion.voice.hearing import Rules, Verdict, rescuable
@@ -19,8 +19,7 @@ from accessible_companion.voice.takes import Takes
 from bench import stream_sources
 from rigs.speech_clips import RELIABLE, make_clip, pad, read_pcm, seed_of, synthesize, to_pcm
 
-BLOCK_BYTES = round(16000 * BLOCK_SECONDS) * 2
-"""A block as the microphone delivers it."""
+BLOCK_BYTES = block_bytes(16000)
 
 
 def command(tmp_path: Path, name: str = "next") -> bytes:

@@ -119,6 +119,12 @@ blocks end of speech -> command took p50 274 ms, with 50 ms 317 ms (bench.voice_
 the same machine and clip); listening in a quiet room costs a loudness check per block."""
 
 
+def block_bytes(rate: int) -> int:
+    """Bytes in a block of int16 mono audio at `rate` (`BLOCK_SECONDS`), as the microphone
+    delivers it: what benchmarks and tests feed the recognizer."""
+    return max(1, round(rate * BLOCK_SECONDS)) * 2
+
+
 class Microphone:
     """Reads blocks from an input device chosen by part of its name; see the module docstring."""
 
