@@ -13,6 +13,7 @@ from accessible_companion.voice.hearing import (
     grammar,
     judge,
     parse_result,
+    second_reading,
     sounds_alike,
 )
 
@@ -83,6 +84,40 @@ def test_parse_result_reads_words_and_confidence() -> None:
     assert text == "go back"
     assert parsed[0] == Word("go", 0.5, 1.0, 1.2)
     assert parsed[1].confidence == 1.0
+
+
+def readings(*spec: tuple[str, float]) -> str:
+    """A vosk result with alternatives (SetMaxAlternatives), best first."""
+    return json.dumps({"alternatives": [{"text": text, "confidence": score} for text, score in spec]})
+
+
+def test_a_second_reading_confirms_a_command_that_leads_the_next_reading() -> None:
+    assert second_reading(readings(("go back", 31.0), ("go", 29.5)), "go back", 1.0) == ""
+    assert second_reading(readings(("Go back", 31.0)), "go back", 1.0) == ""  # no second reading at all
+
+
+def test_a_second_reading_close_to_another_turns_the_command_down() -> None:
+    assert (
+        second_reading(readings(("next", 27.4), ("water", 26.7)), "next", 1.0)
+        == "close to another reading (0.70)"
+    )
+    # The margin is the caregiver's: a smaller one lets this close call through.
+    assert second_reading(readings(("next", 27.4), ("water", 26.7)), "next", 0.5) == ""
+
+
+def test_the_rules_are_the_caregivers_settings() -> None:
+    from accessible_companion.core.settings import Listening
+
+    listening = Listening(min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5)
+    assert Rules.of(listening) == Rules(min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5)
+    assert Rules.of(Listening()) == Rules()  # one set of defaults
+
+
+def test_a_second_reading_of_other_words_turns_the_command_down() -> None:
+    why = "heard otherwise on a second reading"
+    assert second_reading(readings(("next water", 19.4), ("next", 16.7)), "next", 0.5) == why
+    assert second_reading(readings(), "next", 0.5) == why
+    assert second_reading(readings(("", 5.0)), "next", 0.5) == why
 
 
 def test_half_duplex_mutes_while_speaking_and_for_the_tail() -> None:

@@ -80,6 +80,25 @@ def test_the_same_command_inside_running_talk_is_not(recognizer: Recognizer, tmp
     assert [v.phrase for v in alone if v.accepted] == [words], alone
 
 
+def test_a_word_like_a_command_is_turned_down_on_a_second_reading(model: Any, tmp_path: Path) -> None:
+    """고양이 (cat), said slowly, is heard as 넘어가 (next) with its words about 0.7 sure: taken
+    at `min_confidence` 0.5. Read again whole, 넘어가 leads the next likeliest reading by only
+    ~0.4: with `min_margin` 1.0 it is not taken."""
+    from accessible_companion.voice.vad import detector
+
+    pytest.importorskip("webrtcvad")
+    rate, pcm = read_pcm(make_clip("고양이", tmp_path / "cat.wav", "ko", 120, pad_seconds=1.0))
+    assert rate == 16000
+    heard = {}
+    for margin in (0.0, 1.0):
+        rules = Rules(min_confidence=0.5, min_margin=margin)
+        recognizer = Recognizer(model, 16000, rules, builtin_fillers("ko"), 0.25, detector("webrtc3"))
+        recognizer.listen_for([spec.words for spec in RELIABLE.values()])
+        heard[margin] = hear(recognizer, pcm)
+    assert [v.phrase for v in heard[0.0]] == [RELIABLE["next"].words], heard
+    assert [v.reason.split(" (")[0] for v in heard[1.0]] == ["close to another reading"], heard
+
+
 def test_noise_alone_yields_nothing(recognizer: Recognizer, tmp_path: Path) -> None:
     assert hear(recognizer, pcm_of("", tmp_path / "noise.wav", 1.5, noise_db=-25.0)) == []
 

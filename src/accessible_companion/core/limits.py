@@ -59,6 +59,9 @@ LIMITS: dict[str, Limit] = {
     **_earcon("error", "when a part fails"),
     **_earcon("alert", "before a call for help"),
     "listening.min_confidence": Limit(0.0, 1.0, "0-1", "How sure every word of a command must be heard."),
+    "listening.min_margin": Limit(
+        0.0, 20.0, "", "How far a command must lead the next likeliest reading of the same sound."
+    ),
     "listening.min_seconds": Limit(0.0, 2.0, "s", "Shorter sounds are a click or a breath, not a command."),
     "listening.min_voiced": Limit(
         0.0, 1.0, "0-1", "Least share of a command that must be voiced (0: off, for a whispering user)."

@@ -6,12 +6,16 @@ unrelated Korean utterance became a command). So a result is accepted only when 
 exactly one allowed phrase, every word is heard surely enough, it lasts long enough to
 be speech, and it contains no filler: everyday words put into the grammar so that talk
 to someone else has somewhere to go that is not a command.
+
+Behind the voice-activity detector a caregiver can ask for more: a second reading of the
+whole utterance that must confirm the command (`second_reading`, `Rules.min_margin`).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,11 +44,16 @@ class Rules:
     min_seconds: float = 0.15
     min_voiced: float = 0.12
     """Least voiced share of a command (`speechlike.not_speech`; 0 = not checked)."""
+    min_margin: float = 0.0
+    """How far a command must lead the next likeliest reading (`second_reading`; 0 = no
+    second reading)."""
 
     @classmethod
     def of(cls, listening: Listening) -> Rules:
         """The rules a caregiver set (`settings.listening`)."""
-        return cls(listening.min_confidence, listening.min_seconds, listening.min_voiced)
+        return cls(
+            listening.min_confidence, listening.min_seconds, listening.min_voiced, listening.min_margin
+        )
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,28 @@ def judge(text: str, words: tuple[Word, ...], phrases: Iterable[str], rules: Rul
     if length < rules.min_seconds:
         return Verdict(text, confidence=least, reason=f"too short ({length:.2f} s)")
     return Verdict(text, phrase=heard, confidence=least)
+
+
+READINGS = 2
+"""Readings asked of vosk for the second reading (`SetMaxAlternatives`): the best and the next."""
+
+
+def second_reading(result: str, phrase: str, min_margin: float) -> str:
+    """Why a second reading of an utterance (a vosk result with alternatives) does not confirm
+    `phrase`, or "" when it does: its best reading must be the phrase, ahead of the next
+    likeliest by at least `min_margin` (a log-likelihood). Of the utterances heard as a
+    command, the background audio's ones are mostly close calls between the command and
+    other grammar words; a command said to the companion mostly has no close second."""
+    readings = json.loads(result).get("alternatives", ())
+    best = normalize_words(str(readings[0].get("text", ""))) if readings else ""
+    if best != phrase:
+        return "heard otherwise on a second reading"
+    margin = (
+        float(readings[0]["confidence"]) - float(readings[1]["confidence"]) if len(readings) > 1 else math.inf
+    )
+    if margin < min_margin:
+        return f"close to another reading ({margin:.2f})"
+    return ""
 
 
 NOT_SPEECH = "not speech"

@@ -105,7 +105,9 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
     print(f"Loading the speech model for '{listening.language}'; listening for {len(phrases)} phrases.")
     print(
         "Say a command or an item's words. Lines show what was heard, how sure (0-1), and what it"
-        f" would do; below {listening.min_confidence:g} it is not taken. Ctrl-C stops."
+        f" would do; below {listening.min_confidence:g}"
+        + (", or when a second reading of the sound does not confirm it," if listening.min_margin > 0 else "")
+        + " it is not taken. Ctrl-C stops."
     )
     sys.stdout.flush()
     end = None if seconds is None else time.monotonic() + seconds
