@@ -5,6 +5,8 @@ for cancellation rest on."""
 
 from __future__ import annotations
 
+import math
+import statistics
 from pathlib import Path
 
 import numpy as np
@@ -34,22 +36,30 @@ def test_the_cancelled_microphone_hears_the_user_and_hardly_the_cue(
     hum = play(pulse_server, floor, pulse_server.mic)
     raw = pulse_server.record(f"{pulse_server.mic}.monitor")
     cancelled = pulse_server.record(AEC_SOURCE)
+    echoes: list[float] = []
+    lefts: list[float] = []
     try:
-        for _ in range(4):  # the canceller converges on the first cues
+        for _ in range(3):  # the canceller converges on the first cues
             assert play(pulse_server, cue_file, AEC_SINK).wait(timeout=20) == 0
-        cue_raw, cue_out = len(raw.samples()), len(cancelled.samples())
-        assert play(pulse_server, cue_file, AEC_SINK).wait(timeout=20) == 0
-        cue_raw_end, cue_out_end = len(raw.samples()), len(cancelled.samples())
+        for _ in range(5):
+            cue_raw, cue_out = len(raw.samples()), len(cancelled.samples())
+            assert play(pulse_server, cue_file, AEC_SINK).wait(timeout=20) == 0
+            echoes.append(rms(raw.samples()[cue_raw:]))
+            lefts.append(rms(cancelled.samples()[cue_out:]))
+        user_start = len(cancelled.samples())
         assert play(pulse_server, user_file, pulse_server.mic).wait(timeout=20) == 0
         user_out = len(cancelled.samples())
     finally:
         hum.kill()
         hum.wait()
-        heard_raw = raw.stop()
+        raw.stop()
         heard = cancelled.stop()
-    echo = rms(heard_raw[cue_raw:cue_raw_end])
-    left = rms(heard[cue_out:cue_out_end])
-    voice = rms(heard[cue_out_end:user_out])
-    assert echo > 500  # the cue really reaches the microphone (measured ~1400)
-    assert left < echo / 5  # over 14 dB of it taken out (measured ~24 dB)
-    assert voice > 5 * left  # and the user's voice is not
+    voice = rms(heard[user_start:user_out])
+    taken_out = [20 * math.log10(echo / max(left, 1.0)) for echo, left in zip(echoes, lefts, strict=True)]
+    print(f"\ncue taken out by {', '.join(f'{db:.0f}' for db in taken_out)} dB")
+    assert min(echoes) > 500  # the cue really reaches the microphone (measured ~1400)
+    # Over 14 dB taken out on most cues (median of 5 cues 18-32 dB in 8 runs, loaded or not).
+    # Cue by cue it varies from -11 to 43 dB: the room's loopbacks re-time themselves when
+    # the machine is busy, and the canceller then converges again; a real room's path holds.
+    assert statistics.median(taken_out) > 14
+    assert voice > 5 * statistics.median(lefts)  # and the user's voice is not taken out
