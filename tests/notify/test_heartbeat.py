@@ -241,6 +241,24 @@ def test_a_silent_service_holds_up_neither_start_nor_stop() -> None:
     assert line["ping"] == "stop" and line["ok"] is False and "timed out" in line["detail"]
 
 
+def test_a_beat_that_ends_after_the_stop_began_is_not_reported() -> None:
+    """The start ping is stuck when the stop comes; the service then drops the connection, so
+    the start ping fails at once. Only the stop ping is reported: a "start failed" after it
+    would tell the caregiver's page and the trace of a beat that no longer matters."""
+    reports = Reports()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    beat = Heartbeat(f"http://127.0.0.1:{silent.getsockname()[1]}/ping/{KEY}", 5, reports, timeout=60)
+    beat.start()
+    time.sleep(0.3)  # the start ping is stuck now
+    beat.stop("signal SIGTERM")
+    silent.close()  # resets the start ping's connection; the stop ping is refused
+    beat.wait()
+    assert [(line["ping"], line["ok"]) for line in reports.lines] == [("stop", False)]
+    assert beat.seen is not None and beat.seen["ping"] == "stop"
+
+
 def test_no_url_no_pings_and_stop_is_harmless() -> None:
     beat = Heartbeat("", minutes=5)
     assert not beat.configured

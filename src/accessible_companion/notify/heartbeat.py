@@ -188,6 +188,8 @@ class Heartbeat:
             except Exception as error:  # a bug here must not end the pings for good
                 log.exception("heartbeat failed")
                 ok, detail = False, self._clean(f"internal error: {named(error)}")
+            if self._stopping.is_set():
+                return  # the stop ping's outcome is the last word, on the page and in the trace
             schedule.sent(self._clock())
             self._saw(ping, ok, detail)
             if self._news.tell(ok):
