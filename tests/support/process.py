@@ -100,8 +100,12 @@ class Companion:
             self.proc.wait()
             # What it said while stopping (a part slow to stop is named there) and where it was.
             stopping = [line for line in self.lines() if line.get("event") in ("stop", "error")]
+            # The app prints every thread's stack 8 s after SIGTERM (app.STOP_STACKS_AFTER).
+            said = self.stderr()
+            stacks = said.find("Thread 0x")
             raise AssertionError(
-                f"no exit 10 s after SIGTERM; trace: {stopping[-5:]}; stderr: {self.stderr()[-3000:]}"
+                f"no exit 10 s after SIGTERM; trace: {stopping[-5:]}; "
+                f"stacks: {said[stacks:][:12000] if stacks >= 0 else 'none'}; stderr: {said[-3000:]}"
             ) from None
 
 
