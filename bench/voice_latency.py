@@ -8,9 +8,10 @@ monitor tells when each clip's speech really ended. In this process: the real lo
 core, VoiceListener (microphone, model, recognizer, rules) on the Korean example config
 and model, no speech output (nothing to mute). Each trial plays the `next` command clip
 and measures from the last loud sample of the clip (recording clock, +- its ~20-50 ms
-capture latency) to the trace's `input` line, and from its last audible 10 ms (`AUDIBLE`). Compared: vosk's own endpointing with the
-model's model.conf (rule2 0.5 s) and with the tuned copy, and the companion's endpointer
-(quiet after speech, from block loudness) at each `--silences` value.
+capture latency) to the trace's `input` line, and from its last audible 10 ms (`AUDIBLE`).
+Compared: vosk's own endpointing with the model's model.conf (rule2 0.5 s) and with the
+tuned copy, and the companion's endpointer (quiet after speech, from block loudness) at
+each `--silences` value.
 """
 
 from __future__ import annotations

