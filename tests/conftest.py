@@ -20,8 +20,9 @@ REAL_TIME_AUDIO = (
     "tests/speech/",
     "tests/e2e/test_speech_faults.py",
     "tests/e2e/test_audio_loss.py",
-    # A banked recording's length is measured from a capture of what was played: beside a
-    # busy worker the capture lost most of it (3 of 5 CI runs once a voice test was added).
+    # A banked recording's length is measured from a capture of what was played. Beside a
+    # busy worker most of it was lost (3 of 5 CI runs): the companion's own playback, cut
+    # short by underruns, since fixed (audio/output.py, LATENCY).
     "tests/e2e/test_run_banking.py",
 )
 
