@@ -42,10 +42,13 @@ _ = (pulse_server, xvfb_display, listening)  # fixtures, used by name below
 TALK_SECONDS = 60.0
 """The continuous talk over music, as the issue's Done-when asks (a minute)."""
 QUIET_AFTER = 2.5
-"""Seconds of quiet after the noise and the talk before the command (3.5 s with the wait for
-quiet and the clip's lead-in). By design a first command needs 1 s of quiet before it and the
-last 4 s to be at most 20% speech (utterance.isolation; 35% before, when said ~2.5 s after the
-noise it was rejected as "in continuous speech" in 1 of 3 runs, ~2 s after in 1 of 1)."""
+"""Seconds of quiet after the noise, the cough and the talk before the command (3.5 s with the
+wait for quiet and the clip's lead-in). By design a first command needs 1 s of quiet before it
+and the last 4 s to be at most 20% speech (utterance.isolation; 35% before, when said ~2.5 s
+after the noise it was rejected as "in continuous speech" in 1 of 3 runs, ~2 s after in 1 of
+1). The detector hears the 1.1 s cough as speech: offline, "next" was turned down until 2.7 s
+after the cough's end (1 s of the clip's room tone, then 1.7 s); 1 s after the clip, it was
+turned down in 1 of 4 runs beside a busy process."""
 
 
 def talk_over_music(seconds: float, seed: int) -> tuple[np.ndarray, list[str]]:
@@ -119,10 +122,10 @@ def test_noise_a_cough_and_a_minute_of_talk_over_music_fire_nothing(
     turned_down: list[int] = []
     try:
         quiet(app)
-        for sound, after in ((noise, QUIET_AFTER), (cough, 1.0), (talk_path, QUIET_AFTER)):
+        for sound in (noise, cough, talk_path):
             mark = len(app.lines())
             assert pulse_server.play(sound, sink=MIC).wait(timeout=TALK_SECONDS + 20) == 0
-            time.sleep(after)  # a beat of quiet, as a user waits before speaking
+            time.sleep(QUIET_AFTER)  # a beat of quiet, as a user waits before speaking
             turned_down.append(len(voice_lines(app, "rejected", mark)))
             fired.append(
                 [
