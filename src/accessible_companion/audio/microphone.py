@@ -173,8 +173,6 @@ class Microphone:
         self._pending_since = 0.0
         self._slow_open_reported = False
         self._live_generation = 0
-        self._rate = 0
-        """Samples per second of the blocks read (the wanted rate when resampled)."""
         self._device_rate = 0
         """Samples per second of the open stream."""
         self._resample: Callable[[bytes], bytes] | None = None
@@ -192,8 +190,9 @@ class Microphone:
 
     @property
     def rate(self) -> int:
-        """Samples per second of the open (or last) stream; 0 before the first open."""
-        return self._rate
+        """Samples per second of the blocks read (the wanted rate when resampled); 0 before
+        the first open."""
+        return self._device_rate if self._resample is None else self._wanted_rate
 
     @property
     def overflows(self) -> int:
@@ -272,7 +271,7 @@ class Microphone:
                 return None  # from a stream we gave up on
             self._heard(item)
             data = item.data if self._resample is None else self._resample(item.data)
-            return Block(data, self._rate, item.captured) if data else None
+            return Block(data, self.rate, item.captured) if data else None
         if isinstance(item, _Opened):
             # A second _Opened for the live id: it would not start, and opened again after a relisting.
             if item.stream in (self._pending, self._live):
@@ -280,7 +279,6 @@ class Microphone:
                 self._live, self._live_generation = item.stream, item.generation
                 self._device_rate, self._name = item.rate, item.name
                 self._resample = self._resampler(item.rate)
-                self._rate = item.rate if self._resample is None else self._wanted_rate
                 self._last_audio, self._zeros_since, self._got_audio = self._clock(), None, False
             return None
         if isinstance(item, _Failed):
@@ -317,7 +315,7 @@ class Microphone:
             return None
 
     def _described(self) -> str:
-        resampled = f", resampled to {self._rate} Hz" if self._resample is not None else ""
+        resampled = f", resampled to {self._wanted_rate} Hz" if self._resample is not None else ""
         return f"{self._name} at {self._device_rate} Hz{resampled}"
 
     def _heard(self, audio: _Audio) -> None:

@@ -24,4 +24,4 @@ class Resampler:
     def __call__(self, pcm: bytes) -> bytes:
         """The next block, resampled: what is ready of it (empty while the filter fills)."""
         samples = self._np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
-        return bytes(self._stream.resample_chunk(samples).astype("<i2").tobytes())
+        return bytes(self._stream.resample_chunk(samples).astype("<i2", copy=False).tobytes())
