@@ -21,7 +21,7 @@ import pytest
 from bench import stream_sources as src
 from bench.voice_corpus import normalize, pink
 from rigs.pulse import EAR, MIC, PulseServer, Recording, alsa_pcm, loud_windows
-from rigs.speech_clips import RATE, RELIABLE, make_clip, to_pcm, write_wav
+from rigs.speech_clips import RATE, RELIABLE, make_clip, synthesize, to_pcm, write_wav
 from tests.e2e.test_run_voice import (
     HEARD_TIMEOUT,
     KOREAN,
@@ -42,13 +42,14 @@ _ = (pulse_server, xvfb_display, listening)  # fixtures, used by name below
 TALK_SECONDS = 60.0
 """The continuous talk over music, as the issue's Done-when asks (a minute)."""
 QUIET_AFTER = 2.5
-"""Seconds of quiet after the noise, the cough and the talk before the command (3.5 s with the
-wait for quiet and the clip's lead-in). By design a first command needs 1 s of quiet before it
-and the last 4 s to be at most 20% speech (utterance.isolation; 35% before, when said ~2.5 s
-after the noise it was rejected as "in continuous speech" in 1 of 3 runs, ~2 s after in 1 of
-1). The detector hears the 1.1 s cough as speech: offline, "next" was turned down until 2.7 s
-after the cough's end (1 s of the clip's room tone, then 1.7 s); 1 s after the clip, it was
-turned down in 1 of 4 runs beside a busy process."""
+"""Seconds of quiet after the noise and the talk before the command (3.5 s with the wait for
+quiet and the clip's lead-in). By design a first command needs 1 s of quiet before it and the
+last 4 s to be at most 20% speech (utterance.isolation; 35% before, when said ~2.5 s after the
+noise it was rejected as "in continuous speech" in 1 of 3 runs, ~2 s after in 1 of 1)."""
+COUGH_AFTER = 0.5
+"""Seconds from the cough's end to the command, in one clip (exact: paplay's start is not): a
+cough is no speech and breaks no quiet (Segmenter.forget). When it counted as speech, "next"
+was turned down until 2.7 s after a 1.1 s cough."""
 
 
 def talk_over_music(seconds: float, seed: int) -> tuple[np.ndarray, list[str]]:
@@ -103,14 +104,25 @@ def test_noise_a_cough_and_a_minute_of_talk_over_music_fire_nothing(
     pulse_server: PulseServer, xvfb_display: str, listening: Recording, tmp_path: Path
 ) -> None:
     """Played back to back into one running companion; after each, a command said alone is
-    taken (not deafness). Seeds: noise 14, cough 1401, talk 1402 (none used for tuning)."""
+    taken (not deafness), after the cough 0.5 s after it. The cough comes first: within 5 s of
+    a command taken, the same command again is held only to a streak's looser limits. Seeds:
+    noise 14, cough 1401, talk 1402 (none used for tuning)."""
     # Made before the companion starts (~2.6 s): made beside its start, the CPU they took once
     # left its first cue unrendered ("the speech engine wrote no audio"), in CI.
     began = time.monotonic()
     said = talk_over_music_wav(tmp_path / "talk.wav", TALK_SECONDS, 1402)
     noise = wav(pink(3 * RATE, 14) * src.db(-20), tmp_path / "noise.wav")  # RMS -20 dBFS, a loud hiss
+    spec = RELIABLE["next"]
     cough = wav(
-        np.concatenate([src.room_tone(RATE // 2, 14), src.cough(1401) * src.db(-6), src.room_tone(RATE, 15)]),
+        np.concatenate(
+            [
+                src.room_tone(RATE // 2, 14),
+                src.cough(1401) * src.db(-6),
+                src.room_tone(round(COUGH_AFTER * RATE), 15),
+                synthesize(spec.words, spec.voice, spec.speed, spec.pitch),
+                src.room_tone(RATE, 16),
+            ]
+        ),
         tmp_path / "cough.wav",
     )
     app = start(pulse_server, xvfb_display, tmp_path, "--mode", "step")
@@ -122,10 +134,13 @@ def test_noise_a_cough_and_a_minute_of_talk_over_music_fire_nothing(
     turned_down: list[int] = []
     try:
         quiet(app)
-        for sound in (noise, cough, talk_path):
+        for sound in (cough, noise, talk_path):  # the cough's command first: no command before it
             mark = len(app.lines())
             assert pulse_server.play(sound, sink=MIC).wait(timeout=TALK_SECONDS + 20) == 0
-            time.sleep(QUIET_AFTER)  # a beat of quiet, as a user waits before speaking
+            if sound == cough:  # its command is in the clip
+                command = app.wait_for(event("input", source="voice", kind="command"), HEARD_TIMEOUT, mark)
+            else:
+                time.sleep(QUIET_AFTER)  # a beat of quiet, as a user waits before speaking
             turned_down.append(len(voice_lines(app, "rejected", mark)))
             fired.append(
                 [
@@ -135,7 +150,11 @@ def test_noise_a_cough_and_a_minute_of_talk_over_music_fire_nothing(
                     or (line["event"] == "input" and line.get("kind") == "command")
                 ]
             )
-            heard.append(command_alone(app, pulse_server, tmp_path))
+            if sound == cough:
+                fired[-1].remove(command)
+            else:
+                command = command_alone(app, pulse_server, tmp_path)
+            heard.append(command)
             marks.append(time.monotonic() - began)
     finally:
         assert app.stop() == 0
@@ -143,9 +162,9 @@ def test_noise_a_cough_and_a_minute_of_talk_over_music_fire_nothing(
     assert [line["key"] for line in heard] == [RELIABLE["next"].words] * 3
     # The talk was heard and turned down (traced as rejected), not missed.
     assert len(said) >= 15 and turned_down[2] >= 2, (turned_down, said)  # 5-10 in 4 runs
-    print("seconds at ready, after noise, cough, talk:", [round(m, 1) for m in marks])
+    print("seconds at ready, after cough, noise, talk:", [round(m, 1) for m in marks])
     print(
-        f"turned down: noise {turned_down[0]}, cough {turned_down[1]}, talk {turned_down[2]}",
+        f"turned down: cough {turned_down[0]}, noise {turned_down[1]}, talk {turned_down[2]}",
         f"({len(said)} prompts)",
     )
     assert [line for line in app.lines() if line["event"] == "error"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import random
 from dataclasses import replace
 
 import pytest
@@ -191,6 +192,28 @@ def test_long_after_a_command_a_word_close_after_talk_is_running_talk_again() ->
     assert [u.reason for u in found] == ["", "in continuous speech"]
 
 
+def test_a_sound_forgotten_as_no_speech_breaks_no_quiet() -> None:
+    """A cough (1.1 s) and "next" 0.4 s after it: running talk, unless the cough is forgotten."""
+    for forget, reason in ((False, "in continuous speech"), (True, "")):
+        segmenter = Segmenter(LONE)
+        (cough,) = run(segmenter, [(False, 2.0), (True, 1.1), (False, 0.3)])
+        if forget:
+            segmenter.forget(cough)
+        (command,) = run(segmenter, [(False, 0.1), (True, 0.4), (False, 0.5)])
+        assert command.reason == reason
+        if forget:
+            assert command.gap >= command.start and command.busy == 0  # quiet since the stream began
+
+
+def test_a_sound_is_not_forgotten_once_another_has_begun() -> None:
+    segmenter = Segmenter(LONE)
+    (cough,) = run(segmenter, [(False, 2.0), (True, 1.1), (False, 0.3)])
+    run(segmenter, [(True, 0.2)])  # speech already under way: its quiet before was judged
+    segmenter.forget(cough)
+    (after,) = run(segmenter, [(False, 0.5)])
+    assert after.reason == "in continuous speech"
+
+
 def test_clicks_are_ignored_and_do_not_break_the_quiet() -> None:
     found = run(Segmenter(RULES), [(False, 1.0), (True, 0.03), (False, 0.2), (True, 0.4), (False, 0.5)])
     assert [u.reason for u in found] == [""]
@@ -310,6 +333,27 @@ def test_the_companions_answer_to_a_command_is_silence_in_the_audio() -> None:
     assert utterance.gap >= 130
     assert pcm[round(Gated.PRE_ROLL * 16000) * 2 :].startswith(speech[:3200])
     assert max(samples(pcm[: round(0.3 * 16000) * 2])) < 1000
+
+
+def hiss(count: int) -> bytes:
+    """Loud noise: no pitch, as a cough or a breath."""
+    rng = random.Random(7)
+    return array.array("h", [round(rng.gauss(0, 5000)) for _ in range(count)]).tobytes()
+
+
+def test_an_unvoiced_sound_breaks_no_quiet_when_voicing_is_asked_for() -> None:
+    """A 1 s hiss, then a word 0.4 s after it: said alone when no-speech sounds are forgotten
+    (`min_voiced`); a voiced sound (a tone at 400 Hz) in its place still counts."""
+    cases = [
+        (hiss(16000), 0.12, ""),
+        (hiss(16000), 0.0, "in continuous speech"),
+        (tone(5000, 16000), 0.12, "in continuous speech"),
+    ]
+    for sound, min_voiced, reason in cases:
+        gated = Gated(Detector(loud_frames), LONE, min_voiced=min_voiced)
+        found = feed(gated, room(2.0) + sound + room(0.4) + word(6400) + room(1.0))
+        assert [u.reason for u, _ in found][-1] == reason, (min_voiced, found)
+        assert len(found) == 2
 
 
 def test_a_detector_that_needs_the_past_gets_it_when_the_room_turns_loud() -> None:

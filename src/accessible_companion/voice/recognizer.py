@@ -129,7 +129,9 @@ class Recognizer:
         """The phrase last taken (`utterance.going_on`)."""
         if vad is not None and rate == 16000:
             quiet = max(end_silence, 0.3)
-            self._gated = Gated(vad, Segmenting(end_silence=quiet), self._hear_part)
+            self._gated = Gated(
+                vad, Segmenting(end_silence=quiet), self._hear_part, min_voiced=rules.min_voiced
+            )
 
     @property
     def rate(self) -> int:
@@ -400,11 +402,15 @@ class Gated:
         rules: Segmenting,
         listen: Callable[[bytes, int, bool], str] | None = None,
         ratio: float = 2.0,
+        min_voiced: float = 0.0,
     ) -> None:
         """`listen(pcm, start, first)`: an isolated utterance's audio (level-normalised) as it
         comes, `start` its first speech frame, `first` for its first piece; it returns what
-        was heard so far (`utterance.heard_so_far`), which sets the quiet that ends it."""
+        was heard so far (`utterance.heard_so_far`), which sets the quiet that ends it.
+        `min_voiced` > 0: an utterance less voiced than that (`speechlike.voiced_share`: a
+        cough, a breath) is no speech and breaks no quiet (`Segmenter.forget`)."""
         self._vad = vad
+        self._min_voiced = min_voiced
         self._listen = listen
         self._stream = -1
         """Start frame of the utterance being given to `listen` (-1 = none)."""
@@ -459,9 +465,20 @@ class Gated:
             utterance = self._segmenter.push(speech)
             if utterance is not None:
                 found = (utterance, self._cut(utterance))
+                self._forget_unvoiced(*found)
         self._give()
         self._trim()
         return found
+
+    def _forget_unvoiced(self, utterance: Utterance, pcm: bytes) -> None:
+        """A cough or a breath leaves the quiet before a command unbroken: after a 1.1 s
+        cough, "next" was turned down for 2.7 s when it counted as speech."""
+        if self._min_voiced <= 0:
+            return
+        from .speechlike import voiced_share
+
+        if voiced_share(pcm) < self._min_voiced:
+            self._segmenter.forget(utterance)
 
     def _trim(self) -> None:
         excess = len(self._audio) // FRAME_BYTES - self._keep

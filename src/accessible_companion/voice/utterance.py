@@ -167,6 +167,8 @@ class Segmenter:
         self._voiced = 0
         self._previous_end = -(10**9)
         """End of the last speech burst before the one in progress."""
+        self._end_before = self._previous_end
+        """`_previous_end` when the last utterance began (`forget`)."""
         self._past: deque[bool] = deque(maxlen=max(1, round(rules.history / FRAME)))
         self._busy = 0
         """Speech frames in `_past`."""
@@ -213,6 +215,19 @@ class Segmenter:
             self._start = -1
             self._previous_end = self._last + 1
 
+    def forget(self, utterance: Utterance) -> None:
+        """The utterance just ended was no speech (a cough, a breath, a hiss: `speechlike`):
+        it leaves the quiet around it unbroken and the recent past as quiet as before it, so
+        a command said soon after it is heard as said alone."""
+        if self._start >= 0 or self._previous_end != utterance.end:
+            return  # another has begun since: this one's quiet is already judged
+        self._previous_end = self._end_before
+        first = self._frame - len(self._past)
+        for index in range(max(utterance.start, first), utterance.end):
+            if self._past[index - first]:
+                self._past[index - first] = False
+                self._busy -= 1
+
     def skip(self, frames: int) -> int:
         """`frames` of the companion's own sound, not heard: the utterance in progress is
         dropped. Within `streak` of a command they are the user listening to its answer, so
@@ -248,6 +263,7 @@ class Segmenter:
         if speech:
             if self._start < 0:
                 self._start = index
+                self._end_before = self._previous_end
                 self._voiced = 0
                 self._too_long = False
                 self._past_at_start = self._busy
