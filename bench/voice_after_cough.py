@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows[(kind, after)].append(heard)
     delays = sorted({after for _, after in rows})
     print(f"{len(commands)} clean commands, each said after a sound: share heard by seconds after it")
-    print(f"  {'sound':8}" + "".join(f"{d:>8.1f}" for d in delays))
+    print(f"  {'sound':8}" + "".join(f"{d:>8g}" for d in delays))
     for kind in sounds:
         shares = [sum(rows[(kind, d)]) / len(rows[(kind, d)]) * 100 for d in delays]
         print(f"  {kind:8}" + "".join(f"{s:8.1f}" for s in shares))
