@@ -15,6 +15,7 @@ from accessible_companion.voice.hearing import (
     parse_result,
     second_reading,
     sounds_alike,
+    unsure_phrase,
 )
 
 PHRASES = ("next", "go back", "water")
@@ -50,6 +51,17 @@ def test_one_unsure_word_rejects_the_phrase() -> None:
     assert not verdict.accepted
     assert verdict.reason == "unsure (0.62)"
     assert verdict.confidence == 0.62
+
+
+def test_a_phrase_heard_unsure_may_be_confirmed_from_half_sure() -> None:
+    """`unsure_phrase`: what a second reading may still confirm (`Rules.unsure_margin`)."""
+    assert unsure_phrase(judge("Go back", words(("go", 1.0), ("back", 0.62)), PHRASES, RULES)) == "go back"
+    assert unsure_phrase(judge("go back", words(("go", 1.0), ("back", 0.49)), PHRASES, RULES)) == ""
+    assert unsure_phrase(judge("go back", words(("go", 1.0), ("back", 0.95)), PHRASES, RULES)) == ""  # taken
+    assert unsure_phrase(judge("today", words(("today", 0.6)), PHRASES, RULES)) == ""  # a filler
+    # Too short and unsure: too short, never confirmed.
+    short = judge("next", (Word("next", 0.7, 2.0, 2.1),), PHRASES, RULES)
+    assert short.reason.startswith("too short") and unsure_phrase(short) == ""
 
 
 def test_too_short_to_be_speech() -> None:
@@ -108,8 +120,12 @@ def test_a_second_reading_close_to_another_turns_the_command_down() -> None:
 def test_the_rules_are_the_caregivers_settings() -> None:
     from accessible_companion.core.settings import Listening
 
-    listening = Listening(min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5)
-    assert Rules.of(listening) == Rules(min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5)
+    listening = Listening(
+        min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5, unsure_margin=2.0
+    )
+    assert Rules.of(listening) == Rules(
+        min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5, unsure_margin=2.0
+    )
     assert Rules.of(Listening()) == Rules()  # one set of defaults
 
 

@@ -167,6 +167,26 @@ def test_commands_one_after_another_are_heard_and_talk_before_one_is_not(model: 
         assert [v.phrase for v in verdicts if v.accepted] == ([again] if taken else []), (first, cue, again)
 
 
+def test_a_phrase_heard_unsure_counts_when_a_second_reading_puts_it_well_ahead(
+    model: Any, tmp_path: Path
+) -> None:
+    """In the Korean home menu's grammar, ko+m3 at 170 wpm, pitch 40, is heard unsure saying
+    말하기 (0.86) and 다시 듣기 (0.62): read a second time, the first leads by the margin and
+    is taken, the second does not and is not (`Rules.unsure_margin`; 0 = neither; nor when
+    every command must be confirmed, `min_margin`)."""
+    from bench.voice_corpus import home_phrases, korean_config
+
+    phrases = tuple(home_phrases(korean_config()))
+    for phrase, confirmed in (("말하기", True), ("다시 듣기", False)):
+        _, pcm = read_pcm(make_clip(phrase, tmp_path / "unsure.wav", "ko+m3", 170, 40, pad_seconds=1.0))
+        off = hear(gated(model, Rules(unsure_margin=0.0), phrases), pcm)
+        assert [v.reason.split()[0] for v in off] == ["unsure"], (phrase, off)
+        on = hear(gated(model, Rules(), phrases), pcm)
+        assert [v.phrase for v in on if v.accepted] == ([phrase] if confirmed else []), (phrase, on)
+        strict = hear(gated(model, Rules(min_margin=1.0), phrases), pcm)
+        assert [v.reason.split()[0] for v in strict] == ["unsure"], (phrase, strict)
+
+
 def test_a_command_said_just_after_a_cough_or_a_breath_is_taken(model: Any, tmp_path: Path) -> None:
     """A cough or a breath is no speech (voice/speechlike.py): "next" 0.5 s after one is said
     alone (before, "next" was turned down until 2.7 s after a 1.1 s cough). 0.5 s after a

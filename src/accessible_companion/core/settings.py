@@ -329,6 +329,11 @@ class Listening:
     """Above 0: a command must also lead the next likeliest reading of the same sound by this
     much, on a second reading of the whole utterance (behind the voice-activity detector):
     fewer false commands from a television, fewer commands heard, ~35 ms later. 0 = off."""
+    unsure_margin: float = 1.0
+    """Above 0: a phrase heard less sure than `min_confidence` (but at least 0.5) is read a
+    second time and counts when that reading leads the next likeliest by this much (behind
+    the voice-activity detector; not with the user's takes, nor with `min_margin` above 0).
+    0 = off: an unsure phrase is never taken."""
     min_seconds: float = 0.15
     """Shorter than this is a click or a breath, not a command."""
     min_voiced: float = 0.12

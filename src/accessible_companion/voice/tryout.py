@@ -103,9 +103,11 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
     listener.start(post)
     listener.listen_for(phrases)
     print(f"Loading the speech model for '{listening.language}'; listening for {len(phrases)} phrases.")
+    second_chance = listening.unsure_margin > 0 and listening.min_margin <= 0
     print(
         "Say a command or an item's words. Lines show what was heard, how sure (0-1), and what it"
         f" would do; below {listening.min_confidence:g}"
+        + (" (unless a second reading puts it well ahead)" if second_chance else "")
         + (", or when a second reading of the sound does not confirm it," if listening.min_margin > 0 else "")
         + " it is not taken. Ctrl-C stops."
     )
