@@ -28,7 +28,7 @@ import numpy as np
 from bench import stream_sources as src
 from bench.voice_corpus import FLOOR_DB, build, command_meanings, korean_config, read
 from bench.voice_streams import phrases_of, pipeline_verdicts
-from rigs.speech_clips import RATE, noise_floor
+from rigs.speech_clips import RATE, noise_floor, to_pcm
 
 LEAD = 2.0
 """Seconds of quiet room before the sound."""
@@ -57,8 +57,7 @@ def run(
     out[round(LEAD * RATE) : round(LEAD * RATE) + len(sound)] += sound
     at = round(start * RATE)
     out[at : at + len(speech)] += speech
-    pcm = (np.clip(out, -1.0, 32767 / 32768) * 32768).round().astype("<i2").tobytes()
-    heard = pipeline_verdicts(_worker["model"], pcm, RATE, phrases, korean_config().settings)
+    heard = pipeline_verdicts(_worker["model"], to_pcm(out), RATE, phrases, korean_config().settings)
     end = start + len(speech) / RATE
     return kind, after, any(start <= t <= end + 1.2 and table[v.phrase] == meaning for t, v in heard)
 

@@ -29,7 +29,7 @@ import numpy as np
 from bench.support import override_segmenting
 from bench.voice_corpus import FLOOR_DB, build, command_meanings, korean_config, read
 from bench.voice_streams import phrases_of, pipeline_verdicts
-from rigs.speech_clips import RATE, noise_floor
+from rigs.speech_clips import RATE, noise_floor, to_pcm
 
 REPEATS = 5
 MIN_GAP = 0.5
@@ -68,7 +68,7 @@ def run(
 ) -> tuple[str, float, list[bool]]:
     cond, meaning, every, speech, phrases, table, seed = job
     samples, takes = sequence(speech, every, seed)
-    pcm = (np.clip(samples, -1.0, 32767 / 32768) * 32768).round().astype("<i2").tobytes()
+    pcm = to_pcm(samples)
     settings = korean_config().settings
     heard = pipeline_verdicts(_worker["model"], pcm, RATE, phrases, settings)
     right = []

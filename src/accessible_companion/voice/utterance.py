@@ -167,8 +167,6 @@ class Segmenter:
         self._voiced = 0
         self._previous_end = -(10**9)
         """End of the last speech burst before the one in progress."""
-        self._end_before = self._previous_end
-        """`_previous_end` when the last utterance began (`forget`)."""
         self._past: deque[bool] = deque(maxlen=max(1, round(rules.history / FRAME)))
         self._busy = 0
         """Speech frames in `_past`."""
@@ -221,7 +219,7 @@ class Segmenter:
         a command said soon after it is heard as said alone."""
         if self._start >= 0 or self._previous_end != utterance.end:
             return  # another has begun since: this one's quiet is already judged
-        self._previous_end = self._end_before
+        self._previous_end = utterance.start - utterance.gap  # as it was when it began
         first = self._frame - len(self._past)
         for index in range(max(utterance.start, first), utterance.end):
             if self._past[index - first]:
@@ -263,7 +261,6 @@ class Segmenter:
         if speech:
             if self._start < 0:
                 self._start = index
-                self._end_before = self._previous_end
                 self._voiced = 0
                 self._too_long = False
                 self._past_at_start = self._busy
