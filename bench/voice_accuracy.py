@@ -1,6 +1,7 @@
 """Voice command accuracy and false accepts: the bare vosk grammar against the companion's pipeline.
 
     python -m bench.voice_accuracy [--quick] [--jobs 2] [--fillers-from FILE] [--sizes 50,200,500]
+                                   [--busy-room]
 
 The corpus (bench/voice_corpus.py, cached) holds Korean command clips of every phrase of
 the Korean example config's home menu, in several espeak-ng voices, speeds and pitches,
@@ -24,6 +25,10 @@ accept when anything is accepted.
 
 Targets: pipeline false accepts <= 1% of non-command clips and 0 on own cues, while
 keeping >= 90% of the bare recognizer's command accuracy.
+
+Each clip is heard by a recognizer of its own, so in a quiet room; `--busy-room` hears every
+clip as if the room had been busy with talk (`utterance.busy_room`: what `busy_margin` costs
+the user's commands said while a television or a visitor talks).
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ from accessible_companion.voice.hearing import (
 )
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, knows
 from accessible_companion.voice.vad import DETECTOR, detector
-from bench.support import BLOCK_BYTES
+from bench.support import BLOCK_BYTES, override_segmenting
 from bench.voice_corpus import CONDITIONS, Clip, build, command_meanings, home_phrases, korean_config, read
 
 BLOCK = BLOCK_BYTES // 2
@@ -589,7 +594,13 @@ def main() -> None:
     parser.add_argument("--fillers-from", type=Path, help="a frequency-ordered word list to sweep sizes of")
     parser.add_argument("--vad", default=DETECTOR, help="the pipeline's detector: micro, webrtcN or none")
     parser.add_argument("--sizes", help="filler list sizes to compare (default 50,200,1000; quick: 200)")
+    parser.add_argument(
+        "--busy-room", action="store_true", help="every clip as if the room had been busy with talk"
+    )
     args = parser.parse_args()
+    if args.busy_room:
+        # Any share below 0 makes every utterance's room busy (`utterance.busy_room`).
+        print(override_segmenting("room_share=-1"))
     began = time.monotonic()
     run = prepare(args)
     bare = headline(run)

@@ -121,12 +121,21 @@ def test_the_rules_are_the_caregivers_settings() -> None:
     from accessible_companion.core.settings import Listening
 
     listening = Listening(
-        min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5, unsure_margin=2.0
+        min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5, unsure_margin=2.0, busy_margin=3
     )
     assert Rules.of(listening) == Rules(
-        min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5, unsure_margin=2.0
+        min_confidence=0.7, min_seconds=0.2, min_voiced=0.0, min_margin=1.5, unsure_margin=2.0, busy_margin=3
     )
     assert Rules.of(Listening()) == Rules()  # one set of defaults
+
+
+def test_a_busy_room_asks_for_a_second_reading_a_quiet_one_does_not() -> None:
+    assert Rules().margin(busy=False) == 0.0
+    assert Rules().margin(busy=True) == 1.0
+    assert Rules(busy_margin=0.0).margin(busy=True) == 0.0  # off: a busy room heard as a quiet one
+    # The stricter of the two settings wins.
+    assert Rules(min_margin=2.0).margin(busy=True) == 2.0
+    assert Rules(min_margin=0.5).margin(busy=False) == 0.5
 
 
 def test_a_second_reading_of_other_words_turns_the_command_down() -> None:

@@ -3,6 +3,7 @@ alone is taken; the same command inside running talk is not; noise alone yields 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,25 @@ def test_a_word_like_a_command_is_turned_down_on_a_second_reading(model: Any, tm
         heard[margin] = hear(gated(model, Rules(min_confidence=0.5, min_margin=margin)), pcm)
     assert [v.phrase for v in heard[0.0]] == [RELIABLE["next"].words], heard
     assert [v.reason.split(" (")[0] for v in heard[1.0]] == ["close to another reading"], heard
+
+
+def test_in_a_room_busy_with_talk_a_command_must_be_confirmed(model: Any, tmp_path: Path) -> None:
+    """The same 고양이 as above (heard as 넘어가, unsure), with `min_margin` 0: after half a
+    minute of quiet it is taken; after running talk (a television) and 4.5 s of quiet, the
+    room is busy and a second reading turns it down (`Rules.busy_margin`; 0 = taken)."""
+    _, pcm = read_pcm(make_clip("고양이", tmp_path / "cat.wav", "ko", 120, pad_seconds=1.0))
+    talk = b"".join(pcm_of(text, tmp_path / f"talk{n}.wav", 0.1) for n, text in enumerate(TALK * 2))
+    quiet = pcm_of("", tmp_path / "quiet.wav", 4.5)
+    rules = Rules(min_confidence=0.3)  # after the talk its words are heard ~0.4 sure
+    calm = hear(gated(model, rules), pcm_of("", tmp_path / "calm.wav", 30.0) + pcm)
+    assert [v.phrase for v in calm] == [RELIABLE["next"].words], calm
+    busy = hear(gated(model, rules), talk + quiet + pcm)
+    second = {"close to another reading", "heard otherwise on a second reading"}
+    assert [v.reason.split(" (")[0] in second for v in busy if v.reason != "too long for a command"] == [
+        True
+    ], busy
+    off = hear(gated(model, replace(rules, busy_margin=0.0)), talk + quiet + pcm)
+    assert [v.phrase for v in off if v.accepted] == [RELIABLE["next"].words], off
 
 
 def test_noise_alone_yields_nothing(recognizer: Recognizer, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from accessible_companion.voice.utterance import (
     Segmenter,
     Segmenting,
     Utterance,
+    busy_room,
     going_on,
     heard_so_far,
     isolation,
@@ -444,3 +445,51 @@ def test_a_whole_phrase_heard_in_the_pause_after_its_start_is_a_guess() -> None:
     run(segmenter, [(False, 0.1)])
     segmenter.hear(COMPLETE)
     assert ends_after(segmenter) == pytest.approx(0.7 - 0.3)
+
+
+def test_running_talk_makes_the_room_busy_for_a_minute() -> None:
+    """Talk too long to be a command (a television) counts; a minute later it no longer does."""
+    rules = Segmenting()
+    segmenter = Segmenter(rules)
+    talk = run(segmenter, [(False, 2.0), (True, 8.0), (False, 4.5)])
+    assert [u.reason for u in talk] == ["too long for a command"]
+    after = run(segmenter, [(True, 0.5), (False, 1.0)])
+    assert [u.reason for u in after] == [""]
+    assert after[0].room == 800 and busy_room(rules, after[0])
+    later = run(segmenter, [(False, 60.0), (True, 0.5), (False, 1.0)])
+    assert later[0].room == 0 and not busy_room(rules, later[0])
+
+
+def test_short_pieces_of_running_talk_count_too() -> None:
+    """Words 0.3 s apart are each too soon after the last to be said alone: all of them count."""
+    rules = Segmenting()
+    segmenter = Segmenter(rules)
+    pieces = run(segmenter, [(False, 2.0)] + [(True, 0.4), (False, 0.35)] * 20 + [(False, 4.5)])
+    assert {u.reason for u in pieces[1:]} == {"in continuous speech"}
+    heard = run(segmenter, [(True, 0.5), (False, 1.0)])
+    # All but the first piece (said after 2 s of quiet, alone) count: 19 x 0.4 s.
+    assert heard[0].room == 19 * 40 and busy_room(rules, heard[0])
+
+
+def test_the_users_own_commands_and_coughs_never_make_the_room_busy() -> None:
+    """Said alone, again and again (a user trying a command that is not heard): never busy.
+    A cough forgotten as no speech does not count either."""
+    rules = Segmenting()
+    segmenter = Segmenter(rules)
+    tries = run(segmenter, [(False, 2.0)] + [(True, 0.8), (False, 3.3)] * 20)
+    assert [u.reason for u in tries] == [""] * 20
+    assert tries[-1].room == 0
+    # Just over the share of running talk, then a cough (1.2 s, too soon to be said alone).
+    run(segmenter, [(True, 3.1), (False, 0.5)])
+    cough = run(segmenter, [(True, 1.2), (False, 0.5)])
+    assert [u.reason for u in cough] == ["in continuous speech"]
+    segmenter.forget(cough[0])
+    heard = run(segmenter, [(False, 4.5), (True, 0.5), (False, 1.0)])
+    assert heard[0].room == 310 and not busy_room(rules, heard[0])
+
+
+def test_the_share_that_makes_a_room_busy_is_a_rule() -> None:
+    utterance = Utterance(0, 50, 50, room=601)
+    assert busy_room(Segmenting(), utterance)
+    assert not busy_room(Segmenting(room_share=0.2), utterance)
+    assert not busy_room(Segmenting(), replace(utterance, room=600))

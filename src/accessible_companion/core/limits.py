@@ -65,6 +65,9 @@ LIMITS: dict[str, Limit] = {
     "listening.unsure_margin": Limit(
         0.0, 20.0, "", "How far a phrase heard unsure must lead on a second reading to count (0: never)."
     ),
+    "listening.busy_margin": Limit(
+        0.0, 20.0, "", "How far a command must lead the next likeliest reading in a room busy with talk."
+    ),
     "listening.min_seconds": Limit(0.0, 2.0, "s", "Shorter sounds are a click or a breath, not a command."),
     "listening.min_voiced": Limit(
         0.0, 1.0, "0-1", "Least share of a command that must be voiced (0: off, for a whispering user)."

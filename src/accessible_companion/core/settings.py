@@ -334,6 +334,10 @@ class Listening:
     second time and counts when that reading leads the next likeliest by this much (behind
     the voice-activity detector; not with the user's takes, nor with `min_margin` above 0).
     0 = off: an unsure phrase is never taken."""
+    busy_margin: float = 1.0
+    """As `min_margin`, in a room busy with talk (more than 10% of the last minute was talk
+    not said alone: a television, a visit); there the second chance for an unsure phrase is
+    off too. 0 = a busy room is heard as a quiet one."""
     min_seconds: float = 0.15
     """Shorter than this is a click or a breath, not a command."""
     min_voiced: float = 0.12

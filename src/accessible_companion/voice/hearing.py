@@ -51,6 +51,14 @@ class Rules:
     unsure_margin: float = 1.0
     """How far a phrase heard unsure (`unsure_phrase`) must lead on a second reading to count
     after all (0 = never)."""
+    busy_margin: float = 1.0
+    """As `min_margin`, for a command in a room busy with running talk (`utterance.busy_room`;
+    0 = as in a quiet room)."""
+
+    def margin(self, busy: bool) -> float:
+        """How far a command must lead on a second reading (0 = none needed): `min_margin`,
+        or `busy_margin` in a room busy with talk, whichever is more."""
+        return max(self.min_margin, self.busy_margin) if busy else self.min_margin
 
     @classmethod
     def of(cls, listening: Listening) -> Rules:
@@ -61,6 +69,7 @@ class Rules:
             listening.min_voiced,
             listening.min_margin,
             listening.unsure_margin,
+            listening.busy_margin,
         )
 
 

@@ -31,7 +31,16 @@ from .hearing import (
     second_reading,
     unsure_phrase,
 )
-from .utterance import FRAME, Segmenter, Segmenting, Utterance, going_on, heard_so_far, plausible
+from .utterance import (
+    FRAME,
+    Segmenter,
+    Segmenting,
+    Utterance,
+    busy_room,
+    going_on,
+    heard_so_far,
+    plausible,
+)
 from .vad import FRAME_BYTES, Detector
 
 if TYPE_CHECKING:
@@ -181,7 +190,8 @@ class Recognizer:
             return Verdict("", reason=utterance.reason)
         verdict = self._verdict(self._final(utterance, pcm))
         if verdict is not None:
-            verdict = self._second_reading(verdict, pcm)
+            busy = self._gated is not None and busy_room(self._gated.rules, utterance)
+            verdict = self._second_reading(verdict, pcm, self.rules.margin(busy))
         if self.takes is not None:
             verdict = self._second_opinion(self.takes, verdict, pcm)
         if verdict is not None and verdict.accepted:
@@ -200,19 +210,19 @@ class Recognizer:
             self._gated.going_on()
         return verdict
 
-    def _second_reading(self, verdict: Verdict, pcm: bytes) -> Verdict:
+    def _second_reading(self, verdict: Verdict, pcm: bytes, needed: float) -> Verdict:
         """The whole utterance read again, at its own level, for its best two readings
         (`hearing.second_reading`), where the rules ask for it: a command taken must be
-        confirmed (`min_margin`); a phrase heard unsure may be (`unsure_margin`) when nothing
-        stronger decides: not with the user's takes (they choose for an unsure phrase
-        themselves: on the evaluation streams this second chance took them from 0.5 to 0.6
-        false commands an hour) and not when every command must be confirmed (`min_margin`,
-        the strict setting for a room with a television). A second reading costs ~35 ms (p50,
-        `bench.voice_latency`)."""
+        confirmed when `needed` > 0 (`Rules.margin`: `min_margin`, or `busy_margin` in a room
+        busy with talk); a phrase heard unsure may be (`unsure_margin`) when nothing stronger
+        decides: not with the user's takes (they choose for an unsure phrase themselves: on
+        the evaluation streams this second chance took them from 0.5 to 0.6 false commands an
+        hour) and not when every command must be confirmed. A second reading costs ~35 ms
+        (p50, `bench.voice_latency`)."""
         rules = self.rules
         if verdict.accepted:
-            phrase, margin = verdict.phrase, rules.min_margin
-        elif self.takes is None and rules.min_margin <= 0:
+            phrase, margin = verdict.phrase, needed
+        elif self.takes is None and needed <= 0:
             phrase, margin = unsure_phrase(verdict), rules.unsure_margin
         else:
             return verdict

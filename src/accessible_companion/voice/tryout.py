@@ -109,7 +109,13 @@ def main(config_path: Path | None, model: Path | None, seconds: float | None) ->
         f" would do; below {listening.min_confidence:g}"
         + (" (unless a second reading puts it well ahead)" if second_chance else "")
         + (", or when a second reading of the sound does not confirm it," if listening.min_margin > 0 else "")
-        + " it is not taken. Ctrl-C stops."
+        + " it is not taken."
+        + (
+            " While the room is busy with talk, a second reading must confirm it."
+            if listening.busy_margin > listening.min_margin
+            else ""
+        )
+        + " Ctrl-C stops."
     )
     sys.stdout.flush()
     end = None if seconds is None else time.monotonic() + seconds

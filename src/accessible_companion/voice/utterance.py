@@ -5,7 +5,8 @@ television, a visit, a phone call) is not, even when a short piece of it sounds 
 command word; so an utterance counts only when it is ISOLATED: quiet before it (1 s for a
 first command, 0.4 s for the same command going on: `isolation`, `going_on`), `end_silence`
 s after it, and the recent past not busy with speech. Then its speech length must suit the
-phrase heard in it (`plausible`).
+phrase heard in it (`plausible`). A room busy with running talk over the last minute (a
+television, a visit: `busy_room`) makes the recognizer ask more of a command.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Utterance:
     alone: bool = True
     """Isolated by a first command's limits; False: only as a command going on (the phrase
     heard in it is then judged by `going_on`)."""
+    room: int = 0
+    """Frames of running talk (speech not said alone) in the `Segmenting.room` seconds before it."""
 
     @property
     def seconds(self) -> float:
@@ -91,6 +94,18 @@ class Segmenting:
     """...this much quiet before it (a television's short words come after shorter pauses)..."""
     lone_busy: float = 0.2
     """...and at most this share of `history` speech before it."""
+    room: float = 60.0
+    """The longer past looked at for a room busy with running talk (`busy_room`)."""
+    room_share: float = 0.1
+    """More running talk than this share of `room` makes the room busy: on the tuning streams
+    a television or a conversation had 27-61% before its false commands; the user's own
+    commands, said alone, never count (nor coughs and breaths), so saying them again and
+    again does not make the room busy."""
+
+
+def busy_room(rules: Segmenting, utterance: Utterance) -> bool:
+    """Whether `utterance` comes in a room busy with running talk (a television, a visit)."""
+    return utterance.room > rules.room_share * round(rules.room / FRAME)
 
 
 COMPLETE = "complete"
@@ -181,6 +196,11 @@ class Segmenter:
         """`_bursts` when it was first heard as a phrase begun (-1 = not)."""
         self._command = -LONG_AGO
         """Frame at which the last command was taken (`going_on`)."""
+        self._room: deque[bool] = deque(maxlen=max(1, round(rules.room / FRAME)))
+        """Speech frames of the `room` past that were not said alone (running talk)."""
+        self._talk = 0
+        """Speech frames in `_room`."""
+        self._talk_at_start = 0
 
     @property
     def frame(self) -> int:
@@ -220,11 +240,8 @@ class Segmenter:
         if self._start >= 0 or self._previous_end != utterance.end:
             return  # another has begun since: this one's quiet is already judged
         self._previous_end = utterance.start - utterance.gap  # as it was when it began
-        first = self._frame - len(self._past)
-        for index in range(max(utterance.start, first), utterance.end):
-            if self._past[index - first]:
-                self._past[index - first] = False
-                self._busy -= 1
+        self._busy -= unmark(self._past, self._frame, utterance)
+        self._talk -= unmark(self._room, self._frame, utterance)
 
     def skip(self, frames: int) -> int:
         """`frames` of the companion's own sound, not heard: the utterance in progress is
@@ -264,6 +281,7 @@ class Segmenter:
                 self._voiced = 0
                 self._too_long = False
                 self._past_at_start = self._busy
+                self._talk_at_start = self._talk
                 self._gap_at_start = index - self._previous_end
                 self._heard, self._bursts, self._begun = "", 0, -1
             elif index - self._last > rules.bridge / FRAME:
@@ -294,6 +312,10 @@ class Segmenter:
             self._busy -= 1
         self._past.append(speech)
         self._busy += speech
+        if len(self._room) == self._room.maxlen and self._room[0]:
+            self._talk -= 1
+        self._room.append(speech)
+        self._talk += speech
         return done
 
     def _finish(self) -> Utterance | None:
@@ -304,7 +326,13 @@ class Segmenter:
             return None  # already reported
         gap, busy = self._gap_at_start, self._past_at_start
         alone = not isolation(self.rules, gap, busy, LONG_AGO)
-        return Utterance(start, end, self._voiced, self._reason(start), gap, busy, alone)
+        reason = self._reason(start)
+        utterance = Utterance(start, end, self._voiced, reason, gap, busy, alone, self._talk_at_start)
+        if not reason:
+            # Said alone: the user's (a command, or a try at one), not running talk. The
+            # frame being pushed is not in the past yet.
+            self._talk -= unmark(self._room, self._frame - 1, utterance)
+        return utterance
 
     def _reason(self, start: int | None = None) -> str:
         """`isolation` of the utterance in progress, or of the one that began at `start`."""
@@ -315,6 +343,18 @@ class Segmenter:
         rules = self.rules
         quiet_before = self._gap_at_start >= rules.clear_gap / FRAME
         return quiet_before and self._past_at_start <= rules.clear_share * (self._past.maxlen or 1)
+
+
+def unmark(past: deque[bool], now: int, utterance: Utterance) -> int:
+    """Make `utterance`'s frames no speech in `past`, a window of frames ending before frame
+    `now`; returns how many of them were speech."""
+    first = now - len(past)
+    count = 0
+    for index in range(max(utterance.start, first), min(utterance.end, now)):
+        if past[index - first]:
+            past[index - first] = False
+            count += 1
+    return count
 
 
 PER_SYLLABLE = (0.08, 0.6)
