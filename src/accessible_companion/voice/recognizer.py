@@ -191,7 +191,7 @@ class Recognizer:
         verdict = self._verdict(self._final(utterance, pcm))
         if verdict is not None:
             busy = self._gated is not None and busy_room(self._gated.rules, utterance)
-            verdict = self._second_reading(verdict, pcm, self.rules.margin(busy))
+            verdict = self._second_reading(verdict, pcm, busy)
         if self.takes is not None:
             verdict = self._second_opinion(self.takes, verdict, pcm)
         if verdict is not None and verdict.accepted:
@@ -210,16 +210,17 @@ class Recognizer:
             self._gated.going_on()
         return verdict
 
-    def _second_reading(self, verdict: Verdict, pcm: bytes, needed: float) -> Verdict:
+    def _second_reading(self, verdict: Verdict, pcm: bytes, busy: bool) -> Verdict:
         """The whole utterance read again, at its own level, for its best two readings
         (`hearing.second_reading`), where the rules ask for it: a command taken must be
-        confirmed when `needed` > 0 (`Rules.margin`: `min_margin`, or `busy_margin` in a room
-        busy with talk); a phrase heard unsure may be (`unsure_margin`) when nothing stronger
+        confirmed when `Rules.margin` asks (`min_margin`, or `busy_margin` in a room `busy`
+        with talk); a phrase heard unsure may be (`unsure_margin`) when nothing stronger
         decides: not with the user's takes (they choose for an unsure phrase themselves: on
         the evaluation streams this second chance took them from 0.5 to 0.6 false commands an
         hour) and not when every command must be confirmed. A second reading costs ~35 ms
         (p50, `bench.voice_latency`)."""
         rules = self.rules
+        needed = rules.margin(busy)
         if verdict.accepted:
             phrase, margin = verdict.phrase, needed
         elif self.takes is None and needed <= 0:
@@ -233,6 +234,8 @@ class Recognizer:
         why = second_reading(str(rec.FinalResult()), phrase, margin)
         if not verdict.accepted:
             return verdict if why else Verdict(verdict.text, phrase=phrase, confidence=verdict.confidence)
+        if why and needed > rules.min_margin:
+            why += ", in a room busy with talk"  # so `voice test` shows why a clear room differs
         return Verdict(verdict.text, confidence=verdict.confidence, reason=why) if why else verdict
 
     def _hear_part(self, pcm: bytes, start: int, first: bool) -> str:
