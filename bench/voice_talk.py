@@ -5,7 +5,8 @@
 For TUNING: use seeds other than 1 (seed 1's streams are the evaluation set). For each
 accepted (hence false) command on a stream of bench/voice_streams.py it prints: the time,
 the phrase, the quiet before the utterance (s) and the share of the `history` before it
-that was speech, its speech length against the phrase's syllables, how much of its voiced
+that was speech, the share of the last minute that was running talk (`room`: over 0.1 the
+room is busy), its speech length against the phrase's syllables, how much of its voiced
 speech vosk's words for the phrase span (`cover`), the quiet after it, the speech that
 followed within 2 s, and what the stream had playing. Then the same figures summarised,
 and how many accepts each candidate rule would have removed.
@@ -25,7 +26,7 @@ from accessible_companion.audio.microphone import block_bytes
 from accessible_companion.core.commands import syllables
 from accessible_companion.voice.hearing import Rules, Verdict, parse_result
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers
-from accessible_companion.voice.utterance import FRAME, Utterance
+from accessible_companion.voice.utterance import FRAME, Segmenting, Utterance
 from accessible_companion.voice.vad import DETECTOR, detector
 from bench.support import override_segmenting
 from bench.voice_corpus import korean_config
@@ -119,6 +120,7 @@ def rows(stream: Stream, seen: Sequence[Seen]) -> list[dict[str, Any]]:
                 "syl": syllables(item.verdict.phrase),
                 "gap": min(u.gap * FRAME, 99.0),
                 "busy": u.busy * FRAME / 4.0,
+                "room": u.room * FRAME / Segmenting().room,
                 "secs": u.seconds,
                 "voiced": u.voiced * FRAME,
                 "words": span[1] - span[0],
@@ -164,13 +166,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             f" {sum(not s.utterance.reason for s in seen)} isolated"
         )
         print(
-            f"  {'at s':>7} {'phrase':8}{'syl':>4}{'gap':>6}{'busy':>6}{'secs':>6}{'voiced':>7}"
+            f"  {'at s':>7} {'phrase':8}{'syl':>4}{'gap':>6}{'busy':>6}{'room':>6}{'secs':>6}{'voiced':>7}"
             f"{'words':>6}{'cover':>6}{'after':>6}{'follow':>7}  playing"
         )
         for r in table:
             print(
                 f"  {r['at']:7.1f} {r['phrase']:8}{r['syl']:4d}{r['gap']:6.2f}{r['busy']:6.2f}"
-                f"{r['secs']:6.2f}"
+                f"{r['room']:6.2f}{r['secs']:6.2f}"
                 f"{r['voiced']:7.2f}{r['words']:6.2f}{r['cover']:6.2f}{r['after']:6.2f}{r['followed']:7.2f}"
                 f"  {r['playing']}"
             )
