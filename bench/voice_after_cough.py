@@ -7,7 +7,8 @@ A first command must be said alone: 1 s of quiet before it and little speech in 
 must not count as that speech; a word of talk must. Each clean command clip of the quick
 corpus (bench/voice_corpus.py: three espeak-ng voices) is said `--after` s after the end of
 one sound over a quiet room (2 s of room before the sound): a SYNTHETIC cough or breath
-(bench/stream_sources.py; seeds of their own, not the streams'), or a Korean word of the
+(bench/stream_sources.py; seeds of their own, not the streams'), 5 s of hiss (white noise at
+-20 dBFS: too long for a command, as a kettle or a fan), or a Korean word of the
 corpus's non-command clips (the control: after it, commands must wait). A command counts
 as heard when an accepted phrase with the clip's meaning comes while it is said or within
 1.2 s after. Printed: the share heard for each sound and delay.
@@ -36,6 +37,8 @@ SEEDS = range(3000, 3004)
 """Seeds of the coughs and breaths (the streams use others)."""
 SOUND_DB = -6.0
 """The cough's and the breath's peak (the commands peak at -3 dBFS)."""
+HISS = (5.0, -20.0)
+"""The long noise's seconds and level (dBFS): too long for a command (a kettle, a fan)."""
 
 _worker: dict[str, Any] = {}
 
@@ -83,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sounds = {
         "cough": [src.cough(seed) * src.db(SOUND_DB) for seed in SEEDS],
         "breath": [src.breath(seed) * src.db(SOUND_DB) for seed in SEEDS],
+        "hiss 5 s": [noise_floor(round(HISS[0] * RATE), HISS[1], seed) for seed in SEEDS],
         "word": words,
     }
     commands = [(c.group, speech_of(c)) for c in clips if c.kind == "command" and c.condition == "clean"]
@@ -98,10 +102,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows[(kind, after)].append(heard)
     delays = sorted({after for _, after in rows})
     print(f"{len(commands)} clean commands, each said after a sound: share heard by seconds after it")
-    print(f"  {'sound':8}" + "".join(f"{d:>8g}" for d in delays))
+    print(f"  {'sound':10}" + "".join(f"{d:>8g}" for d in delays))
     for kind in sounds:
         shares = [sum(rows[(kind, d)]) / len(rows[(kind, d)]) * 100 for d in delays]
-        print(f"  {kind:8}" + "".join(f"{s:8.1f}" for s in shares))
+        print(f"  {kind:10}" + "".join(f"{s:8.1f}" for s in shares))
     print(f"({time.monotonic() - began:.0f} s)")
 
 

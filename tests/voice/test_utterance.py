@@ -357,6 +357,18 @@ def test_an_unvoiced_sound_breaks_no_quiet_when_voicing_is_asked_for() -> None:
         assert len(found) == 2
 
 
+def test_a_long_unvoiced_noise_breaks_no_quiet_either() -> None:
+    """A 5 s hiss (too long for a command: a kettle, a vacuum cleaner), then a word 1.2 s
+    after it: said alone, and the room not busy, when no-speech sounds are forgotten; a
+    voiced sound (a tone) in its place is running talk."""
+    cases = [(hiss(5 * 16000), 0.12, "", 0), (tone(5000, 5 * 16000), 0.12, "in continuous speech", 500)]
+    for sound, min_voiced, reason, talk in cases:
+        gated = Gated(Detector(loud_frames), LONE, min_voiced=min_voiced)
+        found = feed(gated, room(2.0) + sound + room(1.2) + word(6400) + room(1.0))
+        assert [u.reason for u, _ in found] == ["too long for a command", reason], (min_voiced, found)
+        assert abs(found[-1][0].room - talk) <= 2, found
+
+
 def test_a_detector_that_needs_the_past_gets_it_when_the_room_turns_loud() -> None:
     heard: list[bytes] = []
 

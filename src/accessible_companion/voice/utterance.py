@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.commands import syllables
 
@@ -188,6 +188,8 @@ class Segmenter:
         self._past_at_start = 0
         self._gap_at_start = 0
         self._too_long = False
+        self._noise = False
+        """The utterance in progress is too long for a command and no speech (`forget`)."""
         self._heard = ""
         """What the recognizer has heard of the utterance in progress (`heard_so_far`)."""
         self._bursts = 0
@@ -230,13 +232,20 @@ class Segmenter:
         """Forget the utterance in progress (cut by the companion's own sound) without letting
         time pass: its speech still came before what follows."""
         if self._start >= 0:
+            self._previous_end = self._end_before() if self._noise else self._last + 1
             self._start = -1
-            self._previous_end = self._last + 1
 
     def forget(self, utterance: Utterance) -> None:
         """The utterance just ended was no speech (a cough, a breath, a hiss: `speechlike`):
         it leaves the quiet around it unbroken and the recent past as quiet as before it, so
-        a command said soon after it is heard as said alone."""
+        a command said soon after it is heard as said alone. An utterance still going on, too
+        long for a command (a long hiss, a vacuum cleaner), is forgotten so as it goes on."""
+        if self._too_long and self._start == utterance.start:
+            self._noise = True
+            so_far = replace(utterance, end=self._frame)
+            self._busy -= unmark(self._past, self._frame, so_far)
+            self._talk -= unmark(self._room, self._frame, so_far)
+            return
         if self._start >= 0 or self._previous_end != utterance.end:
             return  # another has begun since: this one's quiet is already judged
         self._previous_end = utterance.start - utterance.gap  # as it was when it began
@@ -279,7 +288,7 @@ class Segmenter:
             if self._start < 0:
                 self._start = index
                 self._voiced = 0
-                self._too_long = False
+                self._too_long = self._noise = False
                 self._past_at_start = self._busy
                 self._talk_at_start = self._talk
                 self._gap_at_start = index - self._previous_end
@@ -308,20 +317,21 @@ class Segmenter:
                 self._gap_at_start,
                 self._past_at_start,
             )
+        heard = speech and not (self._noise and self._start >= 0)  # noise is no speech
         if len(self._past) == self._past.maxlen and self._past[0]:
             self._busy -= 1
-        self._past.append(speech)
-        self._busy += speech
+        self._past.append(heard)
+        self._busy += heard
         if len(self._room) == self._room.maxlen and self._room[0]:
             self._talk -= 1
-        self._room.append(speech)
-        self._talk += speech
+        self._room.append(heard)
+        self._talk += heard
         return done
 
     def _finish(self) -> Utterance | None:
         start, end = self._start, self._last + 1
+        self._previous_end = self._end_before() if self._noise else end
         self._start = -1
-        self._previous_end = end
         if self._too_long:
             return None  # already reported
         gap, busy = self._gap_at_start, self._past_at_start
@@ -333,6 +343,10 @@ class Segmenter:
             # frame being pushed is not in the past yet.
             self._talk -= unmark(self._room, self._frame - 1, utterance)
         return utterance
+
+    def _end_before(self) -> int:
+        """The end of the speech before the utterance in progress."""
+        return self._start - self._gap_at_start
 
     def _reason(self, start: int | None = None) -> str:
         """`isolation` of the utterance in progress, or of the one that began at `start`."""
