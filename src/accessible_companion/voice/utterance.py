@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..core.commands import syllables
 
@@ -182,9 +182,7 @@ class Segmenter:
         self._voiced = 0
         self._previous_end = -(10**9)
         """End of the last speech burst before the one in progress."""
-        self._past: deque[bool] = deque(maxlen=max(1, round(rules.history / FRAME)))
-        self._busy = 0
-        """Speech frames in `_past`."""
+        self._past = Window(rules.history)
         self._past_at_start = 0
         self._gap_at_start = 0
         self._too_long = False
@@ -198,10 +196,8 @@ class Segmenter:
         """`_bursts` when it was first heard as a phrase begun (-1 = not)."""
         self._command = -LONG_AGO
         """Frame at which the last command was taken (`going_on`)."""
-        self._room: deque[bool] = deque(maxlen=max(1, round(rules.room / FRAME)))
-        """Speech frames of the `room` past that were not said alone (running talk)."""
-        self._talk = 0
-        """Speech frames in `_room`."""
+        self._room = Window(rules.room)
+        """The `room` past, where only running talk (speech not said alone) is speech."""
         self._talk_at_start = 0
 
     @property
@@ -242,15 +238,14 @@ class Segmenter:
         long for a command (a long hiss, a vacuum cleaner), is forgotten so as it goes on."""
         if self._too_long and self._start == utterance.start:
             self._noise = True
-            so_far = replace(utterance, end=self._frame)
-            self._busy -= unmark(self._past, self._frame, so_far)
-            self._talk -= unmark(self._room, self._frame, so_far)
+            for window in (self._past, self._room):
+                window.unmark(utterance.start, self._frame)
             return
         if self._start >= 0 or self._previous_end != utterance.end:
             return  # another has begun since: this one's quiet is already judged
         self._previous_end = utterance.start - utterance.gap  # as it was when it began
-        self._busy -= unmark(self._past, self._frame, utterance)
-        self._talk -= unmark(self._room, self._frame, utterance)
+        for window in (self._past, self._room):
+            window.unmark(utterance.start, utterance.end)
 
     def skip(self, frames: int) -> int:
         """`frames` of the companion's own sound, not heard: the utterance in progress is
@@ -289,8 +284,8 @@ class Segmenter:
                 self._start = index
                 self._voiced = 0
                 self._too_long = self._noise = False
-                self._past_at_start = self._busy
-                self._talk_at_start = self._talk
+                self._past_at_start = self._past.speech
+                self._talk_at_start = self._room.speech
                 self._gap_at_start = index - self._previous_end
                 self._heard, self._bursts, self._begun = "", 0, -1
             elif index - self._last > rules.bridge / FRAME:
@@ -318,14 +313,8 @@ class Segmenter:
                 self._past_at_start,
             )
         heard = speech and not (self._noise and self._start >= 0)  # noise is no speech
-        if len(self._past) == self._past.maxlen and self._past[0]:
-            self._busy -= 1
-        self._past.append(heard)
-        self._busy += heard
-        if len(self._room) == self._room.maxlen and self._room[0]:
-            self._talk -= 1
-        self._room.append(heard)
-        self._talk += heard
+        self._past.push(heard)
+        self._room.push(heard)
         return done
 
     def _finish(self) -> Utterance | None:
@@ -338,10 +327,8 @@ class Segmenter:
         alone = not isolation(self.rules, gap, busy, LONG_AGO)
         reason = self._reason(start)
         utterance = Utterance(start, end, self._voiced, reason, gap, busy, alone, self._talk_at_start)
-        if not reason:
-            # Said alone: the user's (a command, or a try at one), not running talk. The
-            # frame being pushed is not in the past yet.
-            self._talk -= unmark(self._room, self._frame - 1, utterance)
+        if not reason:  # said alone: the user's (a command, or a try at one), not running talk
+            self._room.unmark(start, end)
         return utterance
 
     def _end_before(self) -> int:
@@ -356,19 +343,34 @@ class Segmenter:
     def _clear(self) -> bool:
         rules = self.rules
         quiet_before = self._gap_at_start >= rules.clear_gap / FRAME
-        return quiet_before and self._past_at_start <= rules.clear_share * (self._past.maxlen or 1)
+        return quiet_before and self._past_at_start <= rules.clear_share * self._past.size
 
 
-def unmark(past: deque[bool], now: int, utterance: Utterance) -> int:
-    """Make `utterance`'s frames no speech in `past`, a window of frames ending before frame
-    `now`; returns how many of them were speech."""
-    first = now - len(past)
-    count = 0
-    for index in range(max(utterance.start, first), min(utterance.end, now)):
-        if past[index - first]:
-            past[index - first] = False
-            count += 1
-    return count
+class Window:
+    """The speech decisions of the last `seconds` of frames, and how many were speech."""
+
+    def __init__(self, seconds: float) -> None:
+        self._frames: deque[bool] = deque(maxlen=max(1, round(seconds / FRAME)))
+        self.size = self._frames.maxlen or 1
+        self.speech = 0
+        """Speech frames in the window."""
+        self._end = 0
+        """Frames pushed so far (the frame number after the newest)."""
+
+    def push(self, speech: bool) -> None:
+        if len(self._frames) == self.size and self._frames[0]:
+            self.speech -= 1
+        self._frames.append(speech)
+        self.speech += speech
+        self._end += 1
+
+    def unmark(self, start: int, end: int) -> None:
+        """Frames `start` to `end` (exclusive; those still in the window) are no speech."""
+        first = self._end - len(self._frames)
+        for index in range(max(start, first), min(end, self._end)):
+            if self._frames[index - first]:
+                self._frames[index - first] = False
+                self.speech -= 1
 
 
 PER_SYLLABLE = (0.08, 0.6)
