@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from bench import stream_sources as src
-from bench.voice_corpus import FLOOR_DB, build, command_meanings, korean_config, read
+from bench.voice_corpus import FLOOR_DB, build, clean_commands, command_meanings, korean_config, speech_of
 from bench.voice_streams import phrases_of, pipeline_verdicts
 from rigs.speech_clips import RATE, noise_floor, to_pcm
 
@@ -78,18 +78,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     table = command_meanings(config)
     folder, clips = build(quick=True, log=False)
 
-    def speech_of(clip: Any) -> np.ndarray:
-        pcm = np.frombuffer(read(folder, clip), dtype="<i2").astype(np.float64) / 32768
-        return pcm[round(clip.start * RATE) : round(clip.end * RATE)]
-
-    words = [speech_of(c) for c in clips if c.group == "korean-word"][:4]
+    words = [speech_of(folder, c) for c in clips if c.group == "korean-word"][:4]
     sounds = {
         "cough": [src.cough(seed) * src.db(SOUND_DB) for seed in SEEDS],
         "breath": [src.breath(seed) * src.db(SOUND_DB) for seed in SEEDS],
         "hiss 5 s": [noise_floor(round(HISS[0] * RATE), HISS[1], seed) for seed in SEEDS],
         "word": words,
     }
-    commands = [(c.group, speech_of(c)) for c in clips if c.kind == "command" and c.condition == "clean"]
+    commands = clean_commands(folder, clips)
     jobs = []
     for n, (meaning, speech) in enumerate(commands):
         for kind, made in sounds.items():

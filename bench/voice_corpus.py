@@ -434,6 +434,17 @@ def read(folder: Path, clip: Clip) -> bytes:
     return pcm
 
 
+def speech_of(folder: Path, clip: Clip) -> Samples:
+    """The clip's speech alone (without the room before and after it), in [-1, 1]."""
+    samples = np.frombuffer(read(folder, clip), dtype="<i2").astype(np.float64) / 32768
+    return samples[round(clip.start * RATE) : round(clip.end * RATE)]
+
+
+def clean_commands(folder: Path, clips: Iterable[Clip]) -> list[tuple[str, Samples]]:
+    """(meaning, speech alone) of every clean command clip."""
+    return [(c.group, speech_of(folder, c)) for c in clips if c.kind == "command" and c.condition == "clean"]
+
+
 if __name__ == "__main__":
     import argparse
 

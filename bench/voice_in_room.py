@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from bench import stream_sources as src
-from bench.voice_corpus import build, command_meanings, korean_config, normalize, read
+from bench.voice_corpus import build, clean_commands, command_meanings, korean_config, normalize
 from bench.voice_streams import Pool, phrases_of, pipeline_verdicts
 from rigs.speech_clips import RATE, to_pcm
 
@@ -105,13 +105,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     table = command_meanings(config)
     folder, clips = build(quick=True, log=False)
 
-    def speech_of(clip: Any) -> np.ndarray:
-        pcm = np.frombuffer(read(folder, clip), dtype="<i2").astype(np.float64) / 32768
-        return normalize(pcm[round(clip.start * RATE) : round(clip.end * RATE)])
-
     pool = Pool(SEED)
     talk = [pool.korean(voice)[1] for voice in src.KOREAN_VOICES for _ in range(4)]
-    commands = [(c.group, speech_of(c)) for c in clips if c.kind == "command" and c.condition == "clean"]
+    commands = [(meaning, normalize(speech)) for meaning, speech in clean_commands(folder, clips)]
     rng = np.random.default_rng(SEED)
     jobs: list[Job] = []
     names = args.beds.split(",")
