@@ -258,3 +258,26 @@ def test_a_render_that_wrote_no_file_is_tried_once_more(
     pcm = renderer.render("water please", VoiceOut())
     assert calls == ["water please", "water please"]
     assert peak(pcm) > 1000
+
+
+@pytest.mark.real
+def test_a_render_that_wrote_an_empty_file_is_tried_once_more(
+    renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once, in a CI run, espeak wrote an empty file for the first cue ("unreadable audio
+    from the speech engine"): it is tried again, as when it writes no file."""
+    engine = renderer._e.engine
+    real_save = engine.save_to_file
+    calls: list[str] = []
+
+    def save_empty_the_first_time(text: str, path: str) -> None:
+        calls.append(text)
+        if len(calls) > 1:
+            real_save(text, path)
+        else:
+            Path(path).write_bytes(b"")
+
+    monkeypatch.setattr(engine, "save_to_file", save_empty_the_first_time)
+    pcm = renderer.render("water please", VoiceOut())
+    assert calls == ["water please", "water please"]
+    assert peak(pcm) > 1000

@@ -321,7 +321,8 @@ class Renderer:
 
     @staticmethod
     def _read(path: Path) -> Pcm:
-        if not path.exists():
+        if not path.exists() or path.stat().st_size == 0:
+            # An empty file, as no file: espeak wrote nothing (a run's first cue, in a CI run).
             raise EmptyRenderError("the speech engine wrote no audio")
         try:
             with wave.open(str(path), "rb") as wav:
