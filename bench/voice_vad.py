@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
-from accessible_companion.voice.vad import FRAME_BYTES, detector
+from accessible_companion.voice.vad import FRAME_BYTES, Heard, detector
 from bench.voice_corpus import Clip, build, read
 
 FRAME = 0.01
@@ -41,7 +41,7 @@ def longest_run(flags: list[bool]) -> int:
 
 
 def measure(
-    name: str, make: Callable[[], Callable[[bytes], bool]], folder: object, clips: list[Clip]
+    name: str, make: Callable[[], Callable[[bytes], Heard]], folder: object, clips: list[Clip]
 ) -> None:
     recall: dict[str, list[float]] = defaultdict(list)
     pad_fp: dict[str, list[float]] = defaultdict(list)
@@ -52,7 +52,7 @@ def measure(
         pcm = read(folder, clip)  # type: ignore[arg-type]
         decide = make()
         began = time.process_time()
-        flags = [decide(f) for f in frames(pcm)]
+        flags = [decide(f) is Heard.SPEECH for f in frames(pcm)]
         cpu += time.process_time() - began
         audio += len(pcm) / 32000
         key = clip.condition if clip.kind == "command" else clip.group
@@ -85,7 +85,7 @@ def main() -> None:
     args = parser.parse_args()
     folder, clips = build(args.quick, log=False)
     clips = [c for c in clips if c.group != "own-cue"]
-    for name in ("micro", "webrtc2", "webrtc3"):
+    for name in ("micro", "webrtc2", "webrtc3", "webrtc3+silero"):
         measure(name, lambda name=name: detector(name), folder, clips)  # type: ignore[misc]
 
 

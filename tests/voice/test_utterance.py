@@ -381,6 +381,61 @@ def test_a_detector_that_needs_the_past_gets_it_when_the_room_turns_loud() -> No
     assert heard[:30] == [room(2.0)[i : i + 320] for i in range(64000 - 30 * 320, 64000, 320)]
 
 
+# Sound that is not speech (music: `vad.Heard.SOUND`), weighed by its level.
+
+
+def run_levels(segmenter: Segmenter, pattern: list[tuple[str, float, float]]) -> list[Utterance]:
+    """Feed stretches of (quiet | sound | speech, seconds, level in dB)."""
+    out: list[Utterance] = []
+    for kind, seconds, level in pattern:
+        for _ in range(round(seconds / 0.01)):
+            done = segmenter.push(kind == "speech", level, kind == "sound")
+            if done is not None:
+                out.append(done)
+    return out
+
+
+def test_sound_quieter_than_the_speech_after_it_is_no_talk_before_it() -> None:
+    """Music under a user who speaks over it: the command is said alone; the same sound as
+    loud as the speech (a television's talk the detector's second stage turned down) is
+    running talk before it."""
+    for level, reason, busy in ((-32.0, "", 0), (-22.0, "in continuous speech", 380)):
+        found = run_levels(
+            Segmenter(LONE),
+            [("quiet", 1.0, -60), ("sound", 4.0, level), ("speech", 0.5, -20), ("quiet", 1.0, -60)],
+        )
+        assert [(u.start, u.reason, u.busy) for u in found] == [(500, reason, busy)], level
+
+
+def test_sound_just_before_speech_is_its_onset() -> None:
+    """The second stage calls speech late: the sound that runs into it (at most `onset`) is
+    its start, and is no talk before it however loud; a longer run of sound is not."""
+    found = run_levels(
+        Segmenter(LONE), [("quiet", 2.0, -60), ("sound", 0.1, -10), ("speech", 0.4, -20), ("quiet", 1.0, -60)]
+    )
+    assert [(u.start, u.end, u.reason, u.busy, u.sound_end) for u in found] == [(200, 250, "", 0, 0)]
+    found = run_levels(
+        Segmenter(LONE), [("quiet", 2.0, -60), ("sound", 0.5, -40), ("speech", 0.4, -20), ("quiet", 1.0, -60)]
+    )
+    assert [(u.start, u.reason, u.sound_end) for u in found] == [(250, "", 250)]
+
+
+def test_the_audio_of_an_utterance_after_music_starts_where_the_music_ends() -> None:
+    """Music right up to the command was heard as filler words: the pre-roll stops at it."""
+
+    def confirmed(frame: bytes) -> bool:  # a stand-in second stage: only loud frames are speech
+        return rms(frame) > 4000
+
+    gated = Gated(Detector(loud_frames, confirm=confirmed), LONE)
+    speech = tone(8000, 8000)  # 0.5 s, 10 dB over the music
+    found = feed(gated, room(2.0) + tone(2500, 32000) + speech + room(1.0))
+    assert len(found) == 1
+    utterance, pcm = found[0]
+    assert (utterance.start, utterance.sound_end, utterance.reason) == (400, 400, "")
+    assert pcm.startswith(speech[:3200])
+    assert len(pcm) == round((0.5 + Gated.TAIL) * 16000) * 2
+
+
 # The end that adapts: what the recognizer has heard so far sets the quiet that ends it.
 
 PHRASES = ("계속", "다시 듣기", "잠시 멈춤", "잠시")

@@ -41,7 +41,7 @@ from .utterance import (
     heard_so_far,
     plausible,
 )
-from .vad import FRAME_BYTES, Detector
+from .vad import FRAME_BYTES, FRAME_SAMPLES, Detector, Heard
 
 if TYPE_CHECKING:
     from .takes import Takes
@@ -487,12 +487,14 @@ class Gated:
         self._was_loud = loud
         self._audio += block
         found: tuple[Utterance, bytes] | None = None
-        for i in range(0, whole, FRAME_BYTES):
-            speech = False
+        each = samples.reshape(-1, FRAME_SAMPLES)
+        levels = 10 * np.log10(np.mean(each * each, axis=1) / 32768.0**2 + 1e-12)  # dBFS a frame
+        for n, i in enumerate(range(0, whole, FRAME_BYTES)):
+            heard = Heard.QUIET
             if loud:
                 self.decided += 1
-                speech = self._vad(block[i : i + FRAME_BYTES])
-            utterance = self._segmenter.push(speech)
+                heard = self._vad(block[i : i + FRAME_BYTES])
+            utterance = self._segmenter.push(heard is Heard.SPEECH, float(levels[n]), heard is Heard.SOUND)
             if utterance is not None:
                 found = (utterance, self._cut(utterance))
                 self._forget_unvoiced(*found)
@@ -524,7 +526,7 @@ class Gated:
         now = self._base + len(self._audio) // FRAME_BYTES
         if segmenter.start != self._stream:
             self._stream, self._gain = segmenter.start, None
-            self._sent = self._first(segmenter.start)
+            self._sent = self._first(segmenter.start, segmenter.sound_end)
         first = self._gain is None
         if first:
             gain_end = segmenter.start + round(self.GAIN_AFTER / FRAME)
@@ -537,9 +539,10 @@ class Gated:
         self._sent = now
         segmenter.hear(self._listen(pcm, self._stream, first))
 
-    def _first(self, start: int) -> int:
-        """First audio frame given for an utterance whose speech starts at frame `start`."""
-        return max(self._base, start - round(self.PRE_ROLL / FRAME) - self._vad.lag)
+    def _first(self, start: int, sound_end: int) -> int:
+        """First audio frame given for an utterance whose speech starts at frame `start`
+        (`Utterance.sound_end`: not before the end of the sound before it)."""
+        return max(self._base, sound_end, start - round(self.PRE_ROLL / FRAME) - self._vad.lag)
 
     def _span(self, first: int, last: int) -> bytes:
         return bytes(self._audio[(first - self._base) * FRAME_BYTES : (last - self._base) * FRAME_BYTES])
@@ -583,4 +586,4 @@ class Gated:
             if end > self._sent:
                 self._listen(scaled(self._span(self._sent, end), self._gain), self._stream, False)
                 self._sent = end
-        return self._span(self._first(utterance.start), last)
+        return self._span(self._first(utterance.start, utterance.sound_end), last)

@@ -6,11 +6,14 @@ command word; so an utterance counts only when it is ISOLATED: quiet before it (
 first command, 0.4 s for the same command going on: `isolation`, `going_on`), `end_silence`
 s after it, and the recent past not busy with speech. Then its speech length must suit the
 phrase heard in it (`plausible`). A room busy with running talk over the last minute (a
-television, a visit: `busy_room`) makes the recognizer ask more of a command.
+television, a visit: `busy_room`) makes the recognizer ask more of a command. Sound that
+the detector calls no speech (music) is quiet, unless it is about as loud as the utterance
+after it (`sound_margin`: speech the detector missed).
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -43,6 +46,9 @@ class Utterance:
     heard in it is then judged by `going_on`)."""
     room: int = 0
     """Frames of running talk (speech not said alone) in the `Segmenting.room` seconds before it."""
+    sound_end: int = 0
+    """One past the last frame of sound (not speech: music) before it; its audio starts no
+    earlier (music before a command was heard as filler words)."""
 
     @property
     def seconds(self) -> float:
@@ -96,6 +102,14 @@ class Segmenting:
     """...and at most this share of `history` speech before it."""
     room: float = 60.0
     """The longer past looked at for a room busy with running talk (`busy_room`)."""
+    onset: float = 0.2
+    """Sound just before speech is its start (the detector's second stage calls speech up to
+    0.12 s late): the utterance begins there when the sound began at most this long before."""
+    sound_margin: float = 3.0
+    """Sound (not speech) in `history` before an utterance, no more than this many dB under
+    the utterance's speech, counts as speech before it (`busy`): a television's talk that the
+    detector's second stage turned down, as loud as the fragment after it. Music under a
+    user who speaks over it is quieter than the user."""
     room_share: float = 0.1
     """More running talk than this share of `room` makes the room busy: on the tuning streams
     a television or a conversation had 27-61% before its false commands; the user's own
@@ -199,6 +213,13 @@ class Segmenter:
         self._room = Window(rules.room)
         """The `room` past, where only running talk (speech not said alone) is speech."""
         self._talk_at_start = 0
+        self._sounds: deque[tuple[int, float]] = deque(maxlen=self._past.size)
+        """(frame, level) of the sound (not speech) in `history`."""
+        self._run = -1
+        """First frame of the run of sound going on (-1 = none): speech's onset (`onset`)."""
+        self._power = 0.0
+        """Sum of the power of the speech frames of the utterance in progress (its level)."""
+        self._sound_end = 0
 
     @property
     def frame(self) -> int:
@@ -214,6 +235,11 @@ class Segmenter:
     def start(self) -> int:
         """First speech frame of the utterance in progress (-1 = none)."""
         return self._start
+
+    @property
+    def sound_end(self) -> int:
+        """`Utterance.sound_end` of the utterance in progress."""
+        return self._sound_end
 
     @property
     def isolated(self) -> bool:
@@ -273,25 +299,34 @@ class Segmenter:
             heard = INCOMPLETE
         self._heard = heard
 
-    def push(self, speech: bool) -> Utterance | None:
-        """One frame's decision; the utterance it ends, if any."""
+    def push(self, speech: bool, level: float = 0.0, sound: bool = False) -> Utterance | None:
+        """One frame's decision; the utterance it ends, if any. `level`: the frame's level
+        (dB); `sound`: not speech, but voice-like sound (`vad.Heard.SOUND`)."""
         rules = self.rules
         index = self._frame
         self._frame += 1
+        sound = sound and not speech
+        run, self._run = self._run, (self._run if self._run >= 0 else index) if sound else -1
         done: Utterance | None = None
+        if sound:
+            self._sounds.append((index, level))
         if speech:
+            power = 10 ** (level / 10)
             if self._start < 0:
-                self._start = index
-                self._voiced = 0
+                onset = run >= 0 and index - run <= rules.onset / FRAME
+                self._start = run if onset else index
+                self._sound_end = next((i + 1 for i, _ in reversed(self._sounds) if i < self._start), 0)
+                self._voiced, self._power = 0, 0.0
                 self._too_long = self._noise = False
                 self._past_at_start = self._past.speech
                 self._talk_at_start = self._room.speech
-                self._gap_at_start = index - self._previous_end
+                self._gap_at_start = self._start - self._previous_end
                 self._heard, self._bursts, self._begun = "", 0, -1
             elif index - self._last > rules.bridge / FRAME:
                 self._bursts += 1
             self._last = index
             self._voiced += 1
+            self._power += power
         elif self._start >= 0 and index - self._last > rules.bridge / FRAME:
             if self._last + 1 - self._start < rules.min_speech / FRAME:
                 # A click: forget it, as if it had not been (it does not break the quiet).
@@ -311,6 +346,7 @@ class Segmenter:
                 "too long for a command",
                 self._gap_at_start,
                 self._past_at_start,
+                sound_end=self._sound_end,
             )
         heard = speech and not (self._noise and self._start >= 0)  # noise is no speech
         self._past.push(heard)
@@ -323,13 +359,26 @@ class Segmenter:
         self._start = -1
         if self._too_long:
             return None  # already reported
+        self._past_at_start += self._loud_sound(start)
         gap, busy = self._gap_at_start, self._past_at_start
         alone = not isolation(self.rules, gap, busy, LONG_AGO)
         reason = self._reason(start)
-        utterance = Utterance(start, end, self._voiced, reason, gap, busy, alone, self._talk_at_start)
+        utterance = Utterance(
+            start, end, self._voiced, reason, gap, busy, alone, self._talk_at_start, self._sound_end
+        )
         if not reason:  # said alone: the user's (a command, or a try at one), not running talk
             self._room.unmark(start, end)
         return utterance
+
+    def _loud_sound(self, start: int) -> int:
+        """Frames of sound in `history` before the utterance that began at `start` (not its
+        onset) no more than `sound_margin` under its speech."""
+        if not self._sounds or not self._voiced:
+            return 0
+        rules = self.rules
+        floor = 10 * math.log10(self._power / self._voiced) - rules.sound_margin
+        first, last = start - self._past.size, start - round(rules.onset / FRAME)
+        return sum(1 for i, level in self._sounds if first <= i < last and level > floor)
 
     def _end_before(self) -> int:
         """The end of the speech before the utterance in progress."""
