@@ -592,7 +592,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small corpus (~1 minute, for CI)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--fillers-from", type=Path, help="a frequency-ordered word list to sweep sizes of")
-    parser.add_argument("--vad", default=DETECTOR, help="the pipeline's detector: micro, webrtcN or none")
+    parser.add_argument(
+        "--vad", default=DETECTOR, help="the pipeline's detector: micro, webrtcN, webrtcN+silero or none"
+    )
     parser.add_argument("--sizes", help="filler list sizes to compare (default 50,200,1000; quick: 200)")
     parser.add_argument(
         "--busy-room", action="store_true", help="every clip as if the room had been busy with talk"

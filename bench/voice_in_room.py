@@ -1,6 +1,6 @@
 """A command said while the room has sound in it (music, a television talking softly): how many are heard.
 
-    python -m bench.voice_in_room [--jobs 2] [--beds quiet,music-30,music-22,tv-talk-20]
+    python -m bench.voice_in_room [--jobs 2] [--beds quiet,music-36,...] [--vad webrtc3]
 
 bench/voice_streams.py counts the commands a room's sound makes by itself; this counts what
 the rules that turn those down cost the user. Each clean command clip of the quick corpus
@@ -9,13 +9,15 @@ peak at -7 dBFS, as loud as the streams' louder talk) `LEAD` to `LEAD` + 2 s int
 goes on under it and after it:
 
   quiet       a quiet room's tone (the control)
-  music-N     bench/stream_sources.py's synthetic music at N dB (RMS, dBFS) over the room
+  music-N     bench/stream_sources.py's synthetic music at N dB (RMS, dBFS) over the room:
+              -36, -30 and -22 are about 15, 9 and 1 dB under the commands' speech
   tv-talk-N   Korean talk back to back (0.1-0.5 s between sentences, other espeak-ng voices
               than the commands'), its peaks at N - 3 dBFS: a television talking in the corner
 
 A command counts as heard when an accepted phrase with the clip's meaning comes while it is
 said or within 1.2 s after; "wrong" counts any other phrase taken in that time. Seeds are
 their own (`SEED`): not the streams' evaluation seed 1. Printed: the share heard per bed.
+`--vad webrtc3`: the listener's detector before silero confirmed its frames.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ AFTER = 1.5
 """Seconds of the bed after the command."""
 SEED = 4100
 SPEECH_DB = -4.0
-BEDS = ("quiet", "music-30", "music-22", "tv-talk-20")
+BEDS = ("quiet", "music-36", "music-30", "music-22", "tv-talk-20")
 
 _worker: dict[str, Any] = {}
 
@@ -72,19 +74,21 @@ def bed(name: str, seconds: float, seed: int, talk: Sequence[np.ndarray]) -> np.
     return out
 
 
-Job = tuple[str, np.ndarray, np.ndarray, float, str, tuple[str, ...], dict[str, str]]
-"""(bed, the bed's sound, the command's speech, when it is said, its meaning, phrases, meanings)."""
+Job = tuple[str, np.ndarray, np.ndarray, float, str, tuple[str, ...], dict[str, str], str]
+"""(bed, the bed's sound, the command's speech, when it is said, its meaning, phrases, meanings,
+detector)."""
 
 
 def run(job: Job) -> tuple[str, str]:
     """(bed, "heard" | "wrong" | "missed") for one command said into one bed."""
-    name, under, speech, start, meaning, phrases, table = job
+    name, under, speech, start, meaning, phrases, table, vad = job
     out = under.copy()
     src.place(out, round(start * RATE), speech, src.db(SPEECH_DB))
     top = float(np.max(np.abs(out)))
     if top > 0.95:  # the microphone's gain, never clipping
         out *= 0.95 / top
-    verdicts = pipeline_verdicts(_worker["model"], to_pcm(out), RATE, phrases, korean_config().settings)
+    settings = korean_config().settings
+    verdicts = pipeline_verdicts(_worker["model"], to_pcm(out), RATE, phrases, settings, vad=vad)
     end = start + len(speech) / RATE
     taken = [table[v.phrase] for t, v in verdicts if start <= t <= end + 1.2]
     if meaning in taken:
@@ -98,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--beds", default=",".join(BEDS))
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--vad", default="", help="another detector than the listener's (vad.detector)")
     args = parser.parse_args(argv)
     began = time.monotonic()
     config = korean_config()
@@ -115,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         start = LEAD + float(rng.uniform(0, 2))
         for name in names:
             under = bed(name, start + len(speech) / RATE + AFTER, SEED + n, talk)
-            jobs.append((name, under, speech, start, meaning, phrases, table))
+            jobs.append((name, under, speech, start, meaning, phrases, table, args.vad))
     context = multiprocessing.get_context("fork")
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with context.Pool(args.jobs, initializer=_load) as workers:

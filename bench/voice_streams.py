@@ -82,18 +82,26 @@ def cache_root() -> Path:
 
 
 def pipeline_verdicts(
-    model: Any, pcm: bytes, rate: int, phrases: Sequence[str], settings: Settings, takes: Takes | None = None
+    model: Any,
+    pcm: bytes,
+    rate: int,
+    phrases: Sequence[str],
+    settings: Settings,
+    takes: Takes | None = None,
+    vad: str = "",
 ) -> list[tuple[float, Verdict]]:
     """The companion's pipeline on `pcm` as the app feeds it (20 ms blocks): each accepted
     verdict with the time (s into `pcm`) of the block it came in. `takes`: the user's own
-    takes as a second opinion, as the app uses them once taught."""
+    takes as a second opinion, as the app uses them once taught. `vad`: another detector
+    than the listener's (`vad.detector`)."""
     listening = settings.listening
     fillers = (*builtin_fillers(listening.language), *listening.fillers)
     from accessible_companion.voice.vad import DETECTOR, detector
 
     rules = Rules.of(listening)
     # As the app builds it (voice/listener.py): the voice-activity gate in front of vosk.
-    recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, detector(DETECTOR), takes)
+    gate = detector(vad or DETECTOR)
+    recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, gate, takes)
     recognizer.listen_for(phrases)
     out: list[tuple[float, Verdict]] = []
     step = block_bytes(rate)

@@ -436,6 +436,25 @@ def test_the_audio_of_an_utterance_after_music_starts_where_the_music_ends() -> 
     assert len(pcm) == round((0.5 + Gated.TAIL) * 16000) * 2
 
 
+def test_an_unvoiced_sound_as_loud_as_the_command_breaks_no_quiet_either() -> None:
+    """A breath or a hiss that the second stage calls no speech (SOUND), as loud as the word
+    0.5 s after it: forgotten when voicing is asked for, so the word is said alone; a voiced
+    sound (a tone) in its place is talk the second stage missed."""
+
+    def confirmed(frame: bytes) -> bool:  # a stand-in second stage: only the word is speech
+        return sum(samples(frame)) / 160 > 2000
+
+    cases = [
+        (hiss(16000), 0.12, ""),
+        (hiss(16000), 0.0, "in continuous speech"),
+        (tone(5000, 16000), 0.12, "in continuous speech"),
+    ]
+    for sound, min_voiced, reason in cases:
+        gated = Gated(Detector(loud_frames, confirm=confirmed), LONE, min_voiced=min_voiced)
+        found = feed(gated, room(2.0) + sound + room(0.5) + word(6400) + room(1.0))
+        assert [(u.start, u.reason) for u, _ in found] == [(350, reason)], (min_voiced, found)
+
+
 # The end that adapts: what the recognizer has heard so far sets the quiet that ends it.
 
 PHRASES = ("계속", "다시 듣기", "잠시 멈춤", "잠시")

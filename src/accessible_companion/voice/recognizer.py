@@ -458,6 +458,8 @@ class Gated:
         quiet = max(rules.end_silence, rules.slow_end)
         keep = rules.max_speech + quiet + self.PRE_ROLL + 0.5 + vad.lag * FRAME
         self._keep = round(keep / FRAME)
+        self._sound = (-1, -1)
+        """The run of `Heard.SOUND` frames going on or last ended: (first, one past its last)."""
         self.decided = 0
         """Frames the detector judged (for the benchmark: its cost)."""
 
@@ -487,20 +489,44 @@ class Gated:
         self._was_loud = loud
         self._audio += block
         found: tuple[Utterance, bytes] | None = None
-        each = samples.reshape(-1, FRAME_SAMPLES)
-        levels = 10 * np.log10(np.mean(each * each, axis=1) / 32768.0**2 + 1e-12)  # dBFS a frame
+        levels = [0.0] * (whole // FRAME_BYTES)  # dBFS a frame, needed only where it is loud
+        if loud:
+            each = samples.reshape(-1, FRAME_SAMPLES)
+            levels = (10 * np.log10(np.mean(each * each, axis=1) / 32768.0**2 + 1e-12)).tolist()
         for n, i in enumerate(range(0, whole, FRAME_BYTES)):
             heard = Heard.QUIET
             if loud:
                 self.decided += 1
                 heard = self._vad(block[i : i + FRAME_BYTES])
-            utterance = self._segmenter.push(heard is Heard.SPEECH, float(levels[n]), heard is Heard.SOUND)
+            self._follow_sound(heard is Heard.SOUND)
+            utterance = self._segmenter.push(heard is Heard.SPEECH, levels[n], heard is Heard.SOUND)
             if utterance is not None:
                 found = (utterance, self._cut(utterance))
                 self._forget_unvoiced(*found)
         self._give()
         self._trim()
         return found
+
+    def _follow_sound(self, sound: bool) -> None:
+        """Runs of sound that is no speech (`Heard.SOUND`): one that is unvoiced (a breath,
+        a hiss) is forgotten once it ends, as an unvoiced utterance is (`_forget_unvoiced`):
+        else a breath as loud as the command after it made it running talk."""
+        frame = self._segmenter.frame
+        if sound:
+            if self._sound[0] < 0:
+                self._sound = (frame, frame + 1)
+            self._sound = (self._sound[0], frame + 1)
+            return
+        start, end = self._sound
+        if start < 0 or frame - end <= self.rules.bridge / FRAME:
+            return
+        self._sound = (-1, -1)
+        if self._min_voiced <= 0 or end - start < self.rules.min_speech / FRAME or end <= self._base:
+            return
+        from .speechlike import voiced_share
+
+        if voiced_share(self._span(max(start, self._base), end)) < self._min_voiced:
+            self._segmenter.forget_sound(start, end)
 
     def _forget_unvoiced(self, utterance: Utterance, pcm: bytes) -> None:
         """A cough or a breath leaves the quiet before a command unbroken: after a 1.1 s

@@ -273,6 +273,13 @@ class Segmenter:
         for window in (self._past, self._room):
             window.unmark(utterance.start, utterance.end)
 
+    def forget_sound(self, start: int, end: int) -> None:
+        """Frames `start` to `end` held sound that is no speech (a breath, a hiss: unvoiced):
+        it counts as quiet before what follows, however loud (`sound_margin`)."""
+        self._sounds = deque(
+            ((i, level) for i, level in self._sounds if not start <= i < end), self._sounds.maxlen
+        )
+
     def skip(self, frames: int) -> int:
         """`frames` of the companion's own sound, not heard: the utterance in progress is
         dropped. Within `streak` of a command they are the user listening to its answer, so
