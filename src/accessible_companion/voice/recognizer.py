@@ -513,30 +513,30 @@ class Gated:
         else a breath as loud as the command after it made it running talk."""
         frame = self._segmenter.frame
         if sound:
-            if self._sound[0] < 0:
-                self._sound = (frame, frame + 1)
-            self._sound = (self._sound[0], frame + 1)
+            self._sound = (frame if self._sound[0] < 0 else self._sound[0], frame + 1)
             return
         start, end = self._sound
         if start < 0 or frame - end <= self.rules.bridge / FRAME:
             return
         self._sound = (-1, -1)
-        if self._min_voiced <= 0 or end - start < self.rules.min_speech / FRAME or end <= self._base:
+        if end - start < self.rules.min_speech / FRAME or end <= self._base:
             return
-        from .speechlike import voiced_share
-
-        if voiced_share(self._span(max(start, self._base), end)) < self._min_voiced:
+        if self._unvoiced(self._span(max(start, self._base), end)):
             self._segmenter.forget_sound(start, end)
 
     def _forget_unvoiced(self, utterance: Utterance, pcm: bytes) -> None:
         """A cough or a breath leaves the quiet before a command unbroken: after a 1.1 s
         cough, "next" was turned down for 2.7 s when it counted as speech."""
+        if self._unvoiced(pcm):
+            self._segmenter.forget(utterance)
+
+    def _unvoiced(self, pcm: bytes) -> bool:
+        """Whether `pcm` is no speech by its voicing (`min_voiced`; never when that is 0)."""
         if self._min_voiced <= 0:
-            return
+            return False
         from .speechlike import voiced_share
 
-        if voiced_share(pcm) < self._min_voiced:
-            self._segmenter.forget(utterance)
+        return voiced_share(pcm) < self._min_voiced
 
     def _trim(self) -> None:
         excess = len(self._audio) // FRAME_BYTES - self._keep
