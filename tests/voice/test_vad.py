@@ -11,15 +11,15 @@ from accessible_companion.voice.vad import Detector, Heard, detector, silero
 
 
 def test_a_frame_is_speech_only_when_the_second_stage_confirms_it() -> None:
-    heard: list[bytes] = []
+    heard: list[tuple[bytes, bool]] = []
 
-    def confirm(frame: bytes) -> bool:
-        heard.append(frame)  # it has state: it must hear every frame, speech or not
+    def confirm(frame: bytes, voice: bool) -> bool:
+        heard.append((frame, voice))  # it has state: it hears every frame, told which count
         return frame == b"speech"
 
     two = Detector(lambda frame: frame != b"quiet", confirm=confirm)
     assert [two(f) for f in (b"quiet", b"music", b"speech")] == [Heard.QUIET, Heard.SOUND, Heard.SPEECH]
-    assert heard == [b"quiet", b"music", b"speech"]
+    assert heard == [(b"quiet", False), (b"music", True), (b"speech", True)]
     one = Detector(lambda frame: frame != b"quiet")
     assert [one(f) for f in (b"quiet", b"music")] == [Heard.QUIET, Heard.SPEECH]
 
@@ -50,6 +50,6 @@ def test_music_is_no_speech_to_silero() -> None:
     first = detector("webrtc3")
     confirm = silero()
     webrtc = np.mean([first(f) is Heard.SPEECH for f in frames])
-    confirmed = np.mean([confirm(f) for f in frames])
+    confirmed = np.mean([confirm(f, True) for f in frames])
     assert webrtc > 0.5, webrtc
     assert confirmed < 0.05, confirmed

@@ -474,7 +474,7 @@ class Gated:
             return None
         block = data[:whole]
         samples = np.frombuffer(block, dtype="<i2").astype(np.float32)
-        rms = float(np.sqrt(np.mean(samples * samples)))
+        rms = math.sqrt(float(np.dot(samples, samples)) / samples.size)  # np.mean: 2x the cost
         # The same rise per second whatever the block size: 2% (+1) per 50 ms.
         per_50ms = whole / FRAME_BYTES / 5
         floor = rms if self._floor is None else min(rms, self._floor * 1.02**per_50ms + per_50ms)
