@@ -283,7 +283,7 @@ def test_silero_sleeps_in_quiet_and_wakes_on_speech_with_what_came_just_before(
 
     assert not any(frames(quiet, False)) and windows == 0
     said = frames(speech, True)
-    assert sum(said) > 0.5 * len(said), said
+    assert sum(said) > 0.5 * len(said), (sum(said), len(said))
     assert windows >= (50 + len(said)) * 160 // 512  # the context, then the speech
     woke = windows
     after = frames(quiet, False)
