@@ -38,6 +38,7 @@ from typing import Any
 
 import pexpect
 
+from accessible_companion.voice.recognizer import IDLE_AFTER
 from rigs.pulse import PulseServer
 from rigs.xvfb import private_display
 
@@ -161,7 +162,9 @@ def measure(
             wait_event(child, trace, "speech_end")  # the first cue said (or, without speech, skipped)
         elif mode == "auto-idle":
             wait_event(child, trace, "idle", timeout=60)
-        drain(child, settle)  # let the idle message's speech and the rendering ahead finish
+        # Let the idle message's speech and the rendering ahead finish; listening moves to
+        # long blocks once nothing was heard or said for IDLE_AFTER (and the handover).
+        drain(child, max(settle, IDLE_AFTER + 1.0) if mode == "listening" else settle)
         lines_before = len(trace_events(trace))
         server = speech.proc.pid if speech else os.getpid()  # (own pid: a placeholder)
         drawer = window_pid(trace) if window else None
@@ -214,7 +217,11 @@ def main() -> None:
         states.append((server, "listening"))
         if args.only_window:
             states = []
-        with server.record(source=f"{server.mic}.monitor"):  # keeps the idle mic sink awake
+        # Keeps the idle mic sink awake; asking for no short latency, as a real microphone
+        # that only the companion records runs at the latency the companion asks for (with
+        # parec's 20 ms the null sink's monitor sent the listener's stream 64 packets a
+        # second even in 0.2 s blocks: PortAudio's PulseAudio thread 0.3-0.4% of a core).
+        with server.record(source=f"{server.mic}.monitor", latency_msec=1000):
             for speech, mode in states:
                 show(mode, speech, measure(tmp, mode, speech, args.seconds, args.settle))
         if args.window:

@@ -1,6 +1,6 @@
 """End of speech -> voice command in the trace, with vosk's default and the tuned endpointing.
 
-    python -m bench.voice_latency [--trials 20] [--silences 0.5,0.3,0.2]
+    python -m bench.voice_latency [--trials 20] [--silences 0.5,0.3,0.2] [--pause 4.5]
 
 A private PulseAudio server; its null sink `testmic` is the microphone (the listener
 reads its monitor through PortAudio, as the app does) and a parec recording of the same
@@ -56,7 +56,9 @@ def sound_end(samples: Any, start: int) -> int | None:
     return start + (windows[-1] + 1) * 160 - 1 if windows else None
 
 
-def run(end_silence: float, own: bool, trials: int, clip: Path, server: Any) -> list[tuple[float, float]]:
+def run(
+    end_silence: float, own: bool, trials: int, clip: Path, server: Any, pause: float = 0.0
+) -> list[tuple[float, float]]:
     from accessible_companion.app import model_locator
     from accessible_companion.config import load_config
     from accessible_companion.core.companion import Companion
@@ -100,19 +102,22 @@ def run(end_silence: float, own: bool, trials: int, clip: Path, server: Any) -> 
         if not ready.wait(60):
             raise RuntimeError("the model did not load in 60 s")
         time.sleep(1.0)
-        return trial_latencies(trials, clip, server, commands)
+        return trial_latencies(trials, clip, server, commands, pause)
     finally:
         loop.stop()
         thread.join(5)
         listener.stop()
 
 
-def trial_latencies(trials: int, clip: Path, server: Any, commands: list[float]) -> list[tuple[float, float]]:
-    """Play the clip `trials` times; ms to each one's command line from its last loud sample
-    and from its last audible one."""
+def trial_latencies(
+    trials: int, clip: Path, server: Any, commands: list[float], pause: float = 0.0
+) -> list[tuple[float, float]]:
+    """Play the clip `trials` times, each after `pause` s of quiet; ms to each one's command
+    line from its last loud sample and from its last audible one."""
     latencies: list[tuple[float, float]] = []
     with server.record(source=f"{server.mic}.monitor") as recording:
         for _ in range(trials):
+            time.sleep(pause)
             mark = len(recording.samples())
             heard = len(commands)
             assert server.play(clip).wait(timeout=20) == 0
@@ -145,6 +150,13 @@ def main() -> None:
     parser.add_argument("--speed", type=int, help="its words per minute")
     parser.add_argument("--pitch", type=int, help="its pitch")
     parser.add_argument("--own-only", action="store_true", help="only the companion's endpointing")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds of quiet before each trial (over IDLE_AFTER: the microphone is in long blocks "
+        "when the command begins)",
+    )
     args = parser.parse_args()
     from rigs.pulse import PulseServer
     from rigs.speech_clips import RELIABLE, make_clip
@@ -169,7 +181,7 @@ def main() -> None:
             runs += [(0.25, False, "vosk's endpointing, tuned model.conf")]
         runs += [(float(s), True, "the companion's endpointing") for s in args.silences.split(",")]
         for silence, own, label in runs:
-            got = run(silence, own, args.trials, clip, server)
+            got = run(silence, own, args.trials, clip, server, args.pause)
             if not got:
                 print(f"end_silence {silence:.2f} s ({label}): no command heard")
                 continue

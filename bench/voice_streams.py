@@ -18,7 +18,8 @@ Each stream is heard by the real small Korean model two ways, listening for the 
 example config's home-menu phrases (as bench/voice_accuracy.py takes them):
   a. bare: a KaldiRecognizer whose grammar is just the phrases; every result that is a
      phrase counts as an accept;
-  b. pipeline: `pipeline_verdicts` (today the companion's `Recognizer`, 20 ms blocks);
+  b. pipeline: `pipeline_verdicts` (today the companion's `Recognizer`, in the microphone's
+     blocks: 20 ms, and 0.2 s in a quiet room);
   c. with `--takes`, also the pipeline with a user's own takes (`Recognizer(..., takes=)`,
      as the app runs once a user has taught): bench/voice_teach.py's user (`USER` voice,
      `TAUGHT` speeds and pitches) says every home-menu phrase 4 times. Issue 14 item 4 says
@@ -50,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from accessible_companion.audio.microphone import block_bytes
+from accessible_companion.audio.microphone import IDLE_BLOCK_SECONDS, block_bytes
 from accessible_companion.config.loader import Config
 from accessible_companion.core.commands import normalize_words
 from accessible_companion.core.settings import Settings
@@ -89,11 +90,13 @@ def pipeline_verdicts(
     settings: Settings,
     takes: Takes | None = None,
     vad: str = "",
+    paced: bool = True,
 ) -> list[tuple[float, Verdict]]:
-    """The companion's pipeline on `pcm` as the app feeds it (20 ms blocks): each accepted
-    verdict with the time (s into `pcm`) of the block it came in. `takes`: the user's own
-    takes as a second opinion, as the app uses them once taught. `vad`: another detector
-    than the listener's (`vad.detector`)."""
+    """The companion's pipeline on `pcm` as the app feeds it: each accepted verdict with the
+    time (s into `pcm`) of the block it came in. Blocks of 20 ms, and of IDLE_BLOCK_SECONDS
+    while the recognizer is idle (`Microphone.pace`; the handover's delay left out), or 20 ms
+    throughout if not `paced`. `takes`: the user's own takes as a second opinion, as the app
+    uses them once taught. `vad`: another detector than the listener's (`vad.detector`)."""
     listening = settings.listening
     fillers = (*builtin_fillers(listening.language), *listening.fillers)
     from accessible_companion.voice.vad import DETECTOR, detector
@@ -104,11 +107,14 @@ def pipeline_verdicts(
     recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, gate, takes)
     recognizer.listen_for(phrases)
     out: list[tuple[float, Verdict]] = []
-    step = block_bytes(rate)
-    for offset in range(0, len(pcm), step):
+    fine, idle = block_bytes(rate), round(IDLE_BLOCK_SECONDS * rate) * 2
+    offset = 0
+    while offset < len(pcm):
+        step = idle if paced and recognizer.idle else fine
         verdict = recognizer.feed(pcm[offset : offset + step])
+        offset += step
         if verdict is not None and verdict.accepted:
-            out.append(((offset + step) / 2 / rate, verdict))
+            out.append((min(offset, len(pcm)) / 2 / rate, verdict))
     verdict = recognizer.flush()
     if verdict is not None and verdict.accepted:
         out.append((len(pcm) / 2 / rate, verdict))

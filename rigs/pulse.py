@@ -203,8 +203,12 @@ class PulseServer:
     def unload_module(self, index: int) -> None:
         self.pactl("unload-module", str(index))
 
-    def record(self, source: str | None = None, rate: int = 16000, channels: int = 1) -> Recording:
+    def record(
+        self, source: str | None = None, rate: int = 16000, channels: int = 1, latency_msec: int = 20
+    ) -> Recording:
         """Start recording `source` (default: the speaker monitor); return once audio flows.
+        `latency_msec`: what parec asks for (the source then runs at most that late for every
+        client, and wakes as often).
 
         With channels=2 the samples come interleaved (left, right, left, ...); the
         Recording's time bookkeeping then counts two samples per frame loosely, which
@@ -218,7 +222,7 @@ class PulseServer:
                 "--format=s16le",
                 f"--rate={rate}",
                 f"--channels={channels}",
-                "--latency-msec=20",
+                f"--latency-msec={latency_msec}",
                 "--raw",
             ],
             env=self.env(),

@@ -25,8 +25,16 @@ from typing import Any
 import pytest
 
 from accessible_companion.audio import portaudio
-from accessible_companion.audio.microphone import RETRY_MAX, Block, Microphone, MicrophoneState, block_bytes
+from accessible_companion.audio.microphone import (
+    JOIN_RETRY,
+    RETRY_MAX,
+    Block,
+    Microphone,
+    MicrophoneState,
+    block_bytes,
+)
 from rigs.pulse import MIC, PulseServer, loud_windows, rms
+from tests.audio.test_joining import voiced
 from tests.support.fixtures import pulse_server
 from tests.voice.test_isolated import gated, model
 
@@ -393,6 +401,115 @@ def test_fake_relisting_elsewhere_reopens_at_once_without_a_loss(
     assert states.names() == [LISTENING]
 
 
+class Source:
+    """One signal, captured by the fake streams that are running, each in its own blocks,
+    in the order a real device would deliver them (`clock` follows the signal)."""
+
+    def __init__(self, sd: FakeSoundDevice, mic: Microphone, clock: Clock) -> None:
+        self.sd, self.mic, self.clock = sd, mic, clock
+        self.samples = voiced(8.0)
+        self.at = 0
+        """The next sample to be captured."""
+        self.sent: dict[int, int] = {}
+        """Per stream (by its index in sd.streams), the next sample it delivers."""
+        self.read: list[Block] = []
+
+    def run(self, seconds: float) -> None:
+        """Capture `seconds` more, reading what the microphone gives as it comes."""
+        end = self.at + round(seconds * 16000)
+        while self.at < end:
+            self.at += 80
+            self.clock.now = 100.0 + self.at / 16000
+            for index, stream in enumerate(self.sd.streams):
+                if not stream.running:
+                    continue
+                size = stream.kwargs["blocksize"]
+                start = self.sent.setdefault(index, self.at - 80)  # a new stream starts now
+                if self.at - start >= size:
+                    stream.feed(self.samples[start : start + size].tobytes())
+                    self.sent[index] = start + size
+            self.take()
+
+    def take(self) -> None:
+        while (block := self.mic.read(0)) is not None:
+            self.read.append(block)
+
+    def until(self, done: Callable[[], bool]) -> None:
+        """Read (capturing nothing) until the worker has done what `done` waits for."""
+        end = time.monotonic() + 2.0
+        while not done() and time.monotonic() < end:
+            self.take()
+        assert done()
+
+    def whole(self) -> bool:
+        """Whether what was read is the signal from its start, no sample missing or twice."""
+        data = b"".join(block.data for block in self.read)
+        return data == self.samples[: len(data) // 2].tobytes()
+
+
+def test_fake_a_quiet_room_is_read_in_long_blocks_and_handed_back_without_a_gap(
+    sd: FakeSoundDevice, mics: list[Microphone]
+) -> None:
+    clock = Clock()
+    mic = Microphone(clock=clock)
+    mics.append(mic)
+    settle(mic)
+    source = Source(sd, mic, clock)
+    source.run(0.5)
+    assert [s.kwargs["blocksize"] for s in sd.streams] == [320] and mic.block_seconds == 0.02
+
+    mic.pace(idle=True)
+    source.until(lambda: len(sd.streams) == 2 and sd.streams[1].running)
+    assert sd.streams[1].kwargs["blocksize"] == 3200
+    source.run(0.6)
+    source.until(lambda: sd.streams[0].closed)
+    assert mic.block_seconds == 0.2
+    source.run(1.0)
+    assert {len(block.data) for block in source.read[-4:]} == {6400}
+
+    mic.pace(idle=False)  # speech began: back to short blocks
+    source.until(lambda: len(sd.streams) == 3 and sd.streams[2].running)
+    source.run(0.4)
+    source.until(lambda: sd.streams[1].closed)
+    source.run(0.2)
+    assert mic.block_seconds == 0.02 and len(source.read[-1].data) == 640
+    assert source.whole()
+    assert [s.closed for s in sd.streams] == [True, True, False]
+
+
+def test_fake_a_new_stream_that_ends_is_given_up_and_tried_again_later(
+    sd: FakeSoundDevice, mics: list[Microphone]
+) -> None:
+    clock = Clock()
+    mic = Microphone(clock=clock)
+    mics.append(mic)
+    settle(mic)
+    source = Source(sd, mic, clock)
+    source.run(0.3)
+    mic.pace(idle=True)
+    source.until(lambda: len(sd.streams) == 2 and sd.streams[1].running)
+    sd.streams[1].end()  # the new stream dies before it is joined
+    source.run(JOIN_RETRY - 0.5)
+    assert len(sd.streams) == 2 and sd.streams[1].closed  # not tried again yet
+    assert mic.block_seconds == 0.02 and not sd.streams[0].closed
+    source.run(1.0)
+    source.until(lambda: len(sd.streams) == 3)
+    source.run(1.0)
+    source.until(lambda: sd.streams[0].closed)
+    assert mic.block_seconds == 0.2
+    assert source.whole()
+
+
+def test_fake_a_stream_resampled_here_keeps_its_blocks(sd: FakeSoundDevice, mics: list[Microphone]) -> None:
+    sd.takes_16k = False
+    mic = Microphone()
+    mics.append(mic)
+    settle(mic)
+    mic.pace(idle=True)
+    settle(mic)
+    assert len(sd.streams) == 1  # each stream's filter would start anew: not joined
+
+
 def test_fake_close_makes_read_return_none_and_closes_the_stream(
     sd: FakeSoundDevice, mics: list[Microphone]
 ) -> None:
@@ -491,6 +608,46 @@ def test_audio_played_into_the_microphone_arrives(
     assert 0 < arrived - played < 0.5
     assert received == pytest.approx(span, abs=0.15)  # no block lost on the way
     assert longest < 0.2
+
+
+@pytest.mark.real
+def test_a_voice_is_read_whole_across_handovers_to_long_blocks_and_back(
+    mic_server: PulseServer, mics: list[Microphone], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    said = voiced(4.0, seed=7)
+    path = tmp_path / "voice.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(said.astype("<i2").tobytes())
+    mic = Microphone()
+    mics.append(mic)
+    read_for(mic, 0.5)
+    blocks: list[Block] = []
+    with caplog.at_level(logging.DEBUG, logger="accessible_companion.audio.microphone"):
+        player = mic_server.play(path)
+        blocks += read_for(mic, 0.8)[0]
+        mic.pace(idle=True)  # mid-word: to long blocks
+        blocks += read_for(mic, 1.5)[0]
+        long_blocks = mic.block_seconds
+        mic.pace(idle=False)  # and back
+        blocks += read_for(mic, 2.5)[0]
+        assert player.wait(5) == 0
+    joins = [r.getMessage() for r in caplog.records if "now in" in r.getMessage()]
+    print("\n" + "\n".join(joins))
+    assert long_blocks == 0.2 and mic.block_seconds == 0.02
+    assert [int(m.split("now in ")[1].split(" s")[0] == "0.2") for m in joins] == [1, 0]
+    assert all("joined by their samples" in m for m in joins)
+    assert 6400 in {len(block.data) for block in blocks}
+    data = b"".join(block.data for block in blocks)
+    # The sound server changes a stream's first ~0.1 s (measured with parec too); after
+    # that the monitor gives back every sample as played.
+    said = said[1600:]
+    start = data.find(said[:160].tobytes())
+    assert start >= 0 and start % 2 == 0, "the voice was not read as played"
+    # Every sample as played: none lost, none twice, across both handovers.
+    assert data[start : start + said.size * 2] == said.tobytes()
 
 
 @pytest.mark.real

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from accessible_companion.voice.hearing import (
     UNKNOWN,
     Endpointer,
@@ -157,6 +159,22 @@ def test_half_duplex_mutes_while_speaking_and_for_the_tail() -> None:
     assert gate.open_at(12.4)
     gate.speaking(False, 13.0)  # a repeated "stopped" does not move the tail
     assert gate.open_at(12.5)
+
+
+def test_half_duplex_tells_a_long_block_the_companions_sound_began_or_ended_in() -> None:
+    gate = HalfDuplex(tail=0.4)
+    assert gate.open_over(9.8, 10.0) and gate.quiet_for(10.0) == float("inf")
+    gate.speaking(True, 10.1)
+    assert gate.open_over(9.8, 10.0)
+    assert not gate.open_over(9.9, 10.1) and gate.open_at(9.9)
+    assert gate.quiet_for(10.0) == 0.0
+    gate.speaking(False, 10.3)
+    assert not gate.open_over(10.5, 10.8) and gate.open_at(10.8)  # the tail ends within it
+    assert gate.open_over(10.8, 11.0)
+    assert gate.quiet_for(13.7) == pytest.approx(3.0)
+    gate.speaking(True, 14.0)
+    gate.speaking(False, 14.05)  # a click of sound wholly inside a block
+    assert not gate.open_over(13.9, 14.6) and gate.open_at(14.6)
 
 
 def test_endpointer_ends_after_quiet_following_speech() -> None:

@@ -70,3 +70,32 @@ def test_the_companion_side_of_the_page_passes_a_pause_on_capped(tmp_path: Path)
     page._handle({"pause_voice": "forever"})  # not a number: ignored
     page._handle({"pause_voice": 0})
     assert asked == [13.0, MAX_VOICE_PAUSE, 0.0]
+
+
+class Records:
+    """A recognizer that keeps what it was fed and what it skipped, by sample count."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def listen_for(self, phrases: Any) -> None:
+        pass
+
+    def skip(self, pcm: bytes) -> None:
+        self.calls.append(("skip", len(pcm) // 2))
+
+    def feed(self, pcm: bytes) -> None:
+        self.calls.append(("feed", len(pcm) // 2))
+
+
+def test_a_long_block_the_companions_sound_ended_in_is_heard_only_after_the_tail() -> None:
+    listener = VoiceListener(Listening(mute_tail=0.3), lambda: Path("/nowhere"), clock=lambda: 100.0)
+    listener.speaking(True, 99.0)
+    listener.speaking(False, 99.83)  # open from 100.13 on
+    recognizer = Records()
+    listener._hear(recognizer, ("next",), Block(bytes(6400), 16000, captured=100.2))  # type: ignore[arg-type]
+    # 100.0-100.2 in 20 ms pieces: those captured before 100.13 are skipped.
+    assert recognizer.calls == [("skip", 320)] * 6 + [("feed", 320)] * 4
+    recognizer.calls.clear()
+    listener._hear(recognizer, ("next",), Block(bytes(6400), 16000, captured=100.4))  # type: ignore[arg-type]
+    assert recognizer.calls == [("feed", 3200)]  # wholly open: as it came

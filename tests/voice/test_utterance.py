@@ -299,6 +299,39 @@ def test_in_a_quiet_room_the_detector_does_not_run() -> None:
     assert gated.decided == 0
 
 
+def test_quiet_frames_at_once_are_the_same_as_one_by_one() -> None:
+    rng = random.Random(4)
+    by_frame, at_once = Segmenter(LONE), Segmenter(LONE)
+    for _ in range(400):
+        if rng.random() < 0.5:
+            pattern = [(True, rng.choice((0.05, 0.3, 0.6, 4.0)))]
+            assert run(by_frame, pattern) == run(at_once, pattern)
+            continue
+        frames = rng.choice((1, 5, 20, 150, 600))
+        ended = [u for u in (by_frame.push(False) for _ in range(frames)) if u is not None]
+        if at_once.active:  # the end of an utterance is judged frame by frame
+            assert ended == [u for u in (at_once.push(False) for _ in range(frames)) if u is not None]
+        else:
+            assert ended == []
+            at_once.quiet(frames)
+        assert by_frame.frame == at_once.frame
+        assert by_frame._past.speech == at_once._past.speech and by_frame._room.speech == at_once._room.speech
+
+
+def test_listening_is_idle_after_three_quiet_seconds_and_not_while_something_is_said() -> None:
+    gated = Gated(Detector(loud_frames), RULES)
+    feed(gated, room(2.9))
+    assert not gated.idle  # a listener that just began may be about to hear something
+    feed(gated, room(0.2))
+    assert gated.idle
+    feed(gated, room(1.0) + tone(5000, 1600))  # speech began: its end is awaited
+    assert not gated.idle
+    feed(gated, room(2.0))
+    assert not gated.idle
+    feed(gated, room(1.5))
+    assert gated.idle
+
+
 def test_an_utterance_comes_with_its_pre_roll_and_tail() -> None:
     gated = Gated(Detector(loud_frames), RULES)
     speech = tone(5000, 8000)  # 0.5 s

@@ -10,6 +10,10 @@ close, relisting devices): with a frozen sound server, closing or opening a stre
 until the server answers again (measured: `close()` hung for as long as PulseAudio was
 stopped with SIGSTOP), and that must not hold the listener. `read()` only waits on the
 queue, which also carries the worker's results and the streams' ends.
+
+While the reader says it needs no fine blocks (`pace`: a quiet room), the stream is
+handed over to one with longer blocks (IDLE_BLOCK_SECONDS), and back when it does again:
+`joining.Join` makes each handover without a gap or a repeated sample.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 from ..backoff import Backoff
 from . import portaudio
+from .joining import Handover, Join
 from .resampling import Resampler
 
 log = logging.getLogger(__name__)
@@ -100,14 +105,25 @@ class _Failed:
     detail: str
 
 
+_Job = tuple[str, int, float]
+"""What the worker is asked: ("open", id, block seconds), ("close", id, 0) or ("stop", 0, 0)."""
+
+
+@dataclass(slots=True)
+class _Joining:
+    """A stream being handed over to (`Microphone.pace`)."""
+
+    stream: int
+    since: float
+    """When it was asked for."""
+    join: Join
+
+
 class _Wake:
     """Posted by `close()` so that a waiting `read()` returns."""
 
 
 _Item = _Audio | _Ended | _Opened | _Failed | _Wake
-
-_Job = tuple[str, int]
-"""What the worker is asked: ("open", id), ("close", id) or ("stop", 0)."""
 
 
 def _ignore(state: MicrophoneState, detail: str) -> None:
@@ -120,10 +136,33 @@ blocks end of speech -> command took p50 274 ms, with 50 ms 317 ms (bench.voice_
 the same machine and clip); listening in a quiet room costs a loudness check per block."""
 
 
+IDLE_BLOCK_SECONDS = 0.2
+"""Audio per block while the reader needs no fine blocks (`Microphone.pace`). Each block
+wakes PortAudio's thread, the sound server's client thread and the reader: listening to a
+quiet room cost the running companion 3.4-3.55% of a core in 20 ms blocks, 1.1% in 100 ms
+blocks and 0.45-0.8% in 200 ms blocks (bench.idle_cpu's process, by thread). A longer block
+only delays the handover back to fine blocks when speech starts."""
+JOIN_GIVE_UP = 1.0
+"""Seconds the old stream may run past the new one (unplaced, or stalled) before a
+handover is given up (`joining.Join.stale`)."""
+JOIN_RETRY = 5.0
+"""Seconds after a handover given up before the next is tried."""
+
+
 def block_bytes(rate: int) -> int:
     """Bytes in a block of int16 mono audio at `rate` (`BLOCK_SECONDS`), as the microphone
     delivers it: what benchmarks and tests feed the recognizer."""
     return max(1, round(rate * BLOCK_SECONDS)) * 2
+
+
+def _check(rate: int, block: float, idle_block: float, no_audio: float, muted: float) -> None:
+    """Raise ValueError for settings `Microphone` cannot work with."""
+    if not 0 < block <= 0.1:
+        raise ValueError(f"block_seconds must be in (0, 0.1], not {block}")
+    if not block <= idle_block <= 0.5:
+        raise ValueError(f"idle_block_seconds must be in [block_seconds, 0.5], not {idle_block}")
+    if rate <= 0 or no_audio <= max(block, idle_block) or muted <= 0:
+        raise ValueError("rate, no_audio_seconds (longer than a block) and muted_seconds must be positive")
 
 
 class Microphone:
@@ -134,6 +173,7 @@ class Microphone:
         device: str = "",
         rate: int = 16000,
         block_seconds: float = BLOCK_SECONDS,
+        idle_block_seconds: float = IDLE_BLOCK_SECONDS,
         no_audio_seconds: float = 3.0,
         muted_seconds: float = 60.0,
         on_state: Callable[[MicrophoneState, str], None] = _ignore,
@@ -142,14 +182,13 @@ class Microphone:
         """`device`: part of an input device's name (empty: the default input). `rate`: the
         blocks' rate; a device that refuses it is read at its own rate and resampled (without
         numpy and soxr the blocks come at the device's rate: see `Block.rate`).
+        `idle_block_seconds`: the blocks while `pace(idle=True)`.
         `on_state` is called on the thread that calls `read()`."""
-        if not 0 < block_seconds <= 0.1:
-            raise ValueError(f"block_seconds must be in (0, 0.1], not {block_seconds}")
-        if rate <= 0 or no_audio_seconds <= block_seconds or muted_seconds <= 0:
-            raise ValueError("rate, no_audio_seconds and muted_seconds must be positive")
+        _check(rate, block_seconds, idle_block_seconds, no_audio_seconds, muted_seconds)
         self._device = device
         self._wanted_rate = rate
         self._block_seconds = block_seconds
+        self._idle_block_seconds = idle_block_seconds
         self._no_audio = no_audio_seconds
         self._muted_after = muted_seconds
         self._on_state = on_state
@@ -173,6 +212,16 @@ class Microphone:
         self._pending_since = 0.0
         self._slow_open_reported = False
         self._live_generation = 0
+        self._idle = False
+        """What `pace` was last told."""
+        self._grains: dict[int, float] = {}
+        """Block seconds of the streams asked for and not closed, by id."""
+        self._joining: _Joining | None = None
+        """The stream being handed over to, if any."""
+        self._last: _Audio | None = None
+        """The live stream's latest block (a new stream may start within it)."""
+        self._join_after = -float("inf")
+        """No handover is tried before then (one was given up)."""
         self._device_rate = 0
         """Samples per second of the open stream."""
         self._resample: Callable[[bytes], bytes] | None = None
@@ -198,6 +247,18 @@ class Microphone:
     def overflows(self) -> int:
         """How many blocks came with an input overflow (audio was dropped before them)."""
         return self._overflows
+
+    @property
+    def block_seconds(self) -> float:
+        """Audio per block of the stream being read now (`pace`)."""
+        return self._grains.get(self._live, self._block_seconds)
+
+    def pace(self, idle: bool) -> None:
+        """From the reading thread: whether fine blocks can wait (nothing in progress whose end
+        is awaited). While idle the stream is handed over to longer blocks, which costs a
+        fraction of the wake-ups; the handover back takes up to one long block. Not with a
+        stream resampled here (each stream's filter would start anew)."""
+        self._idle = idle
 
     def read(self, timeout: float) -> Block | None:
         """The next block, or None after `timeout` seconds without one (or once closed).
@@ -229,7 +290,7 @@ class Microphone:
             return
         self._closed.set()
         self._items.put(_Wake())
-        self._jobs.put(("stop", 0))
+        self._jobs.put(("stop", 0, 0.0))
         worker = self._worker
         if worker is not None and worker is not threading.current_thread():
             worker.join(CLOSE_WAIT)
@@ -240,6 +301,7 @@ class Microphone:
         """Ask for a stream when due; seconds until something may be overdue (None: nothing)."""
         now = self._clock()
         if self._live:
+            self._steer(now)
             return max(0.0, self._last_audio + self._no_audio - now)
         if self._pending:
             if self._slow_open_reported:
@@ -247,11 +309,35 @@ class Microphone:
             return max(0.0, self._pending_since + self._no_audio - now)
         if not self._retry.due(now):
             return self._retry.wait(now)
-        self._ids += 1
-        self._pending, self._pending_since, self._slow_open_reported = self._ids, now, False
-        self._start_worker()
-        self._jobs.put(("open", self._pending))
+        # Fine blocks first: whether this device is resampled here is known only once open.
+        self._pending = self._ask(self._block_seconds)
+        self._pending_since, self._slow_open_reported = now, False
         return self._no_audio
+
+    def _ask(self, grain: float) -> int:
+        """Ask the worker for a new stream of `grain` s blocks; its id."""
+        self._ids += 1
+        self._grains[self._ids] = grain
+        self._start_worker()
+        self._jobs.put(("open", self._ids, grain))
+        return self._ids
+
+    def _steer(self, now: float) -> None:
+        """Start a handover to the block size wanted now, if due (one at a time: a wish that
+        changed meanwhile is served by the next)."""
+        joining = self._joining
+        if joining is not None:
+            # Blocks of the live stream keep coming meanwhile (checked here, not when the
+            # queue is empty), so a new stream that never starts is noticed by its time.
+            if not joining.join.begun and now - joining.since >= self._no_audio:
+                self._give_up_join(f"no audio from it for {self._no_audio:g} s")
+            return
+        wanted = self._idle_block_seconds if self._idle else self._block_seconds
+        if now < self._join_after or wanted == self.block_seconds or self._resample is not None:
+            return
+        last = self._last
+        join = Join(self._device_rate) if last is None else Join(self._device_rate, last.data, last.captured)
+        self._joining = _Joining(self._ask(wanted), now, join)
 
     def _check_overdue(self) -> None:
         """Give up on a silent stream; report an open that hangs."""
@@ -267,11 +353,11 @@ class Microphone:
     def _take(self, item: _Item) -> Block | None:
         """Act on one queued item; the block to return, if it is one."""
         if isinstance(item, _Audio):
-            if item.stream != self._live:
-                return None  # from a stream we gave up on
-            self._heard(item)
-            data = item.data if self._resample is None else self._resample(item.data)
-            return Block(data, self.rate, item.captured) if data else None
+            return self._take_audio(item)
+        joining = self._joining
+        if joining is not None and not isinstance(item, _Wake) and item.stream == joining.stream:
+            self._take_joining(item)
+            return None
         if isinstance(item, _Opened):
             # A second _Opened for the live id: it would not start, and opened again after a relisting.
             if item.stream in (self._pending, self._live):
@@ -299,6 +385,73 @@ class Microphone:
                 # A killed sound server ends the stream this way, with no exception.
                 self._lose(f"the input stream from {self._name!r} ended (sound server gone?)")
         return None
+
+    # --- handing over to a stream of another block size (joining.Join) ---
+
+    def _take_old(self, item: _Audio, join: Join) -> Block | None:
+        """A block of the stream handed over from: passed on until the new one is placed."""
+        if not join.old(item.data, item.captured):
+            if join.stale(JOIN_GIVE_UP):
+                # What the old stream gave since the new one was placed is lost (at most a
+                # second, of a quiet room: handing over to long blocks).
+                self._give_up_join("it fell behind")
+            return None  # the new stream gives it again
+        handover = join.handover()
+        if handover is None:
+            if join.stale(JOIN_GIVE_UP):
+                self._give_up_join("its audio was not found in the old stream's")
+            return Block(item.data, self.rate, item.captured)
+        self._hand_over(handover)
+        return Block(item.data + handover.data, self.rate, handover.captured)
+
+    def _take_new(self, item: _Audio) -> Block | None:
+        assert self._joining is not None
+        handover = self._joining.join.new(item.data, item.captured)
+        if handover is None:
+            return None
+        self._hand_over(handover)
+        self._last_audio = handover.captured
+        return Block(handover.data, self.rate, handover.captured) if handover.data else None
+
+    def _take_joining(self, item: _Item) -> None:
+        """The new stream opened, failed or ended before the handover."""
+        if isinstance(item, _Opened):
+            if item.rate != self._device_rate or item.generation != self._live_generation:
+                self._give_up_join(f"it opened at {item.rate} Hz, or after a device relisting")
+        elif isinstance(item, _Failed):
+            self._give_up_join(item.detail)
+        elif isinstance(item, _Ended):
+            self._give_up_join("it ended")
+
+    def _hand_over(self, handover: Handover) -> None:
+        assert self._joining is not None
+        old = self._live
+        self._jobs.put(("close", old, 0.0))
+        self._grains.pop(old, None)
+        self._live, self._joining, self._last = self._joining.stream, None, None
+        how = f"samples, {handover.off * 1000:+.0f} ms from their times" if handover.by_shape else "times"
+        log.debug("microphone: now in %g s blocks (joined by their %s)", self.block_seconds, how)
+
+    def _give_up_join(self, why: str) -> None:
+        """Go on with the live stream; try again after JOIN_RETRY."""
+        assert self._joining is not None
+        stream, self._joining = self._joining.stream, None
+        log.info("microphone: the stream of %g s blocks was given up (%s)", self._grains[stream], why)
+        self._jobs.put(("close", stream, 0.0))
+        self._grains.pop(stream, None)
+        self._join_after = self._clock() + JOIN_RETRY
+
+    def _take_audio(self, item: _Audio) -> Block | None:
+        if self._joining is not None and item.stream == self._joining.stream:
+            return self._take_new(item)
+        if item.stream != self._live:
+            return None  # from a stream we gave up on
+        self._heard(item)
+        if self._joining is not None:
+            return self._take_old(item, self._joining.join)
+        self._last = item
+        data = item.data if self._resample is None else self._resample(item.data)
+        return Block(data, self.rate, item.captured) if data else None
 
     def _resampler(self, rate: int) -> Callable[[bytes], bytes] | None:
         """What brings a stream at `rate` to the wanted rate (None: it is at that rate, or it
@@ -349,9 +502,11 @@ class Microphone:
         self._retry.failed(self._clock())
 
     def _drop_live(self) -> None:
-        if self._live:
-            self._jobs.put(("close", self._live))
-            self._live = 0
+        for stream in (self._live, self._joining.stream if self._joining else 0):
+            if stream:
+                self._jobs.put(("close", stream, 0.0))
+                self._grains.pop(stream, None)
+        self._live, self._joining, self._last = 0, None, None
 
     def _report(self, state: MicrophoneState, detail: str) -> None:
         if state is self._state:
@@ -388,7 +543,7 @@ class Microphone:
         streams: dict[int, Any] = {}
         """The streams this thread opened and has not closed yet, by id."""
         while True:
-            job, stream_id = self._jobs.get()
+            job, stream_id, grain = self._jobs.get()
             if job == "stop":
                 for stream in streams.values():
                     self._close_stream(stream)
@@ -399,21 +554,21 @@ class Microphone:
                     self._close_stream(stream)
                 continue
             try:
-                failed = self._open(stream_id, streams)
+                failed = self._open(stream_id, grain, streams)
             except Exception as error:  # a bug here must not end the worker
                 log.exception("opening the microphone failed")
                 failed = _Failed(stream_id, f"cannot open the microphone: {error}")
             if failed is not None:
                 self._items.put(failed)
 
-    def _open(self, stream_id: int, streams: dict[int, Any]) -> _Failed | None:
+    def _open(self, stream_id: int, grain: float, streams: dict[int, Any]) -> _Failed | None:
         """Open and start a stream (posting _Opened); the failure, if it failed."""
         try:
             sd = self._sounddevice()
         except Exception as error:
             return _Failed(stream_id, f"cannot load the audio library: {error}")
         try:
-            self._try_open(sd, stream_id, streams)
+            self._try_open(sd, stream_id, grain, streams)
         except Exception as error:
             if not self._should_relist(sd):
                 return _Failed(stream_id, self._describe(error))
@@ -426,12 +581,12 @@ class Microphone:
         # output too), so it is done only here, when there is no usable input device.
         try:
             portaudio.rescan(sd)
-            self._try_open(sd, stream_id, streams)
+            self._try_open(sd, stream_id, grain, streams)
         except Exception as error:
             return _Failed(stream_id, self._describe(error))
         return None
 
-    def _try_open(self, sd: Any, stream_id: int, streams: dict[int, Any]) -> None:
+    def _try_open(self, sd: Any, stream_id: int, grain: float, streams: dict[int, Any]) -> None:
         index, name = self._choose(sd)
         rate = self._rate_for(sd, index)
         items, clock = self._items, self._clock
@@ -447,7 +602,7 @@ class Microphone:
 
         stream = sd.RawInputStream(
             samplerate=rate,
-            blocksize=max(1, round(rate * self._block_seconds)),
+            blocksize=max(1, round(rate * grain)),
             dtype="int16",
             channels=1,
             latency="low",

@@ -246,6 +246,15 @@ class HalfDuplex:
             return captured < self._since
         return captured >= self._since + self.tail
 
+    def open_over(self, first: float, last: float) -> bool:
+        """True when all audio captured from `first` to `last` may be decoded (as only the
+        latest start or end counts, its two ends tell)."""
+        return self.open_at(first) and self.open_at(last)
+
+    def quiet_for(self, at: float) -> float:
+        """Seconds since the gate opened after the companion's last sound (0 while closed)."""
+        return 0.0 if self._speaking else max(0.0, at - self._since - self.tail)
+
 
 class Endpointer:
     """Says when speech has ended, from the loudness of each block: sooner than vosk.

@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..audio.microphone import Block, Microphone, MicrophoneState
+from ..audio.microphone import Block, Microphone, MicrophoneState, block_bytes
 from ..core.events import AdapterError, Notice, VoiceCommand, VoiceRejected
 from ..core.settings import Listening, Messages
 from ..errors import named
 from ..ports import Post
 from .hearing import NOT_SPEECH, HalfDuplex, Rules, Verdict
-from .recognizer import Recognizer, builtin_fillers, dbfs, load_model, missing_words
+from .recognizer import IDLE_AFTER, Recognizer, builtin_fillers, dbfs, load_model, missing_words
 from .vad import DETECTOR, Detector, VadUnavailableError, detector
 
 if TYPE_CHECKING:
@@ -156,6 +156,9 @@ class VoiceListener:
                 if recognizer is None or recognizer.rate != block.rate:
                     recognizer = self._recognizer(block.rate)
                 self._hear(recognizer, wanted, block)
+                # Long blocks while nothing is awaited: not after the companion's sound either,
+                # which the user often answers.
+                microphone.pace(recognizer.idle and self._gate.quiet_for(block.captured) >= IDLE_AFTER)
         except Exception as error:  # never take the process down; the switch goes on
             log.exception("voice listener failed")
             self._emit(AdapterError("voice", named(error)))
@@ -166,6 +169,19 @@ class VoiceListener:
 
     def _hear(self, recognizer: Recognizer, wanted: tuple[str, ...], block: Block) -> None:
         recognizer.listen_for(wanted)
+        step = block_bytes(block.rate)
+        first = block.captured - len(block.data) / 2 / block.rate
+        if len(block.data) > step and not self._gate.open_over(first, block.captured):
+            # A long block (a quiet room's) that the companion's sound began or ended in:
+            # judged 20 ms at a time, as a short one would be.
+            for start in range(0, len(block.data), step):
+                end = min(len(block.data), start + step)
+                captured = block.captured - (len(block.data) - end) / 2 / block.rate
+                self._hear_one(recognizer, Block(block.data[start:end], block.rate, captured))
+            return
+        self._hear_one(recognizer, block)
+
+    def _hear_one(self, recognizer: Recognizer, block: Block) -> None:
         if not self._gate.open_at(block.captured):
             recognizer.skip(block.data)  # its own voice, or the start of a word cut by it
             return

@@ -154,6 +154,12 @@ class Recognizer:
     def phrases(self) -> tuple[str, ...]:
         return self._phrases
 
+    @property
+    def idle(self) -> bool:
+        """Whether nothing is awaited (`Gated.idle`); never without a voice-activity detector,
+        when every block goes to vosk as it comes."""
+        return self._gated is not None and self._gated.idle
+
     def listen_for(self, phrases: Iterable[str]) -> None:
         """Listen for these phrases from now on (drops any utterance in progress)."""
         if phrases is self._asked and self._rec is not None:
@@ -415,6 +421,12 @@ def scaled(pcm: bytes, gain: float) -> bytes:
     return bytes(np.clip(samples * gain, -32768, 32767).astype("<i2").tobytes())
 
 
+IDLE_AFTER = 3.0
+"""Seconds without a voice-like frame (and no utterance in progress) after which listening
+is idle: no end of speech is awaited, so the microphone may deliver long blocks
+(`Microphone.pace`). The same rest as silero's sleep (`vad.SILERO_REST`)."""
+
+
 class Gated:
     """Audio in, isolated utterances (and their audio) out: the detector runs only on blocks
     louder than the room, so listening to a quiet room costs a loudness check per block.
@@ -467,6 +479,14 @@ class Gated:
         """The run of `Heard.SOUND` frames going on or last ended: (first, one past its last)."""
         self.decided = 0
         """Frames the detector judged (for the benchmark: its cost)."""
+        self._voice = 0
+        """The frame of the last voice-like verdict (SPEECH or SOUND); the start counts as one."""
+
+    @property
+    def idle(self) -> bool:
+        """No voice-like frame for IDLE_AFTER seconds and no utterance in progress."""
+        segmenter = self._segmenter
+        return not segmenter.active and segmenter.frame - self._voice >= IDLE_AFTER / FRAME
 
     def feed(self, pcm: bytes) -> tuple[Utterance, bytes] | None:
         """A block; an utterance that ended in it, with its audio."""
@@ -493,16 +513,19 @@ class Gated:
                 self._vad(bytes(self._audio[i : i + FRAME_BYTES]))
         self._was_loud = loud
         self._audio += block
+        if not loud:  # a quiet room: no frame is judged, and its time passes at once
+            self._segmenter.quiet(whole // FRAME_BYTES)
+            self._follow_sound(False)
+            self._trim()
+            return None
         found: tuple[Utterance, bytes] | None = None
-        levels = [0.0] * (whole // FRAME_BYTES)  # dBFS a frame, needed only where it is loud
-        if loud:
-            each = samples.reshape(-1, FRAME_SAMPLES)
-            levels = (10 * np.log10(np.mean(each * each, axis=1) / 32768.0**2 + 1e-12)).tolist()
+        each = samples.reshape(-1, FRAME_SAMPLES)
+        levels = (10 * np.log10(np.mean(each * each, axis=1) / 32768.0**2 + 1e-12)).tolist()  # dBFS
         for n, i in enumerate(range(0, whole, FRAME_BYTES)):
-            heard = Heard.QUIET
-            if loud:
-                self.decided += 1
-                heard = self._vad(block[i : i + FRAME_BYTES])
+            self.decided += 1
+            heard = self._vad(block[i : i + FRAME_BYTES])
+            if heard is not Heard.QUIET:
+                self._voice = self._segmenter.frame
             self._follow_sound(heard is Heard.SOUND)
             utterance = self._segmenter.push(heard is Heard.SPEECH, levels[n], heard is Heard.SOUND)
             if utterance is not None:

@@ -17,6 +17,7 @@ import math
 from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import repeat
 
 from ..core.commands import syllables
 
@@ -292,6 +293,18 @@ class Segmenter:
             self.push(False)
         return frames
 
+    def quiet(self, frames: int) -> None:
+        """`frames` pushes of no speech and no sound: at once while no utterance is in
+        progress (listening to a quiet room costs no per-frame work), else one by one."""
+        if self._start >= 0:
+            for _ in range(frames):
+                self.push(False)
+            return
+        self._frame += frames
+        self._run = -1
+        self._past.push_quiet(frames)
+        self._room.push_quiet(frames)
+
     def hear(self, heard: str) -> None:
         """What the recognizer has heard of the utterance in progress so far (`heard_so_far`):
         it sets the quiet that ends it (`quiet_needed`)."""
@@ -419,6 +432,15 @@ class Window:
         self._frames.append(speech)
         self.speech += speech
         self._end += 1
+
+    def push_quiet(self, frames: int) -> None:
+        """`frames` pushes of no speech, at once."""
+        if self.speech:
+            for _ in range(frames):
+                self.push(False)
+            return
+        self._frames.extend(repeat(False, min(frames, self.size)))
+        self._end += frames
 
     def unmark(self, start: int, end: int) -> None:
         """Frames `start` to `end` (exclusive; those still in the window) are no speech."""
