@@ -405,8 +405,11 @@ class Source:
     """One signal, captured by the fake streams that are running, each in its own blocks,
     in the order a real device would deliver them (`clock` follows the signal)."""
 
-    def __init__(self, sd: FakeSoundDevice, mic: Microphone, clock: Clock) -> None:
-        self.sd, self.mic, self.clock = sd, mic, clock
+    def __init__(self, sd: FakeSoundDevice, mics: list[Microphone]) -> None:
+        self.clock = Clock()
+        self.sd, self.mic = sd, Microphone(clock=self.clock)
+        mics.append(self.mic)
+        settle(self.mic)
         self.samples = voiced(8.0)
         self.at = 0
         """The next sample to be captured."""
@@ -450,11 +453,8 @@ class Source:
 def test_fake_a_quiet_room_is_read_in_long_blocks_and_handed_back_without_a_gap(
     sd: FakeSoundDevice, mics: list[Microphone]
 ) -> None:
-    clock = Clock()
-    mic = Microphone(clock=clock)
-    mics.append(mic)
-    settle(mic)
-    source = Source(sd, mic, clock)
+    source = Source(sd, mics)
+    mic = source.mic
     source.run(0.5)
     assert [s.kwargs["blocksize"] for s in sd.streams] == [320] and mic.block_seconds == 0.02
 
@@ -480,17 +480,15 @@ def test_fake_a_quiet_room_is_read_in_long_blocks_and_handed_back_without_a_gap(
 def test_fake_a_new_stream_that_ends_is_given_up_and_tried_again_later(
     sd: FakeSoundDevice, mics: list[Microphone]
 ) -> None:
-    clock = Clock()
-    mic = Microphone(clock=clock)
-    mics.append(mic)
-    settle(mic)
-    source = Source(sd, mic, clock)
+    source = Source(sd, mics)
+    mic = source.mic
     source.run(0.3)
     mic.pace(idle=True)
     source.until(lambda: len(sd.streams) == 2 and sd.streams[1].running)
     sd.streams[1].end()  # the new stream dies before it is joined
+    source.until(lambda: sd.streams[1].closed)
     source.run(JOIN_RETRY - 0.5)
-    assert len(sd.streams) == 2 and sd.streams[1].closed  # not tried again yet
+    assert len(sd.streams) == 2  # not tried again yet
     assert mic.block_seconds == 0.02 and not sd.streams[0].closed
     source.run(1.0)
     source.until(lambda: len(sd.streams) == 3)

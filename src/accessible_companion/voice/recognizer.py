@@ -43,6 +43,11 @@ from .utterance import (
 )
 from .vad import FRAME_BYTES, FRAME_SAMPLES, Detector, Heard
 
+PIECE_BYTES = 2 * FRAME_BYTES
+"""What `Gated` judges loudness by: 20 ms, as the microphone's short blocks."""
+FLOOR_RISE, FLOOR_STEP = 1.02**0.4, 0.4
+"""How the room's level (the quietest recent piece) rises per piece: 2% (+1) per 50 ms."""
+
 if TYPE_CHECKING:
     from .takes import Takes
 
@@ -489,39 +494,63 @@ class Gated:
         return not segmenter.active and segmenter.frame - self._voice >= IDLE_AFTER / FRAME
 
     def feed(self, pcm: bytes) -> tuple[Utterance, bytes] | None:
-        """A block; an utterance that ended in it, with its audio."""
+        """A block of any length; an utterance that ended in it, with its audio. Loudness is
+        judged in 20 ms pieces (the microphone's short blocks), so every decision is the same
+        whether the microphone gives 20 ms or 0.2 s at a time."""
         import numpy as np
 
         data = self._rest + pcm
-        whole = len(data) // FRAME_BYTES * FRAME_BYTES
+        whole = len(data) // PIECE_BYTES * PIECE_BYTES
         self._rest = data[whole:]
         if not whole:
             return None
-        block = data[:whole]
-        samples = np.frombuffer(block, dtype="<i2").astype(np.float32)
-        rms = math.sqrt(float(np.dot(samples, samples)) / samples.size)  # np.mean: 2x the cost
-        # The same rise per second whatever the block size: 2% (+1) per 50 ms.
-        per_50ms = whole / FRAME_BYTES / 5
-        floor = rms if self._floor is None else min(rms, self._floor * 1.02**per_50ms + per_50ms)
-        self._floor = floor
-        loud = rms > floor * self._ratio or self._segmenter.active
-        if loud and not self._was_loud and self._vad.warmup:
+        pieces = np.frombuffer(data, dtype="<i2", count=whole // 2).astype(np.float32)
+        pieces = pieces.reshape(-1, PIECE_BYTES // 2)
+        powers = np.einsum("ij,ij->i", pieces, pieces) / pieces.shape[1]  # np.mean: 2x the cost
+        found: tuple[Utterance, bytes] | None = None
+        quiet_from = 0
+        for n, rms in enumerate(np.sqrt(powers).tolist()):
+            floor = rms if self._floor is None else min(rms, self._floor * FLOOR_RISE + FLOOR_STEP)
+            self._floor = floor
+            if rms > floor * self._ratio or self._segmenter.active:
+                self._pass_quiet(data[quiet_from * PIECE_BYTES : n * PIECE_BYTES])
+                found = self._loud(data[n * PIECE_BYTES : (n + 1) * PIECE_BYTES], pieces[n]) or found
+                quiet_from = n + 1
+        self._pass_quiet(data[quiet_from * PIECE_BYTES : whole])
+        return found
+
+    def _pass_quiet(self, pcm: bytes) -> None:
+        """Quiet pieces, no utterance in progress: no frame is judged, and their time passes
+        at once (as frame by frame: the run of sound is followed up to their last frame)."""
+        frames = len(pcm) // FRAME_BYTES
+        if not frames:
+            return
+        self._was_loud = False
+        self._audio += pcm
+        if self._sound[0] < 0:
+            self._segmenter.quiet(frames)
+        else:
+            self._segmenter.quiet(frames - 1)
+            self._follow_sound(False)
+            self._segmenter.quiet(1)
+        self._trim()
+
+    def _loud(self, block: bytes, samples: Any) -> tuple[Utterance, bytes] | None:
+        """A piece louder than the room (or within an utterance): each frame judged."""
+        import numpy as np
+
+        if not self._was_loud and self._vad.warmup:
             # Give the detector the audio it skipped, as far back as it needs.
             frames = min(self._vad.warmup, len(self._audio) // FRAME_BYTES)
             for i in range(len(self._audio) - frames * FRAME_BYTES, len(self._audio), FRAME_BYTES):
                 self.decided += 1
                 self._vad(bytes(self._audio[i : i + FRAME_BYTES]))
-        self._was_loud = loud
+        self._was_loud = True
         self._audio += block
-        if not loud:  # a quiet room: no frame is judged, and its time passes at once
-            self._segmenter.quiet(whole // FRAME_BYTES)
-            self._follow_sound(False)
-            self._trim()
-            return None
         found: tuple[Utterance, bytes] | None = None
         each = samples.reshape(-1, FRAME_SAMPLES)
         levels = (10 * np.log10(np.mean(each * each, axis=1) / 32768.0**2 + 1e-12)).tolist()  # dBFS
-        for n, i in enumerate(range(0, whole, FRAME_BYTES)):
+        for n, i in enumerate(range(0, len(block), FRAME_BYTES)):
             self.decided += 1
             heard = self._vad(block[i : i + FRAME_BYTES])
             if heard is not Heard.QUIET:
