@@ -1,8 +1,8 @@
 """Handing the microphone over from one stream to another of the same device, seamlessly.
 
 The microphone is read in 20 ms blocks while something may be said, and in longer blocks
-while the room is quiet (`microphone.IDLE_BLOCK_SECONDS`): each block wakes two threads, and
-at 20 ms that cost the running companion 3.4% of a core. PortAudio cannot change a stream's
+while the room is quiet (`microphone.IDLE_BLOCK_SECONDS`): each block wakes three threads,
+and at 20 ms that cost the running companion 3.4% of a core. PortAudio cannot change a stream's
 block size, so a second stream is opened and joined on: the old stream's blocks are passed
 on until the new stream's first samples are found among them, and the new stream's blocks
 take over exactly where the old one stopped, with no gap and nothing said twice. The

@@ -139,9 +139,9 @@ the same machine and clip); listening in a quiet room costs a loudness check per
 IDLE_BLOCK_SECONDS = 0.2
 """Audio per block while the reader needs no fine blocks (`Microphone.pace`). Each block
 wakes PortAudio's thread, the sound server's client thread and the reader: listening to a
-quiet room cost the running companion 3.4-3.55% of a core in 20 ms blocks, 1.1% in 100 ms
-blocks and 0.45-0.8% in 200 ms blocks (bench.idle_cpu's process, by thread). A longer block
-only delays the handover back to fine blocks when speech starts."""
+quiet room cost the running companion 3.3-3.4% of a core in 20 ms blocks and 0.40-0.45% in
+0.2 s blocks (bench.idle_cpu); 1.1% in 0.1 s blocks in a first probe. A longer block would
+only delay the handover back to short blocks when speech starts."""
 JOIN_GIVE_UP = 1.0
 """Seconds the old stream may run past the new one (unplaced, or stalled) before a
 handover is given up (`joining.Join.stale`)."""

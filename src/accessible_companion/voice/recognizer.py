@@ -433,10 +433,10 @@ is idle: no end of speech is awaited, so the microphone may deliver long blocks
 
 
 class Gated:
-    """Audio in, isolated utterances (and their audio) out: the detector runs only on blocks
-    louder than the room, so listening to a quiet room costs a loudness check per block.
+    """Audio in, isolated utterances (and their audio) out: the detector runs only on 20 ms
+    pieces louder than the room, so listening to a quiet room costs a loudness check a piece.
 
-    The room's level is the quietest recent block, rising slowly (as `Endpointer`); a block
+    The room's level is the quietest recent piece, rising slowly (as `Endpointer`); a piece
     at most `ratio` times it is quiet and its frames count as no speech unheard."""
 
     PRE_ROLL = 0.3
