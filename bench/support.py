@@ -5,10 +5,10 @@ from __future__ import annotations
 import statistics
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from accessible_companion.audio.microphone import block_bytes
+from accessible_companion.audio.microphone import IDLE_BLOCK_SECONDS, block_bytes
 from accessible_companion.core.companion import Companion
 from accessible_companion.core.menus import Item, Menu, MenuSet
 from accessible_companion.core.settings import Settings
@@ -19,6 +19,18 @@ from accessible_companion.trace import TraceWriter
 
 BLOCK_BYTES = block_bytes(16000)
 """A block of 16 kHz int16 mono as the microphone delivers it: what the voice benchmarks feed."""
+
+
+def microphone_blocks(recognizer: Any, pcm: bytes, rate: int, paced: bool = True) -> Iterator[bytes]:
+    """`pcm` in the blocks the microphone gives `recognizer` (fed each before the next is
+    cut): 20 ms, and IDLE_BLOCK_SECONDS while it is idle (`Microphone.pace`; the handover's
+    delay left out), or 20 ms throughout if not `paced`."""
+    fine, idle = block_bytes(rate), round(IDLE_BLOCK_SECONDS * rate) * 2
+    offset = 0
+    while offset < len(pcm):
+        step = idle if paced and recognizer.idle else fine
+        yield pcm[offset : offset + step]
+        offset += step
 
 
 class RecordingTrace(TraceWriter):

@@ -26,12 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from accessible_companion.audio.microphone import IDLE_BLOCK_SECONDS
 from accessible_companion.core.commands import normalize_words
 from accessible_companion.voice.hearing import Rules
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers, load_model
 from accessible_companion.voice.vad import VadUnavailableError, detector
-from bench.support import BLOCK_BYTES
+from bench.support import BLOCK_BYTES, microphone_blocks
 from bench.voice_corpus import build, home_phrases, korean_config, pink, read
 from rigs.speech_clips import noise_floor, to_pcm
 
@@ -69,13 +68,9 @@ def cpu(model: object, vad: str, pcm: bytes, paced: bool = False) -> float:
     """`paced`: IDLE_BLOCK_SECONDS blocks while the recognizer is idle, as the microphone
     gives them once the listener asks (`Microphone.pace`)."""
     rec = recognizer(model, vad)
-    idle = round(IDLE_BLOCK_SECONDS * RATE) * 2
     began = time.process_time()
-    offset = 0
-    while offset < len(pcm):
-        step = idle if paced and rec.idle else BLOCK
-        rec.feed(pcm[offset : offset + step])
-        offset += step
+    for block in microphone_blocks(rec, pcm, RATE, paced):
+        rec.feed(block)
     return (time.process_time() - began) / (len(pcm) / 2 / RATE)
 
 

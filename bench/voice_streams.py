@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from accessible_companion.audio.microphone import IDLE_BLOCK_SECONDS, block_bytes
+from accessible_companion.audio.microphone import block_bytes
 from accessible_companion.config.loader import Config
 from accessible_companion.core.commands import normalize_words
 from accessible_companion.core.settings import Settings
@@ -59,7 +59,7 @@ from accessible_companion.voice.hearing import Rules, Verdict, grammar, parse_re
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers
 from accessible_companion.voice.takes import Takes
 from bench import stream_sources as src
-from bench.support import override_segmenting
+from bench.support import microphone_blocks, override_segmenting
 from bench.voice_corpus import FLOOR_DB, home_phrases, korean_config, normalize
 from bench.voice_teach import TAUGHT, USER
 from rigs.speech_clips import RATE, Samples, pad, read_pcm, seed_of, to_pcm, write_wav
@@ -92,11 +92,10 @@ def pipeline_verdicts(
     vad: str = "",
     paced: bool = True,
 ) -> list[tuple[float, Verdict]]:
-    """The companion's pipeline on `pcm` as the app feeds it: each accepted verdict with the
-    time (s into `pcm`) of the block it came in. Blocks of 20 ms, and of IDLE_BLOCK_SECONDS
-    while the recognizer is idle (`Microphone.pace`; the handover's delay left out), or 20 ms
-    throughout if not `paced`. `takes`: the user's own takes as a second opinion, as the app
-    uses them once taught. `vad`: another detector than the listener's (`vad.detector`)."""
+    """The companion's pipeline on `pcm` as the app feeds it (`support.microphone_blocks`,
+    `paced`): each accepted verdict with the time (s into `pcm`) of the block it came in.
+    `takes`: the user's own takes as a second opinion, as the app uses them once taught.
+    `vad`: another detector than the listener's (`vad.detector`)."""
     listening = settings.listening
     fillers = (*builtin_fillers(listening.language), *listening.fillers)
     from accessible_companion.voice.vad import DETECTOR, detector
@@ -107,14 +106,12 @@ def pipeline_verdicts(
     recognizer = Recognizer(model, rate, rules, fillers, listening.end_silence, gate, takes)
     recognizer.listen_for(phrases)
     out: list[tuple[float, Verdict]] = []
-    fine, idle = block_bytes(rate), round(IDLE_BLOCK_SECONDS * rate) * 2
     offset = 0
-    while offset < len(pcm):
-        step = idle if paced and recognizer.idle else fine
-        verdict = recognizer.feed(pcm[offset : offset + step])
-        offset += step
+    for block in microphone_blocks(recognizer, pcm, rate, paced):
+        verdict = recognizer.feed(block)
+        offset += len(block)
         if verdict is not None and verdict.accepted:
-            out.append((min(offset, len(pcm)) / 2 / rate, verdict))
+            out.append((offset / 2 / rate, verdict))
     verdict = recognizer.flush()
     if verdict is not None and verdict.accepted:
         out.append((len(pcm) / 2 / rate, verdict))

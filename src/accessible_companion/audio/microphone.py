@@ -389,20 +389,19 @@ class Microphone:
     # --- handing over to a stream of another block size (joining.Join) ---
 
     def _take_old(self, item: _Audio, join: Join) -> Block | None:
-        """A block of the stream handed over from: passed on until the new one is placed."""
-        if not join.old(item.data, item.captured):
-            if join.stale(JOIN_GIVE_UP):
-                # What the old stream gave since the new one was placed is lost (at most a
-                # second, of a quiet room: handing over to long blocks).
-                self._give_up_join("it fell behind")
-            return None  # the new stream gives it again
-        handover = join.handover()
-        if handover is None:
-            if join.stale(JOIN_GIVE_UP):
-                self._give_up_join("its audio was not found in the old stream's")
-            return Block(item.data, self.rate, item.captured)
-        self._hand_over(handover)
-        return Block(item.data + handover.data, self.rate, handover.captured)
+        """A block of the stream handed over from: passed on until the new one is placed
+        (after that the new stream gives it again)."""
+        passed = join.old(item.data, item.captured)
+        handover = join.handover() if passed else None
+        if handover is not None:
+            self._hand_over(handover)
+            return Block(item.data + handover.data, self.rate, handover.captured)
+        if join.stale(JOIN_GIVE_UP):
+            # Once placed, what the old stream gave since is lost (at most a second, of a
+            # quiet room: handing over to long blocks).
+            why = "it fell behind" if join.placed else "its audio was not found in the old stream's"
+            self._give_up_join(why)
+        return Block(item.data, self.rate, item.captured) if passed else None
 
     def _take_new(self, item: _Audio) -> Block | None:
         assert self._joining is not None

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..audio.microphone import block_bytes
 from ..core.commands import normalize_words
 from .hearing import (
     READINGS,
@@ -43,8 +44,8 @@ from .utterance import (
 )
 from .vad import FRAME_BYTES, FRAME_SAMPLES, Detector, Heard
 
-PIECE_BYTES = 2 * FRAME_BYTES
-"""What `Gated` judges loudness by: 20 ms, as the microphone's short blocks."""
+PIECE_BYTES = block_bytes(16000)
+"""What `Gated` judges loudness by: the microphone's short blocks (20 ms)."""
 FLOOR_RISE, FLOOR_STEP = 1.02**0.4, 0.4
 """How the room's level (the quietest recent piece) rises per piece: 2% (+1) per 50 ms."""
 
