@@ -440,6 +440,7 @@ def read_csv(kind: type[E], path: Path) -> list[Stamped[E]]:
                 float(row["at"]),
                 row["local_time"],
                 make(**{name: parse(row[name]) for name, parse in parsers.items()}),
+                row.get("alert_key") or None,
             )
             for row in csv.DictReader(file)
         ]
@@ -456,6 +457,32 @@ def test_csv_export_round_trips_every_row(journal_file: Path, tmp_path: Path) ->
     rests = (out / "rests.csv").read_text(encoding="utf-8").splitlines()
     assert rests[0] == "id,at,local_time,planned_seconds,actual_seconds,ended_by"
     assert (out / "rest_offers.csv").read_text(encoding="utf-8").splitlines()[1].endswith(",fatigue,yes")
+
+
+def test_csv_export_says_which_call_for_help_each_result_is_of(tmp_path: Path) -> None:
+    """Two calls overlap: their notification results are told apart by the call's key."""
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        journal.record(Alert("hold", "caregiver", None, False), at(9, 14), alert_key="3f9c-1")
+        journal.record(Alert("voice", "nurse", None, False), at(9, 14.001), alert_key="3f9c-2")
+        journal.record(NotifyResult("webhook", False, "HTTP 500"), at(9, 14.002), alert_key="3f9c-2")
+        journal.record(NotifyResult("webhook", True, "HTTP 200"), at(9, 14.003), alert_key="3f9c-1")
+        journal.record(NotifyResult("email", True, "sent"), at(9, 14.004))  # its call not known
+        export_csv(journal, tmp_path / "csv")
+    with (tmp_path / "csv" / "notify_results.csv").open(encoding="utf-8", newline="") as file:
+        results = csv.DictReader(file)
+        assert list(results.fieldnames or ())[:4] == ["id", "at", "local_time", "alert_key"]
+        assert [(r["alert_key"], r["detail"]) for r in results] == [
+            ("3f9c-2", "HTTP 500"),
+            ("3f9c-1", "HTTP 200"),
+            ("", "sent"),
+        ]
+    with (tmp_path / "csv" / "alerts.csv").open(encoding="utf-8", newline="") as file:
+        assert [(r["alert_key"], r["trigger"]) for r in csv.DictReader(file)] == [
+            ("3f9c-1", "hold"),
+            ("3f9c-2", "voice"),
+        ]
+    rests = (tmp_path / "csv" / "rests.csv").read_text(encoding="utf-8").splitlines()
+    assert "alert_key" not in rests[0]  # only the tables whose rows belong to a call
 
 
 def test_csv_export_of_the_last_days(journal_file: Path, tmp_path: Path) -> None:

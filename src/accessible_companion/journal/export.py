@@ -2,7 +2,9 @@
 
 One file per table rather than one combined file: each kind has its own columns, so every file
 opens in a spreadsheet with a plain header and no empty columns, ready to sort and chart.
-Columns: `id`, `at` (unix time), `local_time` (ISO), then the entry's fields. Yes/no fields are
+Columns: `id`, `at` (unix time), `local_time` (ISO), for calls for help and notification
+results `alert_key` (which call a row is of: calls can overlap, so a result is joined to its
+call by this, not by time), then the entry's fields. Yes/no fields are
 `yes`/`no`, a missing number is an empty cell, and numbers are written in full so reading
 them back gives exactly what was stored (the tests do).
 """
@@ -65,9 +67,11 @@ def export_csv(
         path = folder / f"{table.name}.csv"
         with replacing(path, newline="") as file:
             out = csv.writer(file)
-            out.writerow((*HEAD, *table.columns))
+            key = ("alert_key",) if table.keyed else ()
+            out.writerow((*HEAD, *key, *table.columns))
             for row in rows:
-                fields = (getattr(row.entry, c) for c in table.columns)
-                out.writerow((row.id, repr(row.at), row.local_time, *(_cell(v) for v in fields)))
+                fields = [getattr(row.entry, c) for c in table.columns]
+                keys = [row.alert_key] if table.keyed else []
+                out.writerow((row.id, repr(row.at), row.local_time, *(_cell(v) for v in (*keys, *fields))))
         written.append((path, len(rows)))
     return written
