@@ -191,3 +191,19 @@ def test_without_a_running_companion_the_page_still_shows_the_takes(tmp_path: Pa
         assert "'next' <small>" in page and "Record take 1 of 4 of 'next'" in page
     finally:
         history.close()
+
+
+def test_the_home_page_points_to_teaching_while_voice_is_on_and_untaught(
+    client: TestClient, page_state: PageState
+) -> None:
+    hint = "the user's own voice is not taught yet"
+    assert hint not in client.get("/").text  # the built-in config: voice commands off
+    settings = page_state.config / "settings.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "voice_commands: false" in text
+    settings.write_text(text.replace("voice_commands: false", "voice_commands: true"), encoding="utf-8")
+    page = client.get("/").text
+    assert hint in page and '<a href="/voice">Record each command a few times</a>' in page
+    takes = [tones(WORDS["first"], seed=n) for n in range(3)]
+    TakeFolder.of("en", page_state.takes_root).replace("next", takes)
+    assert hint not in client.get("/").text

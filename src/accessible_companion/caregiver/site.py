@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -36,7 +37,8 @@ OPEN_PATHS = ("/login", "/static/", ack_pages.PREFIX)
 
 
 async def home(request: Request) -> Response:
-    return render(request, "home.html")
+    untaught = await run_in_threadpool(voice_pages.untaught, state_of(request))
+    return render(request, "home.html", untaught=untaught)
 
 
 class SessionMiddleware(BaseHTTPMiddleware):

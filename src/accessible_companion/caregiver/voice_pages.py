@@ -102,6 +102,18 @@ class Row:
     pending: int
 
 
+def untaught(state: PageState) -> bool:
+    """Voice commands are on and no command has a take of the user's voice (blocking: a
+    thread). The home page then points to this page: with takes, far fewer false commands."""
+    from ..voice.teaching import TakeFolder
+
+    settings = read_settings(state.config)
+    if not settings.voice_commands:
+        return False
+    root = TakeFolder.of(settings.listening.language, state.takes_root).root
+    return not any(root.glob("*/*.wav"))
+
+
 def rows(state: PageState, pending: dict[str, list[bytes]]) -> tuple[str, list[Row], str]:
     """Blocking (a thread: takes are read and compared, the journal read): the language, a row
     per command word, and why how often they were taken cannot be shown ("" when it can)."""
