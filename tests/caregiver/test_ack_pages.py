@@ -5,6 +5,8 @@ alert, an expired or unknown link are refused and change nothing."""
 
 from __future__ import annotations
 
+import html
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,8 +37,9 @@ def test_opening_the_link_shows_one_button_and_acknowledges_nothing(
     for _ in range(3):  # a chat app's preview, then the caregiver, then again
         page = phone.get(f"/ack/{token}")
         assert page.status_code == 200
-        assert "Call for help 4 is on" in page.text
-        assert page.text.count("<button") == 1 and "I'm coming</button>" in page.text
+        text = html.unescape(page.text)
+        assert "Call for help 4 is on" in text and "This link is Anna's." in text
+        assert text.count("<button") == 1 and "I'm coming</button>" in text
         assert f'action="/ack/{token}"' in page.text
     assert link.acknowledged == []
     assert link.links.look(token).state == "open"
@@ -72,3 +75,21 @@ def test_an_expired_or_unknown_link_changes_nothing(phone: TestClient, link: Rec
     for response in (phone.get(f"/ack/{forged}"), phone.post(f"/ack/{forged}")):
         assert response.status_code == 404 and "This link has expired" in response.text
     assert link.acknowledged == []
+
+
+def test_the_page_speaks_the_configs_language(
+    phone: TestClient, link: RecordingLink, page_state: PageState
+) -> None:
+    """A Korean config's words (examples/ko): a contact in a Korean family reads Korean."""
+    shutil.rmtree(page_state.config)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "ko", page_state.config)
+    token = link.links.make(2, "지민")
+    page = html.unescape(phone.get(f"/ack/{token}").text)
+    assert '<html lang="ko">' in page
+    assert "도움 요청 2번이 울리고 있어요." in page and "지민 님의 링크예요." in page
+    assert "지금 갈게요</button>" in page and "I'm coming" not in page
+    done = html.unescape(phone.post(f"/ack/{token}").text)
+    assert "알람이 멈췄고, 가고 있다고 방에 알렸어요." in done
+    again = phone.post(f"/ack/{token}")
+    at = link.links.look(token).at
+    assert again.status_code == 409 and f"지민 님이 {at}에 이미 응답했어요." in again.text

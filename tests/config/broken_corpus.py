@@ -352,6 +352,20 @@ menu(
     "have the same voice words",
 )
 setting(F, "bad placeholder", "  messages:\n    slower: Slower {secs}\n", 3, "bad placeholder 'secs'")
+setting(
+    F,
+    "another message's placeholder",  # the companion stopped where it said the rest
+    "  messages:\n    rest: 'Resting {name}'\n",
+    3,
+    "messages.rest: bad placeholder 'name' (known: {minutes})",
+)
+setting(
+    F,
+    "a placeholder in a message that has none",  # it would be said as typed, braces and all
+    "  messages:\n    rest_half: 'Halfway, {name}.'\n",
+    3,
+    "messages.rest_half: bad placeholder 'name' (it has none)",
+)
 menu(F, "unknown action", "      - label: Fly\n        action: fly\n", 6, "unknown action 'fly'")
 menu(F, "misspelt key", "        lable: Drink\n", 5, "unknown key 'lable' (did you mean 'label'?)")
 setting(F, "misspelt setting", "  scanning:\n    intervall: 2\n", 3, "unknown key 'intervall'")
@@ -742,7 +756,7 @@ setting(
     "window words with an unknown placeholder",
     "  display:\n    words:\n      more_above: '{n} more'\n",
     4,
-    "display.words.more_above: bad placeholder 'n' (known: {count}, {state}, {url}, {code})",
+    "display.words.more_above: bad placeholder 'n' (known: {count})",
 )
 setting(D, "unknown theme", "  display:\n    theme: dark\n", 3, "'dark'")
 setting(D, "frame too thin", "  display:\n    frame_width: 1\n", 3, "display.frame_width: 1 is not 2 to 40")

@@ -16,22 +16,33 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..core.settings import Messages
 from .pages import render, state_of
+from .state import PageState
+from .switch_feed import read_settings
 
 PREFIX = "/ack/"
 
 
-def _said(answer: dict[str, Any]) -> tuple[str, str, int]:
+def _said(answer: dict[str, Any], words: Messages) -> tuple[str, str, int]:
     """(heading, sentence, HTTP status) for a link that is not open, or has just been used."""
     state = answer.get("state")
     if state == "acknowledged":
-        return "Thank you", "The alarm has stopped and the room has been told you are coming.", 200
+        return words.ack_thanks_heading, words.ack_thanks, 200
     if state == "used":
-        who, at = answer.get("by", ""), answer.get("at", "")
-        return "Already acknowledged", f"Already acknowledged by {who} at {at}.", 409
+        said = words.ack_used.format(name=answer.get("by", ""), time=answer.get("at", ""))
+        return words.ack_used_heading, said, 409
     if state == "expired":
-        return "This link has expired", "This link has expired: the call for help is over.", 410
-    return "This link has expired", "This link has expired or was never valid.", 404
+        return words.ack_expired_heading, words.ack_expired, 410
+    if state == "silent":
+        return words.ack_silent_heading, words.ack_silent, 503
+    return words.ack_expired_heading, words.ack_unknown, 404
+
+
+def _words(state: PageState) -> tuple[Messages, str]:
+    """The config's words for the page (caregivers translate them) and its language (blocking)."""
+    settings = read_settings(state.config)
+    return settings.messages, settings.listening.language
 
 
 async def _answer(request: Request, use: bool) -> dict[str, Any]:
@@ -43,35 +54,34 @@ async def _answer(request: Request, use: bool) -> dict[str, Any]:
     return answer if answer is not None else {"state": "silent"}
 
 
-async def show(request: Request) -> Response:
-    answer = await _answer(request, use=False)
-    if answer.get("state") == "silent":
-        return render(
-            request, "ack.html", 503, heading="Try again", state="", said="The companion did not answer."
-        )
-    if answer.get("state") == "open":
-        token = str(request.path_params["token"])
+async def _page(request: Request, use: bool) -> Response:
+    answer = await _answer(request, use)
+    words, language = await asyncio.to_thread(_words, state_of(request))
+    if answer.get("state") == "open" and not use:
+        contact = str(answer.get("contact") or "")
         return render(
             request,
             "ack.html",
-            heading="Call for help",
+            language=language,
+            heading=words.ack_heading,
             state="open",
-            token=token,
-            alert=answer.get("alert"),
-            contact=answer.get("contact"),
+            token=str(request.path_params["token"]),
+            said=words.ack_open.format(alert=answer.get("alert")),
+            whose=words.ack_whose.format(name=contact) if contact else "",
+            button=words.ack_button,
         )
-    heading, said, status = _said(answer)
-    return render(request, "ack.html", status, heading=heading, state=answer.get("state"), said=said)
+    heading, said, status = _said(answer, words)
+    return render(
+        request, "ack.html", status, language=language, heading=heading, state=answer.get("state"), said=said
+    )
+
+
+async def show(request: Request) -> Response:
+    return await _page(request, use=False)
 
 
 async def acknowledge(request: Request) -> Response:
-    answer = await _answer(request, use=True)
-    if answer.get("state") == "silent":
-        return render(
-            request, "ack.html", 503, heading="Try again", state="", said="The companion did not answer."
-        )
-    heading, said, status = _said(answer)
-    return render(request, "ack.html", status, heading=heading, state=answer.get("state"), said=said)
+    return await _page(request, use=True)
 
 
 routes = [

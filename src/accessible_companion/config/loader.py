@@ -41,7 +41,7 @@ _ACTION_KEYS = {
     "answer": Action.CHECK_IN,
     "sound": Action.SPEAK,
 }
-_PLACEHOLDERS = {
+_SAMPLES = {
     "seconds": "1.5",
     "mode": "auto",
     "answer": "low",
@@ -50,8 +50,46 @@ _PLACEHOLDERS = {
     "words": "help",
     "name": "Anna",
     "url": "http://192.168.1.7:8765/ack/TOKEN",
+    "alert": "2",
+    "time": "2025-03-09 14:02",
+    "count": "3",
+    "state": "listening",
+    "code": "123456",
 }
-_WORDS = {"count": "3", "state": "listening", "url": "http://127.0.0.1:8765/", "code": "123456"}
+"""A value for each placeholder, to try a caregiver's wording with."""
+_PLACEHOLDERS = {
+    "slower": ("seconds",),
+    "faster": ("seconds",),
+    "long_press": ("seconds",),
+    "pace_slower": ("seconds",),
+    "pace_faster": ("seconds",),
+    "pace_longer_hold": ("seconds",),
+    "pace_shorter_hold": ("seconds",),
+    "pace_yes": ("seconds",),
+    "help_cancel_window": ("seconds",),
+    "mode": ("mode",),
+    "rest": ("minutes",),
+    "rest_offer": ("minutes",),
+    "rest_choice": ("minutes",),
+    "check_in": ("answer",),
+    "help_calling": ("name",),
+    "help_coming": ("name",),
+    "help_ack_link": ("url",),
+    "confirm": ("words",),
+    "voice_unavailable": ("language",),
+    "ack_open": ("alert",),
+    "ack_whose": ("name",),
+    "ack_used": ("name", "time"),
+}
+"""The placeholders each message is given (one that is not listed is given none): a
+placeholder of another message would stop the companion where it says this one."""
+_WORDS = {
+    "more_above": ("count",),
+    "more_below": ("count",),
+    "voice": ("state",),
+    "page": ("url",),
+    "page_code": ("code",),
+}
 """The placeholders of the window's words (`display.words`)."""
 HELP_MARGIN = HELP_ROOM
 """Seconds a hold for help must exceed a long press by, so the two are told apart (the
@@ -355,17 +393,18 @@ def _message_problems(settings: Settings, doc: LinedYaml) -> list[Problem]:
         ("messages", settings.messages, _PLACEHOLDERS),
         ("display.words", settings.display.words, _WORDS),
     )
-    for section, values, known in groups:
+    for section, values, given in groups:
         for field in fields(values):
             template = getattr(values, field.name)
+            known = given.get(field.name, ())
             try:
-                template.format(**known)
+                template.format(**{name: _SAMPLES[name] for name in known})
             except (KeyError, IndexError, ValueError) as error:
                 problems.append(
                     doc.problem(
                         ("settings", *section.split("."), field.name),
-                        f"{section}.{field.name}: bad placeholder {error} (known: "
-                        + ", ".join("{" + p + "}" for p in known)
+                        f"{section}.{field.name}: bad placeholder {error} ("
+                        + (f"known: {', '.join('{' + p + '}' for p in known)}" if known else "it has none")
                         + ")",
                     )
                 )
