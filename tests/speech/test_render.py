@@ -262,3 +262,32 @@ def test_a_render_whose_file_came_out_empty_is_tried_once_more(
     pcm = renderer.render("water please", VoiceOut())
     assert calls == ["water please", "water please"]
     assert peak(pcm) > 1000
+
+
+@pytest.mark.real
+def test_an_empty_render_is_tried_again_with_its_settings_set_again(
+    renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What cancels a render (espeak's stop flag) may cancel the rate or voice set just before
+    it: the second try sets them again instead of trusting the cached values."""
+    renderer.render("ready", VoiceOut())
+    engine = renderer._e.engine
+    real_save, real_set = engine.save_to_file, engine.setProperty
+    saves: list[str] = []
+    sets: list[tuple[str, int]] = []
+
+    def save_nothing_the_first_time(text: str, path: str) -> None:
+        saves.append(text)
+        if len(saves) > 1:
+            real_save(text, path)
+
+    def set_property(name: str, value: object) -> None:
+        sets.append((name, len(saves)))
+        real_set(name, value)
+
+    monkeypatch.setattr(engine, "save_to_file", save_nothing_the_first_time)
+    monkeypatch.setattr(engine, "setProperty", set_property)
+    pcm = renderer.render("water please", VoiceOut(rate=260))
+    assert saves == ["water please", "water please"]
+    assert ("rate", 0) in sets and ("rate", 1) in sets  # before the first try, and again
+    assert peak(pcm) > 1000

@@ -253,6 +253,9 @@ class Renderer:
             # `_settle` was added; no file at all was, once, for a run's first cue in a CI run
             # under heavy load.
             log.warning("retrying an empty render: %s", error)
+            # What cancelled the render may have cancelled the settings queued before it too:
+            # set them all again rather than trust what was last asked.
+            self._e.voice = self._e.rate = self._e.pitch = None
             return self._render(text, voice)
 
     def _configure(self, voice: VoiceOut) -> None:
