@@ -6,6 +6,7 @@ button: the trace shows Anna's acknowledgement, the room is told she is coming, 
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
@@ -76,14 +77,14 @@ def contacts() -> Iterator[tuple[int, Contacts]]:
 
 
 def fetch(url: str, post: bool = False) -> tuple[int, str]:
-    """A real HTTP request with no proxy: (status, page)."""
+    """A real HTTP request with no proxy: (status, page with its entities read, as shown)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     request = urllib.request.Request(url, data=b"" if post else None, method="POST" if post else "GET")
     try:
         with opener.open(request, timeout=10) as response:
-            return int(response.status), response.read().decode()
+            return int(response.status), html.unescape(response.read().decode())
     except urllib.error.HTTPError as error:
-        return int(error.code), error.read().decode()
+        return int(error.code), html.unescape(error.read().decode())
 
 
 def test_the_link_in_a_notification_acknowledges_once_and_the_room_hears_who_is_coming(
