@@ -110,8 +110,7 @@ def untaught(state: PageState) -> bool:
     settings = read_settings(state.config)
     if not settings.voice_commands:
         return False
-    root = TakeFolder.of(settings.listening.language, state.takes_root).root
-    return not any(root.glob("*/*.wav"))
+    return not TakeFolder.of(settings.listening.language, state.takes_root).files()
 
 
 def rows(state: PageState, pending: dict[str, list[bytes]]) -> tuple[str, list[Row], str]:
@@ -124,7 +123,7 @@ def rows(state: PageState, pending: dict[str, list[bytes]]) -> tuple[str, list[R
     folder = TakeFolder.of(language, state.takes_root)
     # Comparing every take with every other takes seconds (about 5 s for 20 words of 4 takes):
     # done again only when a take changed.
-    files = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in folder.root.glob("*/*.wav")))
+    files = tuple((str(p), p.stat().st_mtime_ns) for p in folder.files())
     cached = _fits_cache.get(folder.root)
     if cached is None or cached[0] != files:
         cached = _fits_cache[folder.root] = (files, {fit.phrase: fit for fit in fits(folder.recordings())})

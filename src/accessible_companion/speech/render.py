@@ -170,6 +170,10 @@ class _Engine:
         self.rate: int | None = None
         self.pitch: int | None = None
 
+    def forget_settings(self) -> None:
+        """The engine's voice, rate and pitch are not known: each is set again next time."""
+        self.voice = self.rate = self.pitch = None
+
     def _on_error(self, exception: BaseException | None = None, **_: object) -> None:
         self.errors.append(exception or RenderError("speech engine error"))
 
@@ -255,7 +259,7 @@ class Renderer:
             log.warning("retrying an empty render: %s", error)
             # What cancelled the render may have cancelled the settings queued before it too:
             # set them all again rather than trust what was last asked.
-            self._e.voice = self._e.rate = self._e.pitch = None
+            self._e.forget_settings()
             return self._render(text, voice)
 
     def _configure(self, voice: VoiceOut) -> None:
@@ -297,7 +301,7 @@ class Renderer:
                 self._recover()
                 raise RenderError(f"speech engine failed: {error}") from error
             if e.errors:
-                e.voice = e.rate = e.pitch = None  # unknown now: set them all again next time
+                e.forget_settings()
                 raise RenderError(f"speech engine failed: {e.errors[0]}")
             return self._read(path)
         finally:
@@ -320,7 +324,7 @@ class Renderer:
         # endLoop() raises when no loop is running: then there is nothing to recover.
         with contextlib.suppress(Exception):
             self._e.engine.endLoop()
-        self._e.voice = self._e.rate = self._e.pitch = None
+        self._e.forget_settings()
 
     @staticmethod
     def _read(path: Path) -> Pcm:

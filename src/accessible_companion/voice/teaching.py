@@ -60,6 +60,10 @@ class TakeFolder:
                 wav.setframerate(RATE)
                 wav.writeframes(pcm)
 
+    def files(self) -> list[Path]:
+        """Every take's file, of every phrase."""
+        return sorted(self.root.glob("*/*.wav"))
+
     def recordings(self) -> dict[str, list[bytes]]:
         """Phrase -> its takes (16 kHz int16 PCM)."""
         found: dict[str, list[bytes]] = {}
