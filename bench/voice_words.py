@@ -9,9 +9,9 @@
 2. Everyday Korean words said alone (`EVERYDAY`: 64 nouns the voice corpus never uses), in
    four voices: the share the pipeline takes as something of the home menu, and as what.
 
-The words of examples/ko were chosen with part 1 (a tuning measure: the voices and speeds
-are of bench/voice_corpus.py's quick corpus kind); part 2's words were never tuned on.
-Figures, not assertions.
+The rest words of examples/ko were chosen with part 1 (a tuning measure: its voices and speeds
+are of bench/voice_corpus.py's quick corpus kind); part 2's words are in no corpus that was tuned
+on, though the first 32 also compared two single-word rest words (README). Figures, not assertions.
 """
 
 from __future__ import annotations
