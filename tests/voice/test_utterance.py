@@ -241,6 +241,9 @@ def test_the_length_must_suit_the_phrase() -> None:
     assert plausible("다음", 1.7) == "too long for the phrase"
     assert plausible("다음", 0.1) == "too short for the phrase"
     assert plausible("도와줘", 1.5) == ""
+    # A quarter second is no three syllables: a piece of a television's talk.
+    assert plausible("음료수", 0.24) == "too short for the phrase"
+    assert plausible("음료수", 0.3) == ""
 
 
 def samples(pcm: bytes) -> array.array[int]:
