@@ -244,6 +244,8 @@ def test_the_length_must_suit_the_phrase() -> None:
     # A quarter second is no three syllables: a piece of a television's talk.
     assert plausible("음료수", 0.24) == "too short for the phrase"
     assert plausible("음료수", 0.3) == ""
+    assert plausible("음료수", 2.2) == ""  # on the longest limit: 3 x 0.6 + 0.4 in floats is 2.1999...
+    assert plausible("음료수", 2.21) == "too long for the phrase"
 
 
 def samples(pcm: bytes) -> array.array[int]:

@@ -463,8 +463,12 @@ SLACK = 0.4
 def plausible(phrase: str, seconds: float) -> str:
     """Why `seconds` of speech cannot be `phrase` said alone, or "" when it can."""
     count = max(1, syllables(phrase))  # a word without vowel letters is still said
-    if seconds > count * PER_SYLLABLE[1] + SLACK:
+    # Rounded, so that a length on a limit counts as within it (3 x 0.1 is 0.30000000000000004).
+    said, least, most = (
+        round(x, 3) for x in (seconds, count * PER_SYLLABLE[0], count * PER_SYLLABLE[1] + SLACK)
+    )
+    if said > most:
         return "too long for the phrase"
-    if seconds < count * PER_SYLLABLE[0] - 1e-9:  # 3 x 0.1 is 0.30000000000000004
+    if said < least:
         return "too short for the phrase"
     return ""
